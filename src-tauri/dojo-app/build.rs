@@ -1,0 +1,6 @@
+fn main() {
+    // The Tauri configuration lives at the top of the repository, beside the
+    // workspace manifest, as the design card fixes it.
+    tauri_build::try_build(tauri_build::Attributes::new().config_path("../../tauri.conf.json"))
+        .unwrap_or_else(|error| panic!("tauri build script failed: {error:#}"));
+}

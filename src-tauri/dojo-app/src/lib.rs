@@ -1,0 +1,41 @@
+//! Dojo's desktop shell.
+//!
+//! Thin by design: [`run`] builds the Tauri app, [`state::AppState`] holds
+//! the engine's job runner and the store, and every command in [`commands`]
+//! is a one-line delegation. Progress streams to the UI over a
+//! `tauri::ipc::Channel` per job (Tauri events are not meant for high
+//! throughput, and events sent before the UI listens are lost).
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use tauri::Manager;
+
+/// Exports the CPU thread count before any thread starts (see
+/// `dojo_engine::device::thread_count_policy`). Call first thing in `main`.
+#[allow(unsafe_code)]
+pub fn configure_threads() {
+    let threads = dojo_engine::device::thread_count_policy();
+    // SAFETY: called first thing in `main`, before this process starts any
+    // other thread, so nothing can read the environment concurrently.
+    unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
+}
+
+/// Runs the desktop app until its window closes.
+pub fn run() -> tauri::Result<()> {
+    tauri::Builder::default()
+        .setup(|app| {
+            let state = state::AppState::open()?;
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_tasks,
+            commands::list_datasets,
+            commands::start_device_check,
+            commands::cancel_job,
+        ])
+        .run(tauri::generate_context!("../../tauri.conf.json"))
+}

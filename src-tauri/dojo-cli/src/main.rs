@@ -1,0 +1,159 @@
+//! `dojo`: Dojo without a window.
+//!
+//! The same engine and store as the desktop app, for scripts, CI and people
+//! who prefer a terminal. Subcommands print plain text, or one JSON document
+//! (or one JSON object per line for streams) with `--json`.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::mpsc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use dojo_engine::device::ComputeDevice;
+use dojo_engine::jobs::{DeviceCheck, JobRunner};
+use dojo_protocol::JobEvent;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[derive(Debug, Parser)]
+#[command(name = "dojo", version, about = "Practise TensorFlow-certificate-style model building, offline")]
+struct Cli {
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the practice tasks in exam order.
+    Tasks,
+    /// List the bundled datasets and their licences.
+    Datasets,
+    /// Show the version, compute device and data directory.
+    Info,
+    /// Train a small built-in model to check the compute device and measure its speed.
+    DeviceCheck {
+        /// Number of training steps.
+        #[arg(long, default_value_t = 500)]
+        steps: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    configure_threads();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Exports the CPU thread count before any thread starts (see
+/// `dojo_engine::device::thread_count_policy`).
+#[allow(unsafe_code)]
+fn configure_threads() {
+    let threads = dojo_engine::device::thread_count_policy();
+    // SAFETY: called first thing in `main`, before this process starts any
+    // other thread, so nothing can read the environment concurrently.
+    unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Tasks => {
+            let tasks = dojo_engine::tasks::summaries();
+            if cli.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&tasks)?)?;
+            } else {
+                for task in tasks {
+                    writeln!(
+                        out,
+                        "{}  {:<24} {:<28} {:<9} {}",
+                        task.exam_number,
+                        task.id,
+                        task.title,
+                        task.metric.label(),
+                        task.category.label()
+                    )?;
+                }
+            }
+        }
+        Command::Datasets => {
+            let datasets = dojo_engine::datasets::attributions();
+            if cli.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&datasets)?)?;
+            } else {
+                for dataset in datasets {
+                    writeln!(out, "{} ({})\n  {}\n", dataset.title, dataset.licence, dataset.attribution)?;
+                }
+            }
+        }
+        Command::Info => {
+            let device = ComputeDevice::select()?;
+            let data_dir = dojo_store::data_dir()?;
+            let info = dojo_protocol::AppInfo {
+                version: dojo_engine::VERSION.to_owned(),
+                device: device.description().to_owned(),
+                compiled_backends: dojo_engine::device::compiled_backends(),
+                database_path: data_dir.join(dojo_store::DATABASE_FILE).display().to_string(),
+                data_dir: data_dir.display().to_string(),
+            };
+            if cli.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&info)?)?;
+            } else {
+                writeln!(out, "version   {}", info.version)?;
+                writeln!(out, "device    {}", info.device)?;
+                writeln!(out, "backends  {}", info.compiled_backends.join(", "))?;
+                writeln!(out, "data dir  {}", info.data_dir)?;
+                writeln!(out, "database  {}", info.database_path)?;
+            }
+        }
+        Command::DeviceCheck { steps } => {
+            let device = ComputeDevice::select()?;
+            let (sender, receiver) = mpsc::channel();
+            JobRunner::new()
+                .start(DeviceCheck { steps, device }, move |event| {
+                    let _ = sender.send(event);
+                })
+                .context("starting the device check")?;
+            let mut failed = false;
+            for event in receiver {
+                if cli.json {
+                    writeln!(out, "{}", serde_json::to_string(&event)?)?;
+                    failed |= matches!(event, JobEvent::Failed { .. });
+                    continue;
+                }
+                match event {
+                    JobEvent::Started { device, total_steps, .. } => {
+                        writeln!(out, "training {total_steps} steps on {device}")?
+                    }
+                    JobEvent::Progress { step, total_steps, loss, .. } => {
+                        writeln!(out, "step {step}/{total_steps}  loss {loss:.5}")?
+                    }
+                    JobEvent::Finished { steps, final_loss, elapsed_ms, gflops } => writeln!(
+                        out,
+                        "finished {steps} steps in {:.2} s, final loss {final_loss:.5}, {gflops:.1} GFLOP/s",
+                        elapsed_ms as f64 / 1000.0
+                    )?,
+                    JobEvent::Cancelled { step, .. } => writeln!(out, "cancelled at step {step}")?,
+                    JobEvent::Failed { message } => {
+                        failed = true;
+                        writeln!(out, "failed: {message}")?
+                    }
+                }
+            }
+            if failed {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,178 @@
+//! The compute device training runs on.
+//!
+//! CPU is always available. Builds with the `cuda` or `metal` cargo feature
+//! prefer that backend when a device answers, and fall back to the CPU with
+//! the reason recorded, so the Settings page can say why.
+//! `DOJO_DEVICE=cpu|cuda|metal` forces a choice.
+
+use candle_core::Device;
+
+use crate::{Error, Result};
+
+/// Environment variable that forces a backend.
+pub const DEVICE_ENV: &str = "DOJO_DEVICE";
+
+/// The device in use and how to describe it to a person.
+#[derive(Debug, Clone)]
+pub struct ComputeDevice {
+    device: Device,
+    description: String,
+}
+
+impl ComputeDevice {
+    /// The plain CPU device.
+    pub fn cpu() -> ComputeDevice {
+        let mut features = Vec::new();
+        if candle_core::utils::with_avx() {
+            features.push("avx");
+        }
+        if candle_core::utils::with_f16c() {
+            features.push("f16c");
+        }
+        if candle_core::utils::with_neon() {
+            features.push("neon");
+        }
+        if candle_core::utils::with_simd128() {
+            features.push("simd128");
+        }
+        let threads = candle_core::utils::get_num_threads();
+        let plural = if threads == 1 { "" } else { "s" };
+        let description = if features.is_empty() {
+            format!("CPU ({threads} thread{plural})")
+        } else {
+            format!("CPU ({threads} thread{plural}, {})", features.join(", "))
+        };
+        ComputeDevice {
+            device: Device::Cpu,
+            description,
+        }
+    }
+
+    /// Chooses the device: `DOJO_DEVICE` if set, else the best compiled backend
+    /// that answers, else the CPU.
+    pub fn select() -> Result<ComputeDevice> {
+        match std::env::var(DEVICE_ENV).ok().as_deref() {
+            None | Some("") | Some("auto") => Ok(ComputeDevice::best_available()),
+            Some(name) => ComputeDevice::named(name),
+        }
+    }
+
+    /// The device called `name` (`cpu`, `cuda` or `metal`), or an error
+    /// saying why it cannot be used.
+    pub fn named(name: &str) -> Result<ComputeDevice> {
+        match name {
+            "cpu" => Ok(ComputeDevice::cpu()),
+            "cuda" => cuda(),
+            "metal" => metal(),
+            other => Err(Error::DeviceUnavailable {
+                device: other.to_owned(),
+                reason: "unknown device; use cpu, cuda or metal".to_owned(),
+            }),
+        }
+    }
+
+    fn best_available() -> ComputeDevice {
+        cuda().or_else(|_| metal()).unwrap_or_else(|_| ComputeDevice::cpu())
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+}
+
+/// The backends this build was compiled with.
+pub fn compiled_backends() -> Vec<String> {
+    let mut backends = vec!["cpu".to_owned()];
+    if cfg!(feature = "cuda") {
+        backends.push("cuda".to_owned());
+    }
+    if cfg!(feature = "metal") {
+        backends.push("metal".to_owned());
+    }
+    backends
+}
+
+fn cuda() -> Result<ComputeDevice> {
+    if !cfg!(feature = "cuda") {
+        return Err(not_compiled("cuda"));
+    }
+    let device = Device::new_cuda(0).map_err(|error| Error::DeviceUnavailable {
+        device: "cuda".to_owned(),
+        reason: error.to_string(),
+    })?;
+    Ok(ComputeDevice {
+        device,
+        description: "CUDA GPU 0".to_owned(),
+    })
+}
+
+fn metal() -> Result<ComputeDevice> {
+    if !cfg!(feature = "metal") {
+        return Err(not_compiled("metal"));
+    }
+    let device = Device::new_metal(0).map_err(|error| Error::DeviceUnavailable {
+        device: "metal".to_owned(),
+        reason: error.to_string(),
+    })?;
+    Ok(ComputeDevice {
+        device,
+        description: "Metal GPU 0".to_owned(),
+    })
+}
+
+fn not_compiled(backend: &str) -> Error {
+    Error::DeviceUnavailable {
+        device: backend.to_owned(),
+        reason: format!("this build of Dojo was compiled without the `{backend}` feature"),
+    }
+}
+
+/// How many threads the CPU backend should use: `RAYON_NUM_THREADS` if set
+/// to a positive number, else the machine's available parallelism.
+///
+/// The binaries export the answer as `RAYON_NUM_THREADS` before any thread
+/// starts: candle reads that variable on every matrix product and, when it
+/// is unset, re-reads the CPU topology each time.
+pub fn thread_count_policy() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|value| value.parse::<usize>().ok())
+        .filter(|&threads| threads > 0)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(1)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_is_always_compiled_and_described() {
+        assert_eq!(compiled_backends()[0], "cpu");
+        let cpu = ComputeDevice::named("cpu").unwrap();
+        assert!(cpu.description().starts_with("CPU ("), "{}", cpu.description());
+        assert!(cpu.device().is_cpu());
+    }
+
+    #[test]
+    fn unknown_and_uncompiled_devices_say_why() {
+        let error = ComputeDevice::named("tpu").unwrap_err().to_string();
+        assert!(error.contains("use cpu, cuda or metal"), "{error}");
+        if !cfg!(feature = "cuda") {
+            let error = ComputeDevice::named("cuda").unwrap_err().to_string();
+            assert!(error.contains("without the `cuda` feature"), "{error}");
+        }
+    }
+
+    #[test]
+    fn thread_policy_is_positive() {
+        assert!(thread_count_policy() >= 1);
+    }
+}

@@ -1,0 +1,19 @@
+//! The engine's error type.
+
+use dojo_protocol::JobId;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no task with id {id:?}; known tasks: {known}")]
+    UnknownTask { id: String, known: String },
+    #[error("no running job with id {}", .0.0)]
+    JobNotFound(JobId),
+    #[error("the compute device {device} is not available: {reason}")]
+    DeviceUnavailable { device: String, reason: String },
+    #[error("cannot start a background thread: {0}")]
+    Spawn(std::io::Error),
+    #[error("tensor error: {0}")]
+    Candle(#[from] candle_core::Error),
+}

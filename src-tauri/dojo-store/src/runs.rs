@@ -1,0 +1,327 @@
+//! Training runs: one row per run, one row per finished epoch.
+//!
+//! A run is written `running` when it starts, gets a row per epoch as the
+//! epochs end, and is closed exactly once with its final status. Logs and
+//! metrics are stored as JSON text produced by the caller; the store does
+//! not interpret them.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use crate::{Error, Result, Store};
+
+/// Primary key of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId(pub i64);
+
+impl std::fmt::Display for RunId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where a run ended up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Running,
+    Finished,
+    Cancelled,
+    Failed,
+    /// The process died while the run was `Running`.
+    Interrupted,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Finished => "finished",
+            RunStatus::Cancelled => "cancelled",
+            RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+
+    fn parse(text: &str) -> Result<RunStatus> {
+        Ok(match text {
+            "running" => RunStatus::Running,
+            "finished" => RunStatus::Finished,
+            "cancelled" => RunStatus::Cancelled,
+            "failed" => RunStatus::Failed,
+            "interrupted" => RunStatus::Interrupted,
+            other => return Err(Error::Corrupt(format!("unknown run status {other:?}"))),
+        })
+    }
+}
+
+/// What is known when a run starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRun {
+    pub task_id: String,
+    pub code: String,
+    pub seed: i64,
+    pub device: String,
+}
+
+/// A stored run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub id: RunId,
+    pub task_id: String,
+    pub code: String,
+    pub seed: i64,
+    pub device: String,
+    pub started_at_ms: i64,
+    pub ended_at_ms: Option<i64>,
+    pub status: RunStatus,
+    pub error: Option<String>,
+    pub metrics_json: Option<String>,
+    /// `(epoch, logs JSON)` in epoch order.
+    pub epochs: Vec<(u32, String)>,
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Store {
+    /// Records the start of a run.
+    pub fn start_run(&mut self, run: &NewRun) -> Result<RunId> {
+        self.connection.execute(
+            "INSERT INTO runs (task_id, code, seed, device, started_at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
+            params![run.task_id, run.code, run.seed, run.device, now_ms()],
+        )?;
+        Ok(RunId(self.connection.last_insert_rowid()))
+    }
+
+    /// Records the logs of one finished epoch. Recording an epoch again
+    /// replaces it (a resumed run may repeat its last epoch).
+    pub fn record_epoch(&mut self, run: RunId, epoch: u32, logs_json: &str) -> Result<()> {
+        let changed = self.connection.execute(
+            "INSERT INTO run_epochs (run_id, epoch, logs) VALUES (?1, ?2, ?3)
+             ON CONFLICT (run_id, epoch) DO UPDATE SET logs = excluded.logs",
+            params![run.0, epoch, logs_json],
+        );
+        match changed {
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                Err(Error::RunNotFound(run.0))
+            }
+            other => other.map(drop).map_err(Error::from),
+        }
+    }
+
+    /// Closes a running run with its final status. Closing a run twice is an
+    /// error, so a late `Cancelled` cannot overwrite a `Finished`.
+    pub fn finish_run(
+        &mut self,
+        run: RunId,
+        status: RunStatus,
+        error: Option<&str>,
+        metrics_json: Option<&str>,
+    ) -> Result<()> {
+        let changed = self.connection.execute(
+            "UPDATE runs SET status = ?2, error = ?3, metrics = ?4, ended_at = ?5
+             WHERE id = ?1 AND status = 'running'",
+            params![run.0, status.as_str(), error, metrics_json, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(Error::RunNotFound(run.0));
+        }
+        Ok(())
+    }
+
+    /// Marks every run still `running` as `interrupted`; called once at
+    /// start-up, before any new run begins. Returns how many were marked.
+    pub fn mark_interrupted_runs(&mut self) -> Result<usize> {
+        Ok(self.connection.execute(
+            "UPDATE runs SET status = 'interrupted', ended_at = ?1,
+                 error = 'the app stopped while this run was training'
+             WHERE status = 'running'",
+            params![now_ms()],
+        )?)
+    }
+
+    /// One run with its epochs.
+    pub fn run(&self, id: RunId) -> Result<RunRecord> {
+        let mut record = self
+            .connection
+            .query_row(
+                "SELECT id, task_id, code, seed, device, started_at, ended_at, status, error, metrics
+                 FROM runs WHERE id = ?1",
+                params![id.0],
+                read_run,
+            )
+            .optional()?
+            .ok_or(Error::RunNotFound(id.0))??;
+        let mut statement = self
+            .connection
+            .prepare("SELECT epoch, logs FROM run_epochs WHERE run_id = ?1 ORDER BY epoch")?;
+        record.epochs = statement
+            .query_map(params![id.0], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(record)
+    }
+
+    /// Runs, newest first, optionally of one task; epochs are not loaded.
+    pub fn list_runs(&self, task_id: Option<&str>) -> Result<Vec<RunRecord>> {
+        let mut statement = self.connection.prepare(
+            "SELECT id, task_id, code, seed, device, started_at, ended_at, status, error, metrics
+             FROM runs WHERE ?1 IS NULL OR task_id = ?1 ORDER BY started_at DESC, id DESC",
+        )?;
+        let rows = statement.query_map(params![task_id], read_run)?;
+        let mut runs = Vec::new();
+        for row in rows {
+            runs.push(row??);
+        }
+        Ok(runs)
+    }
+}
+
+/// Reads one `runs` row. The outer result is SQLite's, the inner one says
+/// whether the stored values make sense.
+fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord>> {
+    let status: String = row.get(7)?;
+    let status = match RunStatus::parse(&status) {
+        Ok(status) => status,
+        Err(error) => return Ok(Err(error)),
+    };
+    Ok(Ok(RunRecord {
+        id: RunId(row.get(0)?),
+        task_id: row.get(1)?,
+        code: row.get(2)?,
+        seed: row.get(3)?,
+        device: row.get(4)?,
+        started_at_ms: row.get(5)?,
+        ended_at_ms: row.get(6)?,
+        status,
+        error: row.get(8)?,
+        metrics_json: row.get(9)?,
+        epochs: Vec::new(),
+    }))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn sample_run() -> NewRun {
+        NewRun {
+            task_id: "fashion_mnist".into(),
+            code: "def solution_model():\n    return model\n".into(),
+            seed: 42,
+            device: "CPU".into(),
+        }
+    }
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn a_run_keeps_its_code_epochs_and_metrics() {
+        let (_dir, mut store) = store();
+        let id = store.start_run(&sample_run()).unwrap();
+        store.record_epoch(id, 0, r#"{"loss":1.0}"#).unwrap();
+        store.record_epoch(id, 1, r#"{"loss":0.5}"#).unwrap();
+        store
+            .finish_run(id, RunStatus::Finished, None, Some(r#"{"accuracy":0.9}"#))
+            .unwrap();
+
+        let run = store.run(id).unwrap();
+        assert_eq!(run.code, sample_run().code);
+        assert_eq!(run.status, RunStatus::Finished);
+        assert_eq!(run.metrics_json.as_deref(), Some(r#"{"accuracy":0.9}"#));
+        assert_eq!(
+            run.epochs,
+            vec![(0, r#"{"loss":1.0}"#.into()), (1, r#"{"loss":0.5}"#.into())]
+        );
+        assert!(run.ended_at_ms.unwrap() >= run.started_at_ms);
+    }
+
+    #[test]
+    fn a_run_is_closed_once() {
+        let (_dir, mut store) = store();
+        let id = store.start_run(&sample_run()).unwrap();
+        store.finish_run(id, RunStatus::Finished, None, None).unwrap();
+        let error = store
+            .finish_run(id, RunStatus::Cancelled, None, None)
+            .unwrap_err();
+        assert!(matches!(error, Error::RunNotFound(_)));
+        assert_eq!(store.run(id).unwrap().status, RunStatus::Finished);
+    }
+
+    #[test]
+    fn epochs_of_a_missing_run_are_refused() {
+        let (_dir, mut store) = store();
+        let error = store.record_epoch(RunId(99), 0, "{}").unwrap_err();
+        assert!(matches!(error, Error::RunNotFound(99)), "{error}");
+    }
+
+    #[test]
+    fn running_runs_become_interrupted_and_others_stay() {
+        let (dir, mut store) = store();
+        let finished = store.start_run(&sample_run()).unwrap();
+        store
+            .finish_run(finished, RunStatus::Finished, None, None)
+            .unwrap();
+        let killed = store.start_run(&sample_run()).unwrap();
+        store.record_epoch(killed, 0, r#"{"loss":2.0}"#).unwrap();
+        drop(store);
+
+        // The next start of the app.
+        let mut store = Store::open_in(dir.path()).unwrap();
+        assert_eq!(store.mark_interrupted_runs().unwrap(), 1);
+        let killed = store.run(killed).unwrap();
+        assert_eq!(killed.status, RunStatus::Interrupted);
+        assert_eq!(killed.epochs.len(), 1, "epochs stored before the kill are kept");
+        assert_eq!(store.run(finished).unwrap().status, RunStatus::Finished);
+    }
+
+    #[test]
+    fn listing_filters_by_task_newest_first() {
+        let (_dir, mut store) = store();
+        let first = store.start_run(&sample_run()).unwrap();
+        let other = store
+            .start_run(&NewRun {
+                task_id: "sunspots".into(),
+                ..sample_run()
+            })
+            .unwrap();
+        let second = store.start_run(&sample_run()).unwrap();
+        let ids: Vec<RunId> = store
+            .list_runs(Some("fashion_mnist"))
+            .unwrap()
+            .iter()
+            .map(|run| run.id)
+            .collect();
+        assert_eq!(ids, vec![second, first]);
+        assert_eq!(store.list_runs(None).unwrap().len(), 3);
+        assert!(store.list_runs(None).unwrap().iter().any(|run| run.id == other));
+    }
+
+    #[test]
+    fn a_corrupt_status_is_an_error_not_a_panic() {
+        let (_dir, mut store) = store();
+        let id = store.start_run(&sample_run()).unwrap();
+        // Simulate a value written by something else: bypass the CHECK constraint.
+        store
+            .connection
+            .execute_batch("PRAGMA ignore_check_constraints = ON")
+            .unwrap();
+        store
+            .connection
+            .execute("UPDATE runs SET status = 'exploded' WHERE id = ?1", [id.0])
+            .unwrap();
+        let error = store.run(id).unwrap_err();
+        assert!(error.to_string().contains("exploded"), "{error}");
+    }
+}

@@ -1,0 +1,318 @@
+//! A harness that runs the real Dojo desktop app in a real window and drives
+//! it through WebDriver.
+//!
+//! Each [`Session`] starts its own Xvfb display and its own `tauri-driver`
+//! (which launches `WebKitWebDriver`, which launches the app binary), with a
+//! fresh temporary `DOJO_DATA_DIR`. Everything it started runs in one
+//! process group per program and is stopped with SIGTERM when the session
+//! ends, even when a test fails or panics (SIGKILL would leave Xvfb's lock
+//! file behind). A failing scenario saves a screenshot of the window to
+//! [`artifacts_dir`]; [`Session::screenshot`] saves one on request.
+//!
+//! Requirements (installed by `.ci/setup`): `Xvfb`, `WebKitWebDriver`
+//! (Debian's `webkit2gtk-driver`), `tauri-driver`, and the app binary built
+//! with its UI (`.ci/test` builds it). Missing pieces are reported by name.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub use fantoccini;
+
+/// How long to wait for something to appear in the window.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where screenshots go: `$DOJO_E2E_ARTIFACTS`, else `tests/artifacts`.
+pub fn artifacts_dir() -> PathBuf {
+    std::env::var_os("DOJO_E2E_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("tests").join("artifacts"))
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// The app binary: `$DOJO_APP_BINARY`, else `dojo-app` in the cargo target
+/// directory's debug profile.
+pub fn app_binary() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("DOJO_APP_BINARY") {
+        return Ok(PathBuf::from(path));
+    }
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let path = target_dir.join("debug").join("dojo-app");
+    if !path.exists() {
+        bail!(
+            "the app binary {} does not exist; build it first with `cargo build -p dojo-app` \
+             after `trunk build --config ui/Trunk.toml` (or run `bash .ci/test`)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+fn find_program(name: &str, extra_dirs: &[PathBuf]) -> Result<PathBuf> {
+    let path_dirs = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default();
+    path_dirs
+        .iter()
+        .chain(extra_dirs)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .with_context(|| format!("`{name}` is not installed (run `bash .ci/setup`)"))
+}
+
+/// A child process stopped with SIGTERM (to its whole process group) on drop.
+struct Guarded {
+    name: &'static str,
+    child: Child,
+}
+
+impl Guarded {
+    fn spawn(name: &'static str, command: &mut Command) -> Result<Guarded> {
+        use std::os::unix::process::CommandExt;
+        let child = command
+            .process_group(0)
+            .stdin(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {name}"))?;
+        Ok(Guarded { name, child })
+    }
+
+    fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        if !self.is_running() {
+            return;
+        }
+        // The negative pid addresses the process group: tauri-driver's
+        // WebKitWebDriver and the app go with it.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while self.is_running() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if self.is_running() {
+            eprintln!("{} ignored SIGTERM; killing it", self.name);
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("no free local port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn wait_for_port(port: u16, process: &mut Guarded, timeout: Duration) -> Result<()> {
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        if !process.is_running() {
+            bail!("{} exited before listening on port {port}", process.name);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("{} did not listen on port {port} within {timeout:?}", process.name)
+}
+
+/// Starts Xvfb on the first free display from :90.
+fn start_xvfb() -> Result<(Guarded, String)> {
+    let xvfb = find_program("Xvfb", &[])?;
+    for number in 90..190 {
+        if Path::new(&format!("/tmp/.X{number}-lock")).exists() {
+            continue;
+        }
+        let display = format!(":{number}");
+        let mut process = Guarded::spawn(
+            "Xvfb",
+            Command::new(&xvfb)
+                .args([display.as_str(), "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && process.is_running() && !socket.exists() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if socket.exists() && process.is_running() {
+            return Ok((process, display));
+        }
+        // Another server took this display between our check and its start; try the next.
+    }
+    bail!("Xvfb could not start on any display from :90 to :189")
+}
+
+/// One running app, its window, and the WebDriver client driving it.
+pub struct Session {
+    client: Option<Client>,
+    pub data_dir: tempfile::TempDir,
+    // Dropped after the client, in this order: driver, then display.
+    _driver: Guarded,
+    _display: Guarded,
+}
+
+impl Session {
+    /// Launches the app in a new window with an empty data directory.
+    pub async fn start() -> Result<Session> {
+        let app = app_binary()?;
+        let home_bin = std::env::var_os("HOME")
+            .map(|home| PathBuf::from(home).join(".cargo/bin"))
+            .into_iter()
+            .collect::<Vec<_>>();
+        let tauri_driver = find_program("tauri-driver", &home_bin)?;
+        let native_driver = find_program("WebKitWebDriver", &[PathBuf::from("/usr/bin")])?;
+        let data_dir = tempfile::Builder::new().prefix("dojo-e2e-").tempdir()?;
+        let (display_process, display) = start_xvfb()?;
+
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let mut driver = Guarded::spawn(
+            "tauri-driver",
+            Command::new(&tauri_driver)
+                .arg("--port")
+                .arg(port.to_string())
+                .arg("--native-port")
+                .arg(native_port.to_string())
+                .arg("--native-driver")
+                .arg(&native_driver)
+                .env("DISPLAY", &display)
+                .env("DOJO_DATA_DIR", data_dir.path())
+                .env("DOJO_DEVICE", "cpu")
+                // Keeps WebKit from trying GPU compositing on a virtual display.
+                .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+                .env("LIBGL_ALWAYS_SOFTWARE", "1"),
+        )?;
+        wait_for_port(port, &mut driver, Duration::from_secs(20))?;
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".to_owned(),
+            serde_json::json!({ "application": app }),
+        );
+        capabilities.insert("browserName".to_owned(), serde_json::json!("wry"));
+        let client = ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("tauri-driver did not open a session with the app")?;
+        let session = Session {
+            client: Some(client),
+            data_dir,
+            _driver: driver,
+            _display: display_process,
+        };
+        // The UI is mounted once the navigation exists.
+        session.wait_for("#nav-tasks").await?;
+        Ok(session)
+    }
+
+    /// The WebDriver client.
+    pub fn client(&self) -> &Client {
+        // Only `close` takes the client, and it consumes the session.
+        self.client.as_ref().unwrap_or_else(|| unreachable!("client taken before close"))
+    }
+
+    /// Waits for an element matching the CSS selector.
+    pub async fn wait_for(&self, css: &str) -> Result<Element> {
+        self.client()
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("`{css}` did not appear within {UI_TIMEOUT:?}"))
+    }
+
+    /// Every element matching the CSS selector, now.
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        Ok(self.client().find_all(Locator::Css(css)).await?)
+    }
+
+    /// Clicks the element matching the CSS selector once it exists.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// The visible text of the element matching the CSS selector.
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.wait_for(css).await?.text().await?)
+    }
+
+    /// Polls `condition` until it returns `Some`, or fails after `timeout`
+    /// with `what` and the last observation.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, timeout: Duration, mut condition: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Option<T>>>,
+    {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let last = condition().await;
+            match last {
+                Ok(Some(value)) => return Ok(value),
+                Ok(None) | Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Ok(None) => bail!("{what}: not true within {timeout:?}"),
+                Err(error) => return Err(error.context(format!("{what}: not true within {timeout:?}"))),
+            }
+        }
+    }
+
+    /// Saves a PNG screenshot of the window as `<artifacts>/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let png = self.client().screenshot().await?;
+        let dir = artifacts_dir();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Runs a scenario; if it fails, saves `<name>-failure.png` first. The
+    /// session is closed either way.
+    pub async fn run<F>(self, name: &str, scenario: F) -> Result<()>
+    where
+        F: AsyncFnOnce(&Session) -> Result<()>,
+    {
+        let outcome = scenario(&self).await;
+        if let Err(error) = &outcome {
+            match self.screenshot(&format!("{name}-failure")).await {
+                Ok(path) => eprintln!("{name} failed: {error:#}\nscreenshot: {}", path.display()),
+                Err(shot_error) => eprintln!("{name} failed: {error:#}\n(no screenshot: {shot_error:#})"),
+            }
+        }
+        self.close().await;
+        outcome
+    }
+
+    /// Ends the WebDriver session (which closes the app), then stops the
+    /// driver and the display.
+    pub async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        }
+    }
+}

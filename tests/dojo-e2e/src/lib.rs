@@ -10,7 +10,8 @@
 //! [`artifacts_dir`]; [`Session::screenshot`] saves one on request.
 //!
 //! Requirements (installed by `.ci/setup`): `Xvfb`, `WebKitWebDriver`
-//! (Debian's `webkit2gtk-driver`), `tauri-driver`, and the app binary built
+//! (Debian's `webkit2gtk-driver`), `tauri-driver`, ImageMagick's `import`
+//! for screenshots, and the app binary built
 //! with its UI (`.ci/test` builds it). Missing pieces are reported by name.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -26,6 +27,20 @@ pub use fantoccini;
 
 /// How long to wait for something to appear in the window.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long one WebDriver request may take before the test fails instead of hanging.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(45);
+
+/// Runs one WebDriver request with [`REQUEST_TIMEOUT`], naming it if it hangs.
+async fn request<T, E: std::error::Error + Send + Sync + 'static>(
+    what: impl std::fmt::Display,
+    future: impl std::future::Future<Output = std::result::Result<T, E>>,
+) -> Result<T> {
+    match tokio::time::timeout(REQUEST_TIMEOUT, future).await {
+        Ok(result) => result.with_context(|| format!("{what} failed")),
+        Err(_) => bail!("{what} got no answer within {REQUEST_TIMEOUT:?}"),
+    }
+}
 
 /// Where screenshots go: `$DOJO_E2E_ARTIFACTS`, else `tests/artifacts`.
 pub fn artifacts_dir() -> PathBuf {
@@ -147,7 +162,7 @@ fn start_xvfb() -> Result<(Guarded, String)> {
         let mut process = Guarded::spawn(
             "Xvfb",
             Command::new(&xvfb)
-                .args([display.as_str(), "-screen", "0", "1280x860x24", "-nolisten", "tcp"])
+                .args([display.as_str(), "-screen", "0", "1280x820x24", "-nolisten", "tcp"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         )?;
@@ -168,6 +183,8 @@ fn start_xvfb() -> Result<(Guarded, String)> {
 pub struct Session {
     client: Option<Client>,
     pub data_dir: tempfile::TempDir,
+    /// The X display the app runs on, e.g. `:90`.
+    pub display: String,
     // Dropped after the client, in this order: driver, then display.
     _driver: Guarded,
     _display: Guarded,
@@ -212,14 +229,17 @@ impl Session {
             serde_json::json!({ "application": app }),
         );
         capabilities.insert("browserName".to_owned(), serde_json::json!("wry"));
-        let client = ClientBuilder::native()
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("tauri-driver did not open a session with the app")?;
+        let client = request(
+            "opening a WebDriver session with the app",
+            ClientBuilder::native()
+                .capabilities(capabilities)
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await?;
         let session = Session {
             client: Some(client),
             data_dir,
+            display,
             _driver: driver,
             _display: display_process,
         };
@@ -236,28 +256,41 @@ impl Session {
 
     /// Waits for an element matching the CSS selector.
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
-        self.client()
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css(css))
-            .await
-            .with_context(|| format!("`{css}` did not appear within {UI_TIMEOUT:?}"))
+        request(
+            format_args!("waiting for `{css}` (at most {UI_TIMEOUT:?})"),
+            self.client().wait().at_most(UI_TIMEOUT).for_element(Locator::Css(css)),
+        )
+        .await
+    }
+
+    /// The value of an attribute of the element matching the CSS selector.
+    pub async fn attribute(&self, css: &str, attribute: &str) -> Result<Option<String>> {
+        let element = self.wait_for(css).await?;
+        request(format_args!("reading {attribute} of `{css}`"), element.attr(attribute)).await
+    }
+
+    /// Replaces the text of the input matching the CSS selector.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        let element = self.wait_for(css).await?;
+        request(format_args!("clearing `{css}`"), element.clear()).await?;
+        request(format_args!("typing into `{css}`"), element.send_keys(text)).await
     }
 
     /// Every element matching the CSS selector, now.
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        Ok(self.client().find_all(Locator::Css(css)).await?)
+        request(format_args!("finding `{css}`"), self.client().find_all(Locator::Css(css))).await
     }
 
     /// Clicks the element matching the CSS selector once it exists.
     pub async fn click(&self, css: &str) -> Result<()> {
-        self.wait_for(css).await?.click().await?;
-        Ok(())
+        let element = self.wait_for(css).await?;
+        request(format_args!("clicking `{css}`"), element.click()).await
     }
 
     /// The visible text of the element matching the CSS selector.
     pub async fn text(&self, css: &str) -> Result<String> {
-        Ok(self.wait_for(css).await?.text().await?)
+        let element = self.wait_for(css).await?;
+        request(format_args!("reading the text of `{css}`"), element.text()).await
     }
 
     /// Polls `condition` until it returns `Some`, or fails after `timeout`
@@ -281,13 +314,25 @@ impl Session {
         }
     }
 
-    /// Saves a PNG screenshot of the window as `<artifacts>/<name>.png`.
+    /// Saves a PNG screenshot of the app's display as `<artifacts>/<name>.png`.
+    ///
+    /// The picture is taken from the X server (ImageMagick's `import`), so it
+    /// shows the real window as a person would see it. (WebKitWebDriver's own
+    /// screenshot command was seen to hang under Xvfb.)
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let png = self.client().screenshot().await?;
         let dir = artifacts_dir();
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
+        let import = find_program("import", &[])?;
+        let mut command = tokio::process::Command::new(import);
+        command
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(&path)
+            .kill_on_drop(true);
+        let status = request(format_args!("screenshot {name}"), command.status()).await?;
+        if !status.success() {
+            bail!("`import` could not take the screenshot {name} ({status})");
+        }
         Ok(path)
     }
 

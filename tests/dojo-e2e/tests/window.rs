@@ -15,9 +15,7 @@ static ONE_WINDOW_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 async fn progress_value(session: &Session) -> Result<f64> {
     let value = session
-        .wait_for("#check-progress")
-        .await?
-        .attr("aria-valuenow")
+        .attribute("#check-progress", "aria-valuenow")
         .await?
         .unwrap_or_default();
     Ok(value.parse().unwrap_or(0.0))
@@ -33,7 +31,7 @@ async fn the_app_opens_and_lists_the_tasks() -> Result<()> {
             let cards = session.find_all("#task-list .task-card").await?;
             // The engine's registry is the single source of the task list.
             ensure!(cards.len() == 6, "expected 6 task cards, found {}", cards.len());
-            let first = cards[0].text().await?;
+            let first = session.text("#task-list .task-card:first-child").await?;
             ensure!(first.contains("Fuel efficiency"), "first card: {first}");
             ensure!(first.contains("Basic model"), "first card: {first}");
             let titles = session.text("#task-list").await?;
@@ -79,9 +77,7 @@ async fn a_streamed_job_shows_rising_progress_and_can_be_cancelled() -> Result<(
         .run("device_check", async |session| {
             session.click("#nav-settings").await?;
             // Long enough that it cannot finish before we cancel it.
-            let steps = session.wait_for("#check-steps").await?;
-            steps.clear().await?;
-            steps.send_keys("100000").await?;
+            session.type_into("#check-steps", "100000").await?;
             session.click("#check-start").await?;
 
             let first = session
@@ -114,9 +110,29 @@ async fn a_streamed_job_shows_rising_progress_and_can_be_cancelled() -> Result<(
                 "stopped at {stopped_at}%: {status}"
             );
             // The start button is enabled again once the job has ended.
-            let start = session.wait_for("#check-start").await?;
-            ensure!(start.attr("disabled").await?.is_none(), "start stays disabled");
+            let disabled = session.attribute("#check-start", "disabled").await?;
+            ensure!(disabled.is_none(), "start stays disabled");
             session.screenshot("device-check-cancelled").await?;
+            Ok(())
+        })
+        .await
+}
+
+#[tokio::test]
+async fn about_credits_every_bundled_dataset() -> Result<()> {
+    let _one = ONE_WINDOW_AT_A_TIME.lock().await;
+    let session = Session::start().await?;
+    session
+        .run("about", async |session| {
+            session.click("#nav-about").await?;
+            session.wait_for("#dataset-list .dataset").await?;
+            let credits = session.find_all("#dataset-list .dataset").await?;
+            ensure!(credits.len() == 6, "expected 6 dataset credits, found {}", credits.len());
+            let text = session.text("#dataset-list").await?;
+            for needle in ["CC BY-NC 4.0", "Laurence Moroney", "Zalando", "Almeida"] {
+                ensure!(text.contains(needle), "{needle} missing from the About page");
+            }
+            session.screenshot("about").await?;
             Ok(())
         })
         .await

@@ -1,0 +1,273 @@
+//! Runs small programs through the parser and the interpreter and compares
+//! their console output (and error report) with what CPython 3.11 prints
+//! for the same program.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dojo_lang::{Interpreter, Limits, SourceFile, parse};
+use expect_test::{Expect, expect};
+
+/// Runs `source`; returns its printed output, followed by the rendered
+/// error if it failed.
+fn run(source: &str, limits: Limits) -> String {
+    let parsed = parse(source);
+    let file = SourceFile::new("solution.py", source);
+    if !parsed.is_runnable() {
+        return parsed
+            .diagnostics
+            .iter()
+            .map(|diagnostic| file.render(diagnostic))
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let output = Rc::new(RefCell::new(String::new()));
+    let sink = Rc::clone(&output);
+    let mut interpreter = Interpreter::new(limits, move |text| sink.borrow_mut().push_str(text));
+    let outcome = interpreter.run(&parsed.module);
+    let mut text = output.borrow().clone();
+    if let Err(error) = outcome {
+        text.push_str(&error.render(&file));
+    }
+    text
+}
+
+fn check(source: &str, expect: Expect) {
+    expect.assert_eq(&run(source, Limits::default()));
+}
+
+#[test]
+fn arithmetic_strings_and_printing() {
+    check(
+        r#"
+x = 7 // 2
+y = 7 / 2
+print(x, y, -7 % 3, 2 ** 10, round(2.5), round(3.14159, 2))
+name = "Dojo"
+print(f"{name!r} has {len(name)} letters; pi={3.14159:.3f}; {x=}")
+print("a,b,,c".split(","), " pad ".strip(), "-".join(["x", "y"]))
+print("{} + {} = {:.1f}".format(1, 2, 3))
+print(1 < 2 <= 2, 1 == 1.0, "b" in "abc", [1, 2] + [3], (1,) * 2 if False else (1,))
+"#,
+        expect![[r#"
+            3 3.5 2 1024 2 3.14
+            'Dojo' has 4 letters; pi=3.142; x=3
+            ['a', 'b', '', 'c'] pad x-y
+            1 + 2 = 3.0
+            True True True [1, 2, 3] (1,)
+        "#]],
+    );
+}
+
+#[test]
+fn collections_comprehensions_and_unpacking() {
+    check(
+        r#"
+words = ["spam", "ham", "eggs", "ham"]
+counts = {}
+for word in words:
+    counts[word] = counts.get(word, 0) + 1
+print(counts)
+print(sorted(counts.items(), key=lambda item: -item[1]))
+print([w.upper() for w in words if len(w) > 3], {w: len(w) for w in words})
+first, *rest = [1, 2, 3, 4]
+a, b = b, a = 1, 2
+print(first, rest, a, b)
+xs = list(range(10))
+print(xs[::3], xs[-2:], xs[:-7], xs[::-4], len(set(words)))
+for i, (w, n) in enumerate(zip(words, [1, 2, 3])):
+    print(i, w, n, end="; ")
+print()
+pairs = dict(zip(["a", "b"], [1, 2]))
+pairs.update(c=3)
+del pairs["a"]
+print(pairs, list(pairs), sum(pairs.values()), max(words, key=len), min(3, 1, 2))
+"#,
+        expect![[r#"
+            {'spam': 1, 'ham': 2, 'eggs': 1}
+            [('ham', 2), ('spam', 1), ('eggs', 1)]
+            ['SPAM', 'EGGS'] {'spam': 4, 'ham': 3, 'eggs': 4}
+            1 [2, 3, 4] 1 2
+            [0, 3, 6, 9] [8, 9] [0, 1, 2] [9, 5, 1] 3
+            0 spam 1; 1 ham 2; 2 eggs 3; 
+            {'b': 2, 'c': 3} ['b', 'c'] 5 spam 1
+        "#]],
+    );
+}
+
+#[test]
+fn functions_closures_classes_and_exceptions() {
+    check(
+        r#"
+def make_scaler(factor, *, offset=0):
+    def scale(x):
+        return x * factor + offset
+    return scale
+
+def total(*args, **kwargs):
+    return sum(args) + sum(kwargs.values())
+
+class Counter:
+    def __init__(self, start=0):
+        self.value = start
+    def bump(self, by=1):
+        self.value += by
+        return self
+
+class Loud(Counter):
+    def bump(self, by=1):
+        print("bump", by)
+        return Counter.bump(self, by)
+
+c = Loud(10).bump().bump(5)
+print(make_scaler(3, offset=1)(2), total(1, 2, x=3), c.value, isinstance(c, Counter))
+try:
+    {}["missing"]
+except KeyError as error:
+    print("caught", repr(error))
+finally:
+    print("finally runs")
+try:
+    int("seven")
+except (TypeError, ValueError) as error:
+    print(error)
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+print(fib(15))
+if __name__ == "__main__":
+    print("main")
+"#,
+        expect![[r#"
+            bump 1
+            bump 5
+            7 6 16 True
+            caught KeyError("'missing'")
+            finally runs
+            invalid literal for int() with base 10: 'seven'
+            610
+            main
+        "#]],
+    );
+}
+
+#[test]
+fn a_runtime_error_has_a_traceback_through_user_functions() {
+    check(
+        r#"
+def load(rows):
+    return [float(row[2]) for row in rows]
+
+def solution_model():
+    data = load([["1", "a", "2.5"], ["2", "b", "n/a"]])
+    return data
+
+solution_model()
+"#,
+        expect![[r#"
+            Traceback (most recent call last):
+              File "solution.py", line 9, column 1, in <module>
+                solution_model()
+                ^^^^^^^^^^^^^^^^
+              File "solution.py", line 6, column 12, in solution_model
+                data = load([["1", "a", "2.5"], ["2", "b", "n/a"]])
+                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+              File "solution.py", line 3, column 13, in load
+                return [float(row[2]) for row in rows]
+                        ^^^^^^^^^^^^^
+            ValueError: could not convert string to float: 'n/a'"#]],
+    );
+}
+
+#[test]
+fn names_and_attributes_get_suggestions() {
+    check(
+        "values = [3, 1, 2]\nvalues.sort()\nprint(valeus)\n",
+        expect![[r#"
+            Traceback (most recent call last):
+              File "solution.py", line 3, column 7, in <module>
+                print(valeus)
+                      ^^^^^^
+            NameError: name 'valeus' is not defined
+              help: did you mean 'values'?"#]],
+    );
+    check(
+        "values = [3, 1, 2]\nvalues.apend(4)\n",
+        expect![[r#"
+            Traceback (most recent call last):
+              File "solution.py", line 2, column 1, in <module>
+                values.apend(4)
+                ^^^^^^^^^^^^
+            AttributeError: 'list' object has no attribute 'apend'
+              help: did you mean 'append'?"#]],
+    );
+}
+
+#[test]
+fn unknown_modules_list_what_exists() {
+    check(
+        "import pandas as pd\n",
+        expect![[r#"
+            Traceback (most recent call last):
+              File "solution.py", line 1, column 8, in <module>
+                import pandas as pd
+                       ^^^^^^^^^^^^
+            ModuleNotFoundError: No module named 'pandas'
+              help: Dojo provides these modules: "#]],
+    );
+}
+
+#[test]
+fn escapes_are_refused() {
+    check(
+        "__import__('os').system('rm -rf /')\n",
+        expect![[r#"
+            Traceback (most recent call last):
+              File "solution.py", line 1, column 1, in <module>
+                __import__('os').system('rm -rf /')
+                ^^^^^^^^^^^^^^^^
+            NotSupportedInDojo: __import__() is not available in Dojo
+              help: import modules with an `import` statement"#]],
+    );
+    check(
+        "eval('1 + 1')\n",
+        expect![[r#"
+            Traceback (most recent call last):
+              File "solution.py", line 1, column 1, in <module>
+                eval('1 + 1')
+                ^^^^^^^^^^^^^
+            NotSupportedInDojo: eval() is not available in Dojo
+              help: Dojo does not evaluate code from strings"#]],
+    );
+}
+
+#[test]
+fn runaway_programs_hit_a_limit() {
+    let limits = Limits {
+        max_steps: 10_000,
+        ..Limits::default()
+    };
+    let report = run("while True:\n    pass\n", limits);
+    assert!(report.contains("LimitExceeded: the program ran more than 10000 steps"), "{report}");
+    let report = run("def f(n):\n    return f(n + 1)\nf(0)\n", Limits::default());
+    assert!(report.contains("RecursionError: maximum recursion depth exceeded"), "{report}");
+    let limits = Limits {
+        max_collection_items: 1000,
+        ..Limits::default()
+    };
+    let report = run("xs = list(range(10**6))\n", limits);
+    assert!(report.contains("LimitExceeded"), "{report}");
+    let report = run("s = 'x' * (10**12)\n", Limits::default());
+    assert!(report.contains("LimitExceeded"), "{report}");
+}
+
+#[test]
+fn syntax_errors_stop_the_run_before_any_output() {
+    check(
+        "print('before')\nx = = 1\n",
+        expect![[r#"
+              File "solution.py", line 2, column 5
+                x = = 1
+                    ^
+            SyntaxError: Expected an expression"#]],
+    );
+}

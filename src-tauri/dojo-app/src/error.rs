@@ -30,9 +30,7 @@ impl CommandError {
                 S::NoDataDir | S::CreateDataDir { .. } => "data_dir_unavailable",
                 S::SchemaTooNew { .. } => "database_too_new",
                 S::RunNotFound(_) => "run_not_found",
-                S::Open { .. } | S::NoWal { .. } | S::Corrupt(_) | S::Sqlite(_) => {
-                    "database_error"
-                }
+                S::Open { .. } | S::NoWal { .. } | S::Corrupt(_) | S::Sqlite(_) => "database_error",
             },
         }
     }

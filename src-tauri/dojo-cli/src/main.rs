@@ -18,7 +18,11 @@ use dojo_protocol::JobEvent;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Debug, Parser)]
-#[command(name = "dojo", version, about = "Practise TensorFlow-certificate-style model building, offline")]
+#[command(
+    name = "dojo",
+    version,
+    about = "Practise TensorFlow-certificate-style model building, offline"
+)]
 struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
@@ -92,7 +96,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 writeln!(out, "{}", serde_json::to_string_pretty(&datasets)?)?;
             } else {
                 for dataset in datasets {
-                    writeln!(out, "{} ({})\n  {}\n", dataset.title, dataset.licence, dataset.attribution)?;
+                    writeln!(
+                        out,
+                        "{} ({})\n  {}\n",
+                        dataset.title, dataset.licence, dataset.attribution
+                    )?;
                 }
             }
         }
@@ -103,7 +111,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 version: dojo_engine::VERSION.to_owned(),
                 device: device.description().to_owned(),
                 compiled_backends: dojo_engine::device::compiled_backends(),
-                database_path: data_dir.join(dojo_store::DATABASE_FILE).display().to_string(),
+                database_path: data_dir
+                    .join(dojo_store::DATABASE_FILE)
+                    .display()
+                    .to_string(),
                 data_dir: data_dir.display().to_string(),
             };
             if cli.json {
@@ -132,13 +143,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     continue;
                 }
                 match event {
-                    JobEvent::Started { device, total_steps, .. } => {
-                        writeln!(out, "training {total_steps} steps on {device}")?
-                    }
-                    JobEvent::Progress { step, total_steps, loss, .. } => {
-                        writeln!(out, "step {step}/{total_steps}  loss {loss:.5}")?
-                    }
-                    JobEvent::Finished { steps, final_loss, elapsed_ms, gflops } => writeln!(
+                    JobEvent::Started {
+                        device,
+                        total_steps,
+                        ..
+                    } => writeln!(out, "training {total_steps} steps on {device}")?,
+                    JobEvent::Progress {
+                        step,
+                        total_steps,
+                        loss,
+                        ..
+                    } => writeln!(out, "step {step}/{total_steps}  loss {loss:.5}")?,
+                    JobEvent::Finished {
+                        steps,
+                        final_loss,
+                        elapsed_ms,
+                        gflops,
+                    } => writeln!(
                         out,
                         "finished {steps} steps in {:.2} s, final loss {final_loss:.5}, {gflops:.1} GFLOP/s",
                         elapsed_ms as f64 / 1000.0

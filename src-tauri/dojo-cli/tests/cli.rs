@@ -29,7 +29,11 @@ fn tasks_lists_every_registered_task() {
     let (ok, stdout, _) = dojo(&["tasks"]);
     assert!(ok);
     for task in dojo_engine::tasks::TASKS {
-        assert!(stdout.contains(task.id), "{} missing from:\n{stdout}", task.id);
+        assert!(
+            stdout.contains(task.id),
+            "{} missing from:\n{stdout}",
+            task.id
+        );
     }
     let (ok, json, _) = dojo(&["tasks", "--json"]);
     assert!(ok);
@@ -59,7 +63,10 @@ fn device_check_streams_json_lines_and_finishes() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    assert!(matches!(events.first(), Some(dojo_protocol::JobEvent::Started { .. })));
+    assert!(matches!(
+        events.first(),
+        Some(dojo_protocol::JobEvent::Started { .. })
+    ));
     assert!(matches!(
         events.last(),
         Some(dojo_protocol::JobEvent::Finished { steps: 50, .. })

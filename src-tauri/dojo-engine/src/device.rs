@@ -72,7 +72,9 @@ impl ComputeDevice {
     }
 
     fn best_available() -> ComputeDevice {
-        cuda().or_else(|_| metal()).unwrap_or_else(|_| ComputeDevice::cpu())
+        cuda()
+            .or_else(|_| metal())
+            .unwrap_or_else(|_| ComputeDevice::cpu())
     }
 
     pub fn device(&self) -> &Device {
@@ -157,7 +159,11 @@ mod tests {
     fn cpu_is_always_compiled_and_described() {
         assert_eq!(compiled_backends()[0], "cpu");
         let cpu = ComputeDevice::named("cpu").unwrap();
-        assert!(cpu.description().starts_with("CPU ("), "{}", cpu.description());
+        assert!(
+            cpu.description().starts_with("CPU ("),
+            "{}",
+            cpu.description()
+        );
         assert!(cpu.device().is_cpu());
     }
 

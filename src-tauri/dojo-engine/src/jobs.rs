@@ -229,7 +229,12 @@ const CHECK_BATCHES: usize = 8;
 impl DeviceCheck {
     /// Number of trainable parameters of the check's model.
     pub fn parameter_count() -> usize {
-        CHECK_INPUTS * CHECK_HIDDEN + CHECK_HIDDEN + CHECK_HIDDEN * CHECK_HIDDEN + CHECK_HIDDEN + CHECK_HIDDEN + 1
+        CHECK_INPUTS * CHECK_HIDDEN
+            + CHECK_HIDDEN
+            + CHECK_HIDDEN * CHECK_HIDDEN
+            + CHECK_HIDDEN
+            + CHECK_HIDDEN
+            + 1
     }
 
     /// Floating-point operations of one training step: about 2 per
@@ -251,9 +256,17 @@ impl DeviceCheck {
         let variables = VarMap::new();
         let builder = VarBuilder::from_varmap(&variables, DType::F32, device);
         let model = candle_nn::seq()
-            .add(candle_nn::linear(CHECK_INPUTS, CHECK_HIDDEN, builder.pp("hidden_1"))?)
+            .add(candle_nn::linear(
+                CHECK_INPUTS,
+                CHECK_HIDDEN,
+                builder.pp("hidden_1"),
+            )?)
             .add(candle_nn::Activation::Relu)
-            .add(candle_nn::linear(CHECK_HIDDEN, CHECK_HIDDEN, builder.pp("hidden_2"))?)
+            .add(candle_nn::linear(
+                CHECK_HIDDEN,
+                CHECK_HIDDEN,
+                builder.pp("hidden_2"),
+            )?)
             .add(candle_nn::Activation::Relu)
             .add(candle_nn::linear(CHECK_HIDDEN, 1, builder.pp("output"))?);
         let mut optimizer = candle_nn::AdamW::new(
@@ -302,9 +315,11 @@ impl DeviceCheck {
 
 impl Job for DeviceCheck {
     fn run(self: Box<Self>, mut context: JobContext<'_>) {
-        let end = self.train(&mut context).unwrap_or_else(|error| JobEvent::Failed {
-            message: error.to_string(),
-        });
+        let end = self
+            .train(&mut context)
+            .unwrap_or_else(|error| JobEvent::Failed {
+                message: error.to_string(),
+            });
         context.emit(end);
     }
 }
@@ -331,7 +346,11 @@ fn synthetic_batches(device: &candle_core::Device) -> Result<(Vec<Tensor>, Vec<T
             .chunks(CHECK_INPUTS)
             .map(|row| row.iter().map(|x| (3.0 * x).sin()).sum::<f32>() / CHECK_INPUTS as f32)
             .collect();
-        inputs.push(Tensor::from_vec(values, (CHECK_BATCH, CHECK_INPUTS), device)?);
+        inputs.push(Tensor::from_vec(
+            values,
+            (CHECK_BATCH, CHECK_INPUTS),
+            device,
+        )?);
         targets.push(Tensor::from_vec(target, (CHECK_BATCH, 1), device)?);
     }
     Ok((inputs, targets))
@@ -375,16 +394,32 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert!(progress.windows(2).all(|pair| pair[0].0 < pair[1].0), "steps rise");
-        assert_eq!(progress.last().map(|last| last.0), Some(300), "the last step is always sent");
-        let Some(JobEvent::Finished { steps, final_loss, gflops, .. }) = events.last() else {
+        assert!(
+            progress.windows(2).all(|pair| pair[0].0 < pair[1].0),
+            "steps rise"
+        );
+        assert_eq!(
+            progress.last().map(|last| last.0),
+            Some(300),
+            "the last step is always sent"
+        );
+        let Some(JobEvent::Finished {
+            steps,
+            final_loss,
+            gflops,
+            ..
+        }) = events.last()
+        else {
             panic!("expected Finished last, got {events:?}");
         };
         assert_eq!(*steps, 300);
         assert!(*gflops > 0.0);
         // The first loss is taken before any update; 300 Adam steps must reduce it.
         let first_loss = progress.first().map(|first| first.1).unwrap();
-        assert!(*final_loss < first_loss, "loss {first_loss} -> {final_loss}");
+        assert!(
+            *final_loss < first_loss,
+            "loss {first_loss} -> {final_loss}"
+        );
         assert_eq!(events.iter().filter(|event| event.is_terminal()).count(), 1);
         assert!(runner.running_jobs().is_empty());
     }

@@ -134,7 +134,11 @@ mod tests {
                 .unwrap_or_else(|| panic!("no task for {category:?}"));
             assert_eq!(task.exam_number, number, "{}", task.id);
         }
-        assert!(TASKS.windows(2).all(|pair| pair[0].exam_number <= pair[1].exam_number));
+        assert!(
+            TASKS
+                .windows(2)
+                .all(|pair| pair[0].exam_number <= pair[1].exam_number)
+        );
     }
 
     #[test]

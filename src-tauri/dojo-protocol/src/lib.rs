@@ -207,7 +207,9 @@ mod tests {
                 loss: 0.5,
                 elapsed_ms: 12,
             },
-            expect![[r#"{"kind":"progress","step":3,"total_steps":10,"loss":0.5,"elapsed_ms":12}"#]],
+            expect![[
+                r#"{"kind":"progress","step":3,"total_steps":10,"loss":0.5,"elapsed_ms":12}"#
+            ]],
         );
         check_json(
             &JobEvent::Started {

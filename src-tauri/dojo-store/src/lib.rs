@@ -153,8 +153,11 @@ mod tests {
     #[test]
     fn a_file_that_is_not_a_database_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(DATABASE_FILE), b"this is not sqlite at all, honest")
-            .unwrap();
+        std::fs::write(
+            dir.path().join(DATABASE_FILE),
+            b"this is not sqlite at all, honest",
+        )
+        .unwrap();
         let error = Store::open_in(dir.path()).err().unwrap();
         assert!(
             error.to_string().contains("not a database") || error.to_string().contains("database"),

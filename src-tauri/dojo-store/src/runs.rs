@@ -251,7 +251,9 @@ pub(crate) mod tests {
     fn a_run_is_closed_once() {
         let (_dir, mut store) = store();
         let id = store.start_run(&sample_run()).unwrap();
-        store.finish_run(id, RunStatus::Finished, None, None).unwrap();
+        store
+            .finish_run(id, RunStatus::Finished, None, None)
+            .unwrap();
         let error = store
             .finish_run(id, RunStatus::Cancelled, None, None)
             .unwrap_err();
@@ -282,7 +284,11 @@ pub(crate) mod tests {
         assert_eq!(store.mark_interrupted_runs().unwrap(), 1);
         let killed = store.run(killed).unwrap();
         assert_eq!(killed.status, RunStatus::Interrupted);
-        assert_eq!(killed.epochs.len(), 1, "epochs stored before the kill are kept");
+        assert_eq!(
+            killed.epochs.len(),
+            1,
+            "epochs stored before the kill are kept"
+        );
         assert_eq!(store.run(finished).unwrap().status, RunStatus::Finished);
     }
 
@@ -305,7 +311,13 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(ids, vec![second, first]);
         assert_eq!(store.list_runs(None).unwrap().len(), 3);
-        assert!(store.list_runs(None).unwrap().iter().any(|run| run.id == other));
+        assert!(
+            store
+                .list_runs(None)
+                .unwrap()
+                .iter()
+                .any(|run| run.id == other)
+        );
     }
 
     #[test]

@@ -148,7 +148,10 @@ fn wait_for_port(port: u16, process: &mut Guarded, timeout: Duration) -> Result<
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    bail!("{} did not listen on port {port} within {timeout:?}", process.name)
+    bail!(
+        "{} did not listen on port {port} within {timeout:?}",
+        process.name
+    )
 }
 
 /// Starts Xvfb on the first free display from :90.
@@ -162,7 +165,14 @@ fn start_xvfb() -> Result<(Guarded, String)> {
         let mut process = Guarded::spawn(
             "Xvfb",
             Command::new(&xvfb)
-                .args([display.as_str(), "-screen", "0", "1280x820x24", "-nolisten", "tcp"])
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1280x820x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null()),
         )?;
@@ -251,14 +261,19 @@ impl Session {
     /// The WebDriver client.
     pub fn client(&self) -> &Client {
         // Only `close` takes the client, and it consumes the session.
-        self.client.as_ref().unwrap_or_else(|| unreachable!("client taken before close"))
+        self.client
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("client taken before close"))
     }
 
     /// Waits for an element matching the CSS selector.
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
         request(
             format_args!("waiting for `{css}` (at most {UI_TIMEOUT:?})"),
-            self.client().wait().at_most(UI_TIMEOUT).for_element(Locator::Css(css)),
+            self.client()
+                .wait()
+                .at_most(UI_TIMEOUT)
+                .for_element(Locator::Css(css)),
         )
         .await
     }
@@ -266,7 +281,11 @@ impl Session {
     /// The value of an attribute of the element matching the CSS selector.
     pub async fn attribute(&self, css: &str, attribute: &str) -> Result<Option<String>> {
         let element = self.wait_for(css).await?;
-        request(format_args!("reading {attribute} of `{css}`"), element.attr(attribute)).await
+        request(
+            format_args!("reading {attribute} of `{css}`"),
+            element.attr(attribute),
+        )
+        .await
     }
 
     /// Replaces the text of the input matching the CSS selector.
@@ -278,7 +297,11 @@ impl Session {
 
     /// Every element matching the CSS selector, now.
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        request(format_args!("finding `{css}`"), self.client().find_all(Locator::Css(css))).await
+        request(
+            format_args!("finding `{css}`"),
+            self.client().find_all(Locator::Css(css)),
+        )
+        .await
     }
 
     /// Clicks the element matching the CSS selector once it exists.
@@ -295,7 +318,12 @@ impl Session {
 
     /// Polls `condition` until it returns `Some`, or fails after `timeout`
     /// with `what` and the last observation.
-    pub async fn eventually<T, F, Fut>(&self, what: &str, timeout: Duration, mut condition: F) -> Result<T>
+    pub async fn eventually<T, F, Fut>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut condition: F,
+    ) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<Option<T>>>,
@@ -309,7 +337,9 @@ impl Session {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 Ok(None) => bail!("{what}: not true within {timeout:?}"),
-                Err(error) => return Err(error.context(format!("{what}: not true within {timeout:?}"))),
+                Err(error) => {
+                    return Err(error.context(format!("{what}: not true within {timeout:?}")));
+                }
             }
         }
     }
@@ -346,7 +376,9 @@ impl Session {
         if let Err(error) = &outcome {
             match self.screenshot(&format!("{name}-failure")).await {
                 Ok(path) => eprintln!("{name} failed: {error:#}\nscreenshot: {}", path.display()),
-                Err(shot_error) => eprintln!("{name} failed: {error:#}\n(no screenshot: {shot_error:#})"),
+                Err(shot_error) => {
+                    eprintln!("{name} failed: {error:#}\n(no screenshot: {shot_error:#})")
+                }
             }
         }
         self.close().await;

@@ -30,12 +30,21 @@ async fn the_app_opens_and_lists_the_tasks() -> Result<()> {
             session.wait_for("#task-list .task-card").await?;
             let cards = session.find_all("#task-list .task-card").await?;
             // The engine's registry is the single source of the task list.
-            ensure!(cards.len() == 6, "expected 6 task cards, found {}", cards.len());
+            ensure!(
+                cards.len() == 6,
+                "expected 6 task cards, found {}",
+                cards.len()
+            );
             let first = session.text("#task-list .task-card:first-child").await?;
             ensure!(first.contains("Fuel efficiency"), "first card: {first}");
             ensure!(first.contains("Basic model"), "first card: {first}");
             let titles = session.text("#task-list").await?;
-            for title in ["Fashion-MNIST", "Horses or humans", "SMS spam", "Monthly sunspots"] {
+            for title in [
+                "Fashion-MNIST",
+                "Horses or humans",
+                "SMS spam",
+                "Monthly sunspots",
+            ] {
                 ensure!(titles.contains(title), "{title} missing from:\n{titles}");
             }
             session.screenshot("home").await?;
@@ -99,10 +108,14 @@ async fn a_streamed_job_shows_rising_progress_and_can_be_cancelled() -> Result<(
 
             session.click("#check-cancel").await?;
             let status = session
-                .eventually("the job reports cancellation", Duration::from_secs(30), async || {
-                    let status = session.text("#check-status").await?;
-                    Ok(status.contains("cancelled").then_some(status))
-                })
+                .eventually(
+                    "the job reports cancellation",
+                    Duration::from_secs(30),
+                    async || {
+                        let status = session.text("#check-status").await?;
+                        Ok(status.contains("cancelled").then_some(status))
+                    },
+                )
                 .await?;
             let stopped_at = progress_value(session).await?;
             ensure!(
@@ -127,10 +140,17 @@ async fn about_credits_every_bundled_dataset() -> Result<()> {
             session.click("#nav-about").await?;
             session.wait_for("#dataset-list .dataset").await?;
             let credits = session.find_all("#dataset-list .dataset").await?;
-            ensure!(credits.len() == 6, "expected 6 dataset credits, found {}", credits.len());
+            ensure!(
+                credits.len() == 6,
+                "expected 6 dataset credits, found {}",
+                credits.len()
+            );
             let text = session.text("#dataset-list").await?;
             for needle in ["CC BY-NC 4.0", "Laurence Moroney", "Zalando", "Almeida"] {
-                ensure!(text.contains(needle), "{needle} missing from the About page");
+                ensure!(
+                    text.contains(needle),
+                    "{needle} missing from the About page"
+                );
             }
             session.screenshot("about").await?;
             Ok(())

@@ -1,5 +1,8 @@
 //! Runs the real `dojo` binary as a user would.
 
+// Test helpers outside `#[test]` functions may unwrap: a failure is a test failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 
 fn dojo(args: &[&str]) -> (bool, String, String) {

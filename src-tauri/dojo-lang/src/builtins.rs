@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::error::{Exception, Result, type_error, value_error};
 use crate::interp::{Args, Builtin, Interpreter, unhashable};
 use crate::syntax::BinaryOp;
-use crate::value::{Dict, IteratorState, Value, format_float};
+use crate::value::{Dict, IteratorState, Unhashable, Value, format_float};
 
 /// Exception classes, each with its parent (Python's hierarchy, trimmed).
 const EXCEPTIONS: &[(&str, &str)] = &[
@@ -53,12 +53,18 @@ pub(crate) fn exception_is_subclass(kind: &str, class: &str) -> bool {
         if current == class {
             return true;
         }
-        match EXCEPTIONS.iter().find(|(exception, _)| *exception == current) {
+        match EXCEPTIONS
+            .iter()
+            .find(|(exception, _)| *exception == current)
+        {
             Some((_, parent)) if !parent.is_empty() => current = parent,
             _ => return false,
         }
     }
 }
+
+/// A built-in implemented as a plain function.
+type BuiltinFn = fn(&mut Interpreter, Args) -> Result<Value>;
 
 pub(crate) fn install(interpreter: &mut Interpreter) {
     for (name, _) in EXCEPTIONS {
@@ -66,7 +72,11 @@ pub(crate) fn install(interpreter: &mut Interpreter) {
         interpreter.define_builtin(
             name,
             Builtin::value(name, move |_, args| {
-                let message = args.positional.first().map(Value::to_str).unwrap_or_default();
+                let message = args
+                    .positional
+                    .first()
+                    .map(Value::to_str)
+                    .unwrap_or_default();
                 Ok(Value::Exception(Rc::new(crate::value::ExceptionValue {
                     kind: kind.clone(),
                     message,
@@ -74,7 +84,7 @@ pub(crate) fn install(interpreter: &mut Interpreter) {
             }),
         );
     }
-    let functions: &[(&str, fn(&mut Interpreter, Args) -> Result<Value>)] = &[
+    let functions: &[(&str, BuiltinFn)] = &[
         ("print", print),
         ("len", len),
         ("range", range),
@@ -166,15 +176,30 @@ fn len(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
         Value::List(items) => items.borrow().len(),
         Value::Tuple(items) => items.len(),
         Value::Dict(dict) | Value::Set(dict) => dict.borrow().len(),
-        Value::Range { start, stop, step } => crate::value::range_len(*start, *stop, *step) as usize,
-        Value::Native(native) => native
-            .len()
-            .ok_or_else(|| type_error(format!("object of type '{}' has no len()", native.type_name())))?,
+        Value::Range { start, stop, step } => {
+            crate::value::range_len(*start, *stop, *step) as usize
+        }
+        Value::Native(native) => native.length().ok_or_else(|| {
+            type_error(format!(
+                "object of type '{}' has no len()",
+                native.type_name()
+            ))
+        })?,
         Value::Instance(instance) => match instance.class.lookup("__len__") {
             Some(method) => return interpreter.call(&method, Args::new(vec![value.clone()])),
-            None => return Err(type_error(format!("object of type '{}' has no len()", instance.class.name))),
+            None => {
+                return Err(type_error(format!(
+                    "object of type '{}' has no len()",
+                    instance.class.name
+                )));
+            }
         },
-        other => return Err(type_error(format!("object of type '{}' has no len()", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "object of type '{}' has no len()",
+                other.type_name()
+            )));
+        }
     };
     Ok(Value::Int(length as i64))
 }
@@ -183,10 +208,12 @@ fn integer(value: &Value, what: &str) -> Result<i64> {
     match value {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i64::from(*b)),
-        Value::Native(native) => native
-            .to_str()
-            .parse::<i64>()
-            .map_err(|_| type_error(format!("'{}' object cannot be interpreted as an integer", native.type_name()))),
+        Value::Native(native) => native.to_str().parse::<i64>().map_err(|_| {
+            type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                native.type_name()
+            ))
+        }),
         other => Err(type_error(format!(
             "{what}: '{}' object cannot be interpreted as an integer",
             other.type_name()
@@ -279,7 +306,8 @@ fn dict(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
                     items.len()
                 ))
             })?;
-            dict.insert(key.clone(), value).map_err(|()| unhashable(&key))?;
+            dict.insert(key.clone(), value)
+                .map_err(|Unhashable| unhashable(&key))?;
         }
     }
     for (key, value) in args.keywords {
@@ -293,7 +321,8 @@ fn set(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
     let mut set = Dict::new();
     if let Some(source) = args.positional.first() {
         for item in interpreter.iterate(source)? {
-            set.insert(item.clone(), Value::None).map_err(|()| unhashable(&item))?;
+            set.insert(item.clone(), Value::None)
+                .map_err(|Unhashable| unhashable(&item))?;
         }
     }
     Ok(Value::Set(Rc::new(RefCell::new(set))))
@@ -301,7 +330,13 @@ fn set(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
 
 fn str(_: &mut Interpreter, args: Args) -> Result<Value> {
     args.check("str", 1, &[])?;
-    Ok(Value::str(&args.positional.first().map(Value::to_str).unwrap_or_default()))
+    Ok(Value::str(
+        &args
+            .positional
+            .first()
+            .map(Value::to_str)
+            .unwrap_or_default(),
+    ))
 }
 
 fn repr(_: &mut Interpreter, args: Args) -> Result<Value> {
@@ -321,7 +356,10 @@ fn int(_: &mut Interpreter, args: Args) -> Result<Value> {
             if x.is_finite() && x.abs() < 9.2e18 {
                 Ok(Value::Int(x.trunc() as i64))
             } else {
-                Err(Exception::new("OverflowError", format!("cannot convert float {} to integer", format_float(*x))))
+                Err(Exception::new(
+                    "OverflowError",
+                    format!("cannot convert float {} to integer", format_float(*x)),
+                ))
             }
         }
         Value::Str(text) => {
@@ -336,7 +374,10 @@ fn int(_: &mut Interpreter, args: Args) -> Result<Value> {
                 .and_then(|base| i64::from_str_radix(&cleaned, base).ok())
                 .map(Value::Int)
                 .ok_or_else(|| {
-                    value_error(format!("invalid literal for int() with base {base}: {}", value.repr()))
+                    value_error(format!(
+                        "invalid literal for int() with base {base}: {}",
+                        value.repr()
+                    ))
                 })
         }
         Value::Native(native) => native
@@ -344,7 +385,12 @@ fn int(_: &mut Interpreter, args: Args) -> Result<Value> {
             .trim()
             .parse::<f64>()
             .map(|x| Value::Int(x.trunc() as i64))
-            .map_err(|_| type_error(format!("int() argument must be a string or a number, not '{}'", native.type_name()))),
+            .map_err(|_| {
+                type_error(format!(
+                    "int() argument must be a string or a number, not '{}'",
+                    native.type_name()
+                ))
+            }),
         other => Err(type_error(format!(
             "int() argument must be a string or a number, not '{}'",
             other.type_name()
@@ -358,12 +404,18 @@ pub fn parse_float(text: &str) -> Option<f64> {
     let lower = cleaned.to_ascii_lowercase();
     match lower.trim_start_matches(['+', '-']) {
         "inf" | "infinity" => {
-            return Some(if lower.starts_with('-') { f64::NEG_INFINITY } else { f64::INFINITY });
+            return Some(if lower.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            });
         }
         "nan" => return Some(f64::NAN),
         _ => {}
     }
-    if cleaned.is_empty() || cleaned.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E') {
+    if cleaned.is_empty()
+        || cleaned.contains(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+    {
         return None;
     }
     cleaned.parse::<f64>().ok()
@@ -378,15 +430,23 @@ fn float(_: &mut Interpreter, args: Args) -> Result<Value> {
         Value::Int(i) => Ok(Value::Float(*i as f64)),
         Value::Bool(b) => Ok(Value::Float(f64::from(u8::from(*b)))),
         Value::Float(x) => Ok(Value::Float(*x)),
-        Value::Str(text) => parse_float(text)
-            .map(Value::Float)
-            .ok_or_else(|| value_error(format!("could not convert string to float: {}", value.repr()))),
+        Value::Str(text) => parse_float(text).map(Value::Float).ok_or_else(|| {
+            value_error(format!(
+                "could not convert string to float: {}",
+                value.repr()
+            ))
+        }),
         Value::Native(native) => native
             .to_str()
             .trim()
             .parse::<f64>()
             .map(Value::Float)
-            .map_err(|_| type_error(format!("float() argument must be a string or a real number, not '{}'", native.type_name()))),
+            .map_err(|_| {
+                type_error(format!(
+                    "float() argument must be a string or a real number, not '{}'",
+                    native.type_name()
+                ))
+            }),
         other => Err(type_error(format!(
             "float() argument must be a string or a real number, not '{}'",
             other.type_name()
@@ -396,19 +456,27 @@ fn float(_: &mut Interpreter, args: Args) -> Result<Value> {
 
 fn bool(_: &mut Interpreter, args: Args) -> Result<Value> {
     args.check("bool", 1, &[])?;
-    Ok(Value::Bool(args.positional.first().is_some_and(Value::truthy)))
+    Ok(Value::Bool(
+        args.positional.first().is_some_and(Value::truthy),
+    ))
 }
 
 /// The items a `min`/`max`/`sum`-style builtin works on: one iterable or several arguments.
 fn items_of(interpreter: &mut Interpreter, args: &Args, name: &str) -> Result<Vec<Value>> {
     match args.positional.as_slice() {
-        [] => Err(type_error(format!("{name} expected at least 1 argument, got 0"))),
+        [] => Err(type_error(format!(
+            "{name} expected at least 1 argument, got 0"
+        ))),
         [single] => interpreter.iterate(single),
         several => Ok(several.to_vec()),
     }
 }
 
-fn keyed(interpreter: &mut Interpreter, items: Vec<Value>, key: Option<Value>) -> Result<Vec<(Value, Value)>> {
+fn keyed(
+    interpreter: &mut Interpreter,
+    items: Vec<Value>,
+    key: Option<Value>,
+) -> Result<Vec<(Value, Value)>> {
     let mut pairs = Vec::with_capacity(items.len());
     for item in items {
         let sort_key = match &key {
@@ -477,7 +545,10 @@ fn abs(_: &mut Interpreter, args: Args) -> Result<Value> {
         Value::Int(i) => Ok(Value::Int(i.wrapping_abs())),
         Value::Bool(b) => Ok(Value::Int(i64::from(b))),
         Value::Float(x) => Ok(Value::Float(x.abs())),
-        other => Err(type_error(format!("bad operand type for abs(): '{}'", other.type_name()))),
+        other => Err(type_error(format!(
+            "bad operand type for abs(): '{}'",
+            other.type_name()
+        ))),
     }
 }
 
@@ -496,7 +567,9 @@ fn round(_: &mut Interpreter, args: Args) -> Result<Value> {
             if x.is_finite() {
                 Ok(Value::Int(x.round_ties_even() as i64))
             } else {
-                Err(value_error("cannot convert float NaN or infinity to integer"))
+                Err(value_error(
+                    "cannot convert float NaN or infinity to integer",
+                ))
             }
         }
         (Value::Float(x), Some(digits)) => {
@@ -514,7 +587,12 @@ fn sorted(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
     args.check("sorted", 1, &["key", "reverse"])?;
     let items = interpreter.iterate(&args.required(0, "iterable", "sorted")?)?;
     let reverse = args.keyword("reverse").is_some_and(|value| value.truthy());
-    Ok(Value::list(sort_values(interpreter, items, args.keyword("key"), reverse)?))
+    Ok(Value::list(sort_values(
+        interpreter,
+        items,
+        args.keyword("key"),
+        reverse,
+    )?))
 }
 
 /// A stable sort by key, failing (not panicking) on incomparable items.
@@ -537,7 +615,11 @@ pub(crate) fn sort_values(
             });
             Ordering::Equal
         });
-        if reverse { ordering.reverse() } else { ordering }
+        if reverse {
+            ordering.reverse()
+        } else {
+            ordering
+        }
     });
     match failure {
         Some(error) => Err(error),
@@ -616,7 +698,9 @@ fn filter(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
     for item in items {
         let keep = match &function {
             Value::None => item.truthy(),
-            function => interpreter.call(function, Args::new(vec![item.clone()]))?.truthy(),
+            function => interpreter
+                .call(function, Args::new(vec![item.clone()]))?
+                .truthy(),
         };
         if keep {
             kept.push(item);
@@ -630,11 +714,13 @@ fn iter(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
     let value = args.required(0, "object", "iter")?;
     match value {
         Value::Iterator(_) => Ok(value),
-        Value::Range { start, stop, step } => Ok(Value::Iterator(Rc::new(RefCell::new(IteratorState::Range {
-            next: start,
-            stop,
-            step,
-        })))),
+        Value::Range { start, stop, step } => Ok(Value::Iterator(Rc::new(RefCell::new(
+            IteratorState::Range {
+                next: start,
+                stop,
+                step,
+            },
+        )))),
         other => Ok(iterator(interpreter.iterate(&other)?)),
     }
 }
@@ -643,7 +729,10 @@ fn next(_: &mut Interpreter, args: Args) -> Result<Value> {
     args.check("next", 2, &[])?;
     let value = args.required(0, "iterator", "next")?;
     let Value::Iterator(state) = &value else {
-        return Err(type_error(format!("'{}' object is not an iterator", value.type_name())));
+        return Err(type_error(format!(
+            "'{}' object is not an iterator",
+            value.type_name()
+        )));
     };
     let item = match &mut *state.borrow_mut() {
         IteratorState::Items { items, position } => {
@@ -697,7 +786,9 @@ fn hasattr(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
     let object = args.required(0, "obj", "hasattr")?;
     let name = attribute_name(&args, "hasattr")?;
     Ok(Value::Bool(
-        interpreter.get_attribute(&object, &name, Default::default()).is_ok(),
+        interpreter
+            .get_attribute(&object, &name, Default::default())
+            .is_ok(),
     ))
 }
 
@@ -705,7 +796,10 @@ fn getattr(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
     args.check("getattr", 3, &[])?;
     let object = args.required(0, "obj", "getattr")?;
     let name = attribute_name(&args, "getattr")?;
-    match (interpreter.get_attribute(&object, &name, Default::default()), args.positional.get(2)) {
+    match (
+        interpreter.get_attribute(&object, &name, Default::default()),
+        args.positional.get(2),
+    ) {
         (Ok(value), _) => Ok(value),
         (Err(_), Some(default)) => Ok(default.clone()),
         (Err(mut error), None) => {
@@ -755,7 +849,10 @@ fn as_float(number: &Number) -> f64 {
 }
 
 fn overflow() -> Box<Exception> {
-    Exception::new("OverflowError", "integer result too large for Dojo's 64-bit integers")
+    Exception::new(
+        "OverflowError",
+        "integer result too large for Dojo's 64-bit integers",
+    )
 }
 
 fn zero_division(what: &str) -> Box<Exception> {
@@ -790,7 +887,10 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
         {
             let count = usize::try_from(integer(count, "*")?).unwrap_or(0);
             if text.len().saturating_mul(count) > 100_000_000 {
-                return Err(Exception::new("LimitExceeded", "the repeated string would be too large"));
+                return Err(Exception::new(
+                    "LimitExceeded",
+                    "the repeated string would be too large",
+                ));
             }
             Ok(Value::str(&text.repeat(count)))
         }
@@ -800,7 +900,10 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
             let count = usize::try_from(integer(count, "*")?).unwrap_or(0);
             let items = items.borrow();
             if items.len().saturating_mul(count) > 50_000_000 {
-                return Err(Exception::new("LimitExceeded", "the repeated list would be too large"));
+                return Err(Exception::new(
+                    "LimitExceeded",
+                    "the repeated list would be too large",
+                ));
             }
             let mut repeated = Vec::with_capacity(items.len() * count);
             for _ in 0..count {
@@ -825,7 +928,7 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
 }
 
 fn numeric(op: BinaryOp, a: Number, b: Number) -> Result<Value> {
-    use Number::{Float, Int};
+    use Number::Int;
     match (op, &a, &b) {
         (BinaryOp::Add, Int(x), Int(y)) => x.checked_add(*y).map(Value::Int).ok_or_else(overflow),
         (BinaryOp::Sub, Int(x), Int(y)) => x.checked_sub(*y).map(Value::Int).ok_or_else(overflow),
@@ -834,7 +937,9 @@ fn numeric(op: BinaryOp, a: Number, b: Number) -> Result<Value> {
             if *y == 0 {
                 return Err(zero_division("integer division or modulo by zero"));
             }
-            Ok(Value::Int(x.div_euclid(*y) - i64::from(y < &0 && x.rem_euclid(*y) != 0)))
+            Ok(Value::Int(
+                x.div_euclid(*y) - i64::from(y < &0 && x.rem_euclid(*y) != 0),
+            ))
         }
         (BinaryOp::Mod, Int(x), Int(y)) => {
             if *y == 0 {
@@ -842,27 +947,39 @@ fn numeric(op: BinaryOp, a: Number, b: Number) -> Result<Value> {
             }
             // Python's modulo takes the sign of the divisor.
             let remainder = x % y;
-            Ok(Value::Int(if remainder != 0 && ((remainder < 0) != (*y < 0)) {
-                remainder + y
-            } else {
-                remainder
-            }))
+            Ok(Value::Int(
+                if remainder != 0 && ((remainder < 0) != (*y < 0)) {
+                    remainder + y
+                } else {
+                    remainder
+                },
+            ))
         }
         (BinaryOp::Pow, Int(x), Int(y)) if *y >= 0 => u32::try_from(*y)
             .ok()
             .and_then(|y| x.checked_pow(y))
             .map(Value::Int)
             .ok_or_else(overflow),
-        (BinaryOp::LShift, Int(x), Int(y)) if (0..63).contains(y) => {
-            x.checked_mul(1i64 << y).map(Value::Int).ok_or_else(overflow)
-        }
+        (BinaryOp::LShift, Int(x), Int(y)) if (0..63).contains(y) => x
+            .checked_mul(1i64 << y)
+            .map(Value::Int)
+            .ok_or_else(overflow),
         (BinaryOp::RShift, Int(x), Int(y)) if *y >= 0 => Ok(Value::Int(x >> (*y).min(63))),
         (BinaryOp::BitAnd, Int(x), Int(y)) => Ok(Value::Int(x & y)),
         (BinaryOp::BitOr, Int(x), Int(y)) => Ok(Value::Int(x | y)),
         (BinaryOp::BitXor, Int(x), Int(y)) => Ok(Value::Int(x ^ y)),
-        (BinaryOp::LShift | BinaryOp::RShift | BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor, _, _) => {
-            Err(type_error(format!("unsupported operand type(s) for {}: 'float'", op.symbol())))
-        }
+        (
+            BinaryOp::LShift
+            | BinaryOp::RShift
+            | BinaryOp::BitAnd
+            | BinaryOp::BitOr
+            | BinaryOp::BitXor,
+            _,
+            _,
+        ) => Err(type_error(format!(
+            "unsupported operand type(s) for {}: 'float'",
+            op.symbol()
+        ))),
         (BinaryOp::MatMul, _, _) => Err(type_error("unsupported operand type(s) for @: numbers")),
         _ => {
             let (x, y) = (as_float(&a), as_float(&b));
@@ -921,15 +1038,25 @@ pub(crate) fn equals(left: &Value, right: &Value) -> bool {
         (Value::Dict(a), Value::Dict(b)) => {
             let (a, b) = (a.borrow(), b.borrow());
             a.len() == b.len()
-                && a.iter().all(|(key, value)| b.get(key).is_some_and(|other| equals(value, other)))
+                && a.iter()
+                    .all(|(key, value)| b.get(key).is_some_and(|other| equals(value, other)))
         }
         (Value::Set(a), Value::Set(b)) => {
             let (a, b) = (a.borrow(), b.borrow());
             a.len() == b.len() && a.iter().all(|(key, _)| b.contains(key))
         }
-        (Value::Range { start: a, stop: b, step: c }, Value::Range { start: x, stop: y, step: z }) => {
-            (a, b, c) == (x, y, z)
-        }
+        (
+            Value::Range {
+                start: a,
+                stop: b,
+                step: c,
+            },
+            Value::Range {
+                start: x,
+                stop: y,
+                step: z,
+            },
+        ) => (a, b, c) == (x, y, z),
         (Value::Instance(a), Value::Instance(b)) => Rc::ptr_eq(a, b),
         (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
         (Value::Module(a), Value::Module(b)) => Rc::ptr_eq(a, b),
@@ -946,7 +1073,9 @@ pub(crate) fn order(left: &Value, right: &Value) -> Option<Ordering> {
     if let (Some(a), Some(b)) = (number(left), number(right)) {
         return match (a, b) {
             (Number::Int(x), Number::Int(y)) => Some(x.cmp(&y)),
-            (a, b) => as_float(&a).partial_cmp(&as_float(&b)).or(Some(Ordering::Equal)),
+            (a, b) => as_float(&a)
+                .partial_cmp(&as_float(&b))
+                .or(Some(Ordering::Equal)),
         };
     }
     match (left, right) {
@@ -980,7 +1109,10 @@ pub(crate) fn format_value(value: &Value, spec: &str) -> Result<String> {
         fill = chars[0];
         align = Some(chars[1]);
         chars.drain(..2);
-    } else if chars.first().is_some_and(|c| matches!(c, '<' | '>' | '^' | '=')) {
+    } else if chars
+        .first()
+        .is_some_and(|c| matches!(c, '<' | '>' | '^' | '='))
+    {
         align = Some(chars[0]);
         chars.remove(0);
     }
@@ -1006,8 +1138,17 @@ pub(crate) fn format_value(value: &Value, spec: &str) -> Result<String> {
         Some((width, precision)) => (width, Some(precision)),
         None => (numbers.as_str(), None),
     };
-    let invalid = || value_error(format!("Invalid format specifier '{spec}' for object of type '{}'", value.type_name()));
-    let width: usize = if width.is_empty() { 0 } else { width.parse().map_err(|_| invalid())? };
+    let invalid = || {
+        value_error(format!(
+            "Invalid format specifier '{spec}' for object of type '{}'",
+            value.type_name()
+        ))
+    };
+    let width: usize = if width.is_empty() {
+        0
+    } else {
+        width.parse().map_err(|_| invalid())?
+    };
     let precision: Option<usize> = match precision {
         Some(precision) => Some(precision.parse().map_err(|_| invalid())?),
         None => None,
@@ -1022,17 +1163,37 @@ pub(crate) fn format_value(value: &Value, spec: &str) -> Result<String> {
         (Some('d'), Value::Int(i)) => i.abs().to_string(),
         (Some('d'), Value::Bool(b)) => i64::from(*b).to_string(),
         (Some('f' | 'F'), _) if numeric_value.is_some() => {
-            format!("{:.*}", precision.unwrap_or(6), numeric_value.unwrap_or_default().abs())
+            format!(
+                "{:.*}",
+                precision.unwrap_or(6),
+                numeric_value.unwrap_or_default().abs()
+            )
         }
         (Some('e' | 'E'), _) if numeric_value.is_some() => {
-            let text = format!("{:.*e}", precision.unwrap_or(6), numeric_value.unwrap_or_default().abs());
+            let text = format!(
+                "{:.*e}",
+                precision.unwrap_or(6),
+                numeric_value.unwrap_or_default().abs()
+            );
             let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
             let exponent: i32 = exponent.parse().unwrap_or(0);
-            let formatted = format!("{mantissa}e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.abs());
-            if kind == Some('E') { formatted.to_uppercase() } else { formatted }
+            let formatted = format!(
+                "{mantissa}e{}{:02}",
+                if exponent < 0 { '-' } else { '+' },
+                exponent.abs()
+            );
+            if kind == Some('E') {
+                formatted.to_uppercase()
+            } else {
+                formatted
+            }
         }
         (Some('%'), _) if numeric_value.is_some() => {
-            format!("{:.*}%", precision.unwrap_or(6), numeric_value.unwrap_or_default().abs() * 100.0)
+            format!(
+                "{:.*}%",
+                precision.unwrap_or(6),
+                numeric_value.unwrap_or_default().abs() * 100.0
+            )
         }
         (Some('g' | 'G'), _) | (None, Value::Float(_)) if numeric_value.is_some() => {
             let x = numeric_value.unwrap_or_default().abs();
@@ -1040,13 +1201,21 @@ pub(crate) fn format_value(value: &Value, spec: &str) -> Result<String> {
                 None => format_float(x),
                 Some(precision) => {
                     let precision = precision.max(1);
-                    let exponent = if x == 0.0 { 0 } else { x.log10().floor() as i32 };
+                    let exponent = if x == 0.0 {
+                        0
+                    } else {
+                        x.log10().floor() as i32
+                    };
                     if exponent < -4 || exponent >= precision as i32 {
                         let text = format!("{:.*e}", precision - 1, x);
                         let (mantissa, power) = text.split_once('e').unwrap_or((&text, "0"));
                         let power: i32 = power.parse().unwrap_or(0);
                         let mantissa = trim_zeros(mantissa);
-                        format!("{mantissa}e{}{:02}", if power < 0 { '-' } else { '+' }, power.abs())
+                        format!(
+                            "{mantissa}e{}{:02}",
+                            if power < 0 { '-' } else { '+' },
+                            power.abs()
+                        )
                     } else {
                         let decimals = (precision as i32 - 1 - exponent).max(0) as usize;
                         trim_zeros(&format!("{x:.decimals$}")).to_owned()
@@ -1062,7 +1231,9 @@ pub(crate) fn format_value(value: &Value, spec: &str) -> Result<String> {
     if grouping && numeric_value.is_some() {
         body = group_thousands(&body);
     }
-    let negative = numeric_value.is_some_and(|x| x < 0.0 || (x == 0.0 && x.is_sign_negative() && matches!(value, Value::Float(_))));
+    let negative = numeric_value.is_some_and(|x| {
+        x < 0.0 || (x == 0.0 && x.is_sign_negative() && matches!(value, Value::Float(_)))
+    });
     let sign_text = match (negative, sign, numeric_value.is_some()) {
         (true, _, true) => "-",
         (false, '+', true) => "+",
@@ -1075,7 +1246,11 @@ pub(crate) fn format_value(value: &Value, spec: &str) -> Result<String> {
     let pad = |count: usize| fill.to_string().repeat(count);
     Ok(match align.unwrap_or(default_align) {
         '<' => format!("{sign_text}{body}{}", pad(padding)),
-        '^' => format!("{}{sign_text}{body}{}", pad(padding / 2), pad(padding - padding / 2)),
+        '^' => format!(
+            "{}{sign_text}{body}{}",
+            pad(padding / 2),
+            pad(padding - padding / 2)
+        ),
         '=' => format!("{sign_text}{}{body}", pad(padding)),
         _ => format!("{}{sign_text}{body}", pad(padding)),
     })
@@ -1111,15 +1286,53 @@ fn group_thousands(digits: &str) -> String {
 // ----- methods of the built-in types ------------------------------------------
 
 const STR_METHODS: &[&str] = &[
-    "lower", "upper", "strip", "lstrip", "rstrip", "split", "rsplit", "splitlines", "join", "replace",
-    "startswith", "endswith", "find", "count", "isdigit", "isalpha", "isspace", "title", "capitalize",
-    "format", "zfill", "encode",
+    "lower",
+    "upper",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "split",
+    "rsplit",
+    "splitlines",
+    "join",
+    "replace",
+    "startswith",
+    "endswith",
+    "find",
+    "count",
+    "isdigit",
+    "isalpha",
+    "isspace",
+    "title",
+    "capitalize",
+    "format",
+    "zfill",
+    "encode",
 ];
 const LIST_METHODS: &[&str] = &[
-    "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy", "clear",
+    "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy",
+    "clear",
 ];
-const DICT_METHODS: &[&str] = &["get", "keys", "values", "items", "pop", "update", "setdefault", "copy", "clear"];
-const SET_METHODS: &[&str] = &["add", "discard", "remove", "update", "union", "intersection", "copy"];
+const DICT_METHODS: &[&str] = &[
+    "get",
+    "keys",
+    "values",
+    "items",
+    "pop",
+    "update",
+    "setdefault",
+    "copy",
+    "clear",
+];
+const SET_METHODS: &[&str] = &[
+    "add",
+    "discard",
+    "remove",
+    "update",
+    "union",
+    "intersection",
+    "copy",
+];
 
 pub(crate) fn method_names(value: &Value) -> &'static [&'static str] {
     match value {
@@ -1160,14 +1373,21 @@ fn text_argument(args: &Args, position: usize, name: &str, method: &str) -> Resu
     }
 }
 
-fn call_method(interpreter: &mut Interpreter, receiver: &Value, name: &str, args: Args) -> Result<Value> {
+fn call_method(
+    interpreter: &mut Interpreter,
+    receiver: &Value,
+    name: &str,
+    args: Args,
+) -> Result<Value> {
     match receiver {
         Value::Str(text) => string_method(interpreter, text, name, args),
         Value::List(items) => list_method(interpreter, receiver, items, name, args),
         Value::Tuple(items) => {
             let item = args.required(0, "value", name)?;
             match name {
-                "count" => Ok(Value::Int(items.iter().filter(|x| equals(x, &item)).count() as i64)),
+                "count" => Ok(Value::Int(
+                    items.iter().filter(|x| equals(x, &item)).count() as i64,
+                )),
                 _ => items
                     .iter()
                     .position(|x| equals(x, &item))
@@ -1177,11 +1397,19 @@ fn call_method(interpreter: &mut Interpreter, receiver: &Value, name: &str, args
         }
         Value::Dict(dict) => dict_method(interpreter, dict, name, args),
         Value::Set(set) => set_method(interpreter, set, name, args),
-        other => Err(type_error(format!("'{}' object has no method '{name}'", other.type_name()))),
+        other => Err(type_error(format!(
+            "'{}' object has no method '{name}'",
+            other.type_name()
+        ))),
     }
 }
 
-fn string_method(interpreter: &mut Interpreter, text: &Rc<str>, name: &str, args: Args) -> Result<Value> {
+fn string_method(
+    interpreter: &mut Interpreter,
+    text: &Rc<str>,
+    name: &str,
+    args: Args,
+) -> Result<Value> {
     let text_value = |s: &str| Value::str(s);
     Ok(match name {
         "lower" => text_value(&text.to_lowercase()),
@@ -1192,7 +1420,10 @@ fn string_method(interpreter: &mut Interpreter, text: &Rc<str>, name: &str, args
                 .map(|word| {
                     let mut chars = word.chars();
                     match chars.next() {
-                        Some(first) => first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase(),
+                        Some(first) => {
+                            first.to_uppercase().collect::<String>()
+                                + &chars.as_str().to_lowercase()
+                        }
                         None => String::new(),
                     }
                 })
@@ -1202,7 +1433,9 @@ fn string_method(interpreter: &mut Interpreter, text: &Rc<str>, name: &str, args
         "capitalize" => {
             let mut chars = text.chars();
             text_value(&match chars.next() {
-                Some(first) => first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase(),
+                Some(first) => {
+                    first.to_uppercase().collect::<String>() + &chars.as_str().to_lowercase()
+                }
                 None => String::new(),
             })
         }
@@ -1229,13 +1462,19 @@ fn string_method(interpreter: &mut Interpreter, text: &Rc<str>, name: &str, args
                 (Some(separator), _) if separator.is_empty() => {
                     return Err(value_error("empty separator"));
                 }
-                (Some(separator), limit) if limit < 0 => text.split(separator.as_str()).map(str::to_owned).collect(),
+                (Some(separator), limit) if limit < 0 => {
+                    text.split(separator.as_str()).map(str::to_owned).collect()
+                }
                 (Some(separator), limit) => {
                     if name == "split" {
-                        text.splitn(limit as usize + 1, separator.as_str()).map(str::to_owned).collect()
+                        text.splitn(limit as usize + 1, separator.as_str())
+                            .map(str::to_owned)
+                            .collect()
                     } else {
-                        let mut parts: Vec<String> =
-                            text.rsplitn(limit as usize + 1, separator.as_str()).map(str::to_owned).collect();
+                        let mut parts: Vec<String> = text
+                            .rsplitn(limit as usize + 1, separator.as_str())
+                            .map(str::to_owned)
+                            .collect();
                         parts.reverse();
                         parts
                     }
@@ -1273,7 +1512,9 @@ fn string_method(interpreter: &mut Interpreter, text: &Rc<str>, name: &str, args
             let mut found = false;
             for candidate in candidates {
                 let Value::Str(candidate) = candidate else {
-                    return Err(type_error(format!("{name} first arg must be str or a tuple of str")));
+                    return Err(type_error(format!(
+                        "{name} first arg must be str or a tuple of str"
+                    )));
                 };
                 found |= if name == "startswith" {
                     text.starts_with(&*candidate)
@@ -1302,13 +1543,20 @@ fn string_method(interpreter: &mut Interpreter, text: &Rc<str>, name: &str, args
         "isalpha" => Value::Bool(!text.is_empty() && text.chars().all(char::is_alphabetic)),
         "isspace" => Value::Bool(!text.is_empty() && text.chars().all(char::is_whitespace)),
         "zfill" => {
-            let width = usize::try_from(integer(&args.required(0, "width", name)?, "zfill()")?).unwrap_or(0);
+            let width = usize::try_from(integer(&args.required(0, "width", name)?, "zfill()")?)
+                .unwrap_or(0);
             let length = text.chars().count();
-            text_value(&format!("{}{text}", "0".repeat(width.saturating_sub(length))))
+            text_value(&format!(
+                "{}{text}",
+                "0".repeat(width.saturating_sub(length))
+            ))
         }
         "format" => text_value(&format_method(text, &args)?),
         "encode" => {
-            return Err(Exception::new("NotSupportedInDojo", "bytes are not supported; keep text as str"));
+            return Err(Exception::new(
+                "NotSupportedInDojo",
+                "bytes are not supported; keep text as str",
+            ));
         }
         _ => return Err(type_error(format!("'str' object has no method '{name}'"))),
     })
@@ -1348,7 +1596,10 @@ fn format_method(template: &str, args: &Args) -> Result<String> {
                     args.keyword(name)
                 };
                 let value = value.ok_or_else(|| {
-                    Exception::new("IndexError", format!("Replacement index {name:?} out of range"))
+                    Exception::new(
+                        "IndexError",
+                        format!("Replacement index {name:?} out of range"),
+                    )
                 })?;
                 out.push_str(&format_value(&value, spec)?);
             }
@@ -1386,7 +1637,11 @@ fn list_method(
             let item = args.required(1, "object", "insert")?;
             let mut items = items.borrow_mut();
             let length = items.len() as i64;
-            let position = if index < 0 { (index + length).max(0) } else { index.min(length) };
+            let position = if index < 0 {
+                (index + length).max(0)
+            } else {
+                index.min(length)
+            };
             items.insert(position as usize, item);
         }
         "pop" => {
@@ -1420,7 +1675,9 @@ fn list_method(
         }
         "count" => {
             let item = args.required(0, "value", "count")?;
-            return Ok(Value::Int(items.borrow().iter().filter(|x| equals(x, &item)).count() as i64));
+            return Ok(Value::Int(
+                items.borrow().iter().filter(|x| equals(x, &item)).count() as i64,
+            ));
         }
         "sort" => {
             args.check("sort", 0, &["key", "reverse"])?;
@@ -1433,13 +1690,21 @@ fn list_method(
         "copy" => return Ok(Value::list(items.borrow().clone())),
         "clear" => items.borrow_mut().clear(),
         _ => {
-            return Err(type_error(format!("'{}' object has no method '{name}'", receiver.type_name())));
+            return Err(type_error(format!(
+                "'{}' object has no method '{name}'",
+                receiver.type_name()
+            )));
         }
     }
     Ok(Value::None)
 }
 
-fn dict_method(interpreter: &mut Interpreter, dict: &Rc<RefCell<Dict>>, name: &str, args: Args) -> Result<Value> {
+fn dict_method(
+    interpreter: &mut Interpreter,
+    dict: &Rc<RefCell<Dict>>,
+    name: &str,
+    args: Args,
+) -> Result<Value> {
     Ok(match name {
         "get" => {
             let key = args.required(0, "key", "get")?;
@@ -1472,7 +1737,7 @@ fn dict_method(interpreter: &mut Interpreter, dict: &Rc<RefCell<Dict>>, name: &s
                 None => {
                     dict.borrow_mut()
                         .insert(key.clone(), default.clone())
-                        .map_err(|()| unhashable(&key))?;
+                        .map_err(|Unhashable| unhashable(&key))?;
                     default
                 }
             }
@@ -1482,8 +1747,11 @@ fn dict_method(interpreter: &mut Interpreter, dict: &Rc<RefCell<Dict>>, name: &s
                 let Value::Dict(other) = dict_from(interpreter, other)? else {
                     return Ok(Value::None);
                 };
-                let entries: Vec<(Value, Value)> =
-                    other.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let entries: Vec<(Value, Value)> = other
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 for (key, value) in entries {
                     let _ = dict.borrow_mut().insert(key, value);
                 }
@@ -1509,11 +1777,18 @@ fn dict_from(interpreter: &mut Interpreter, value: &Value) -> Result<Value> {
     }
 }
 
-fn set_method(interpreter: &mut Interpreter, set: &Rc<RefCell<Dict>>, name: &str, args: Args) -> Result<Value> {
+fn set_method(
+    interpreter: &mut Interpreter,
+    set: &Rc<RefCell<Dict>>,
+    name: &str,
+    args: Args,
+) -> Result<Value> {
     match name {
         "add" => {
             let item = args.required(0, "elem", "add")?;
-            set.borrow_mut().insert(item.clone(), Value::None).map_err(|()| unhashable(&item))?;
+            set.borrow_mut()
+                .insert(item.clone(), Value::None)
+                .map_err(|Unhashable| unhashable(&item))?;
             Ok(Value::None)
         }
         "discard" => {
@@ -1536,10 +1811,17 @@ fn set_method(interpreter: &mut Interpreter, set: &Rc<RefCell<Dict>>, name: &str
             };
             for other in &args.positional {
                 for item in interpreter.iterate(other)? {
-                    target.borrow_mut().insert(item.clone(), Value::None).map_err(|()| unhashable(&item))?;
+                    target
+                        .borrow_mut()
+                        .insert(item.clone(), Value::None)
+                        .map_err(|Unhashable| unhashable(&item))?;
                 }
             }
-            Ok(if name == "union" { Value::Set(target) } else { Value::None })
+            Ok(if name == "union" {
+                Value::Set(target)
+            } else {
+                Value::None
+            })
         }
         "intersection" => {
             let other = interpreter.iterate(&args.required(0, "other", "intersection")?)?;
@@ -1562,10 +1844,10 @@ mod tests {
 
     #[test]
     fn format_specs_match_python() {
-        // Reference: CPython 3.11, e.g. `format(3.14159, '.2f')`.
+        // Reference: CPython 3.11, e.g. `format(1.23456, '.2f')`.
         let cases: Vec<(Value, &str, &str)> = vec![
-            (Value::Float(3.14159), ".2f", "3.14"),
-            (Value::Float(-3.14159), "8.3f", "  -3.142"),
+            (Value::Float(1.23456), ".2f", "1.23"),
+            (Value::Float(-1.23456), "8.3f", "  -1.235"),
             (Value::Float(0.875), ".1%", "87.5%"),
             (Value::Float(12345.678), ",.1f", "12,345.7"),
             (Value::Float(0.000123), ".2e", "1.23e-04"),
@@ -1580,7 +1862,11 @@ mod tests {
             (Value::Int(3), ".2f", "3.00"),
         ];
         for (value, spec, expected) in cases {
-            assert_eq!(format_value(&value, spec).unwrap(), expected, "format({value:?}, {spec:?})");
+            assert_eq!(
+                format_value(&value, spec).unwrap(),
+                expected,
+                "format({value:?}, {spec:?})"
+            );
         }
         assert!(format_value(&Value::str("x"), ".2f").is_err());
     }
@@ -1588,7 +1874,9 @@ mod tests {
     #[test]
     fn python_arithmetic_corners() {
         let check = |op, a: Value, b: Value, expected: &str| {
-            let result = binary(op, &a, &b).map(|v| v.repr()).unwrap_or_else(|e| e.kind.clone());
+            let result = binary(op, &a, &b)
+                .map(|v| v.repr())
+                .unwrap_or_else(|e| e.kind.clone());
             assert_eq!(result, expected, "{a:?} {} {b:?}", op.symbol());
         };
         check(BinaryOp::FloorDiv, Value::Int(-7), Value::Int(2), "-4");
@@ -1597,8 +1885,18 @@ mod tests {
         check(BinaryOp::Div, Value::Int(7), Value::Int(2), "3.5");
         check(BinaryOp::Pow, Value::Int(2), Value::Int(10), "1024");
         check(BinaryOp::Pow, Value::Int(2), Value::Int(-1), "0.5");
-        check(BinaryOp::Div, Value::Int(1), Value::Int(0), "ZeroDivisionError");
-        check(BinaryOp::Mul, Value::Int(i64::MAX), Value::Int(2), "OverflowError");
+        check(
+            BinaryOp::Div,
+            Value::Int(1),
+            Value::Int(0),
+            "ZeroDivisionError",
+        );
+        check(
+            BinaryOp::Mul,
+            Value::Int(i64::MAX),
+            Value::Int(2),
+            "OverflowError",
+        );
         check(BinaryOp::Add, Value::Bool(true), Value::Float(0.5), "1.5");
         check(BinaryOp::Add, Value::str("a"), Value::Int(1), "TypeError");
         check(BinaryOp::Mul, Value::str("ab"), Value::Int(3), "'ababab'");

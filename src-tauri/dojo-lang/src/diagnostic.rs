@@ -175,11 +175,13 @@ mod tests {
         let file = SourceFile::new("solution.py", "import numpy as np\n\nx = np.arange(10)\n");
         let offset = file.text.find("arange").unwrap() as u32;
         let frame = file.frame(Span::new(offset, offset + 6));
+        // The marker line keeps expect-test from stripping the frame's own indentation.
         expect![[r#"
+            frame:
               File "solution.py", line 3, column 8
                 x = np.arange(10)
                        ^^^^^^"#]]
-        .assert_eq(&frame);
+        .assert_eq(&format!("frame:\n{frame}"));
     }
 
     #[test]

@@ -83,7 +83,10 @@ pub fn value_error(message: impl Into<String>) -> Box<Exception> {
 
 /// The closest of `candidates` to `name` by edit distance, if close enough
 /// to be a plausible typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()

@@ -15,7 +15,14 @@ use std::rc::Rc;
 
 use crate::error::{Exception, Result, TraceFrame, did_you_mean, type_error, value_error};
 use crate::syntax::*;
-use crate::value::{Dict, ExceptionValue, IteratorState, SliceValue, Value, format_float, range_len};
+use crate::value::{
+    Dict, ExceptionValue, IteratorState, SliceValue, Unhashable, Value, format_float, range_len,
+};
+
+/// Stack left before a nested evaluation moves to a fresh segment.
+const STACK_RED_ZONE: usize = 256 * 1024;
+/// Size of each fresh stack segment.
+const STACK_GROWTH: usize = 4 * 1024 * 1024;
 
 /// Resource limits of one run, each with its own error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +64,10 @@ pub struct Builtin {
 }
 
 impl Builtin {
-    pub fn value(name: &str, function: impl Fn(&mut Interpreter, Args) -> Result<Value> + 'static) -> Value {
+    pub fn value(
+        name: &str,
+        function: impl Fn(&mut Interpreter, Args) -> Result<Value> + 'static,
+    ) -> Value {
         Value::Builtin(Rc::new(Builtin {
             name: name.to_owned(),
             function: Box::new(function),
@@ -149,7 +159,12 @@ pub trait NativeObject: Any {
         None
     }
     /// `obj(...)`; `None` means not callable.
-    fn call(&self, _this: &Rc<dyn NativeObject>, _interpreter: &mut Interpreter, _args: Args) -> Option<Result<Value>> {
+    fn call(
+        &self,
+        _this: &Rc<dyn NativeObject>,
+        _interpreter: &mut Interpreter,
+        _args: Args,
+    ) -> Option<Result<Value>> {
         None
     }
     /// `iter(obj)`: the items, or `None` if not iterable.
@@ -157,7 +172,7 @@ pub trait NativeObject: Any {
         None
     }
     /// `len(obj)`.
-    fn len(&self) -> Option<usize> {
+    fn length(&self) -> Option<usize> {
         None
     }
     /// `obj[index]`.
@@ -208,7 +223,10 @@ impl Args {
 
     /// The argument at `position` or named `name`, if given.
     pub fn get(&self, position: usize, name: &str) -> Option<Value> {
-        self.positional.get(position).cloned().or_else(|| self.keyword(name))
+        self.positional
+            .get(position)
+            .cloned()
+            .or_else(|| self.keyword(name))
     }
 
     pub fn keyword(&self, name: &str) -> Option<Value> {
@@ -220,9 +238,8 @@ impl Args {
 
     /// The argument at `position` or named `name`, or a `TypeError` naming `function`.
     pub fn required(&self, position: usize, name: &str, function: &str) -> Result<Value> {
-        self.get(position, name).ok_or_else(|| {
-            type_error(format!("{function}() missing required argument: '{name}'"))
-        })
+        self.get(position, name)
+            .ok_or_else(|| type_error(format!("{function}() missing required argument: '{name}'")))
     }
 
     /// Fails if more than `max_positional` positional arguments or a keyword
@@ -318,6 +335,7 @@ impl Interpreter {
             call_stack: vec!["<module>".to_owned()],
         };
         crate::builtins::install(&mut interpreter);
+        crate::modules::install_standard_modules(&mut interpreter);
         interpreter
     }
 
@@ -326,8 +344,13 @@ impl Interpreter {
     }
 
     /// Makes `import name` load the module `factory` builds (once).
-    pub fn register_module(&mut self, name: &str, factory: impl Fn(&mut Interpreter) -> Result<Value> + 'static) {
-        self.module_factories.insert(name.to_owned(), Rc::new(factory));
+    pub fn register_module(
+        &mut self,
+        name: &str,
+        factory: impl Fn(&mut Interpreter) -> Result<Value> + 'static,
+    ) {
+        self.module_factories
+            .insert(name.to_owned(), Rc::new(factory));
     }
 
     /// Writes text to the run's console.
@@ -340,7 +363,10 @@ impl Interpreter {
     }
 
     pub fn set_global(&self, name: &str, value: Value) {
-        self.globals.variables.borrow_mut().insert(name.to_owned(), value);
+        self.globals
+            .variables
+            .borrow_mut()
+            .insert(name.to_owned(), value);
     }
 
     /// Steps taken so far.
@@ -367,7 +393,9 @@ impl Interpreter {
                     "LimitExceeded",
                     format!("the program ran more than {} steps", self.limits.max_steps),
                 )
-                .with_help("look for a loop that never ends; training itself does not count as steps"),
+                .with_help(
+                    "look for a loop that never ends; training itself does not count as steps",
+                ),
                 span,
             ));
         }
@@ -415,6 +443,12 @@ impl Interpreter {
     }
 
     fn exec(&mut self, stmt: &Stmt, scope: &Rc<Scope>) -> Result<Flow> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
+            self.exec_inner(stmt, scope)
+        })
+    }
+
+    fn exec_inner(&mut self, stmt: &Stmt, scope: &Rc<Scope>) -> Result<Flow> {
         self.tick(stmt.span)?;
         match &stmt.kind {
             StmtKind::Expr(expr) => {
@@ -436,11 +470,15 @@ impl Interpreter {
                     Target::Subscript { value, index, span } => {
                         let object = self.eval(value, scope)?;
                         let index = self.eval(index, scope)?;
-                        self.get_item(&object, &index).map_err(|error| self.error_at(error, *span))?
+                        self.get_item(&object, &index)
+                            .map_err(|error| self.error_at(error, *span))?
                     }
                     other => {
                         return Err(self.error_at(
-                            Exception::new("SyntaxError", "illegal target for augmented assignment"),
+                            Exception::new(
+                                "SyntaxError",
+                                "illegal target for augmented assignment",
+                            ),
                             other.span(),
                         ));
                     }
@@ -473,7 +511,11 @@ impl Interpreter {
                 return Ok(Flow::Return(value));
             }
             StmtKind::If { test, body, orelse } => {
-                let branch = if self.eval(test, scope)?.truthy() { body } else { orelse };
+                let branch = if self.eval(test, scope)?.truthy() {
+                    body
+                } else {
+                    orelse
+                };
                 return self.exec_block(branch, scope);
             }
             StmtKind::For {
@@ -483,7 +525,9 @@ impl Interpreter {
                 orelse,
             } => {
                 let iterable = self.eval(iter, scope)?;
-                let items = self.iterate(&iterable).map_err(|error| self.error_at(error, iter.span))?;
+                let items = self
+                    .iterate(&iterable)
+                    .map_err(|error| self.error_at(error, iter.span))?;
                 for item in items {
                     self.tick(stmt.span)?;
                     self.assign(target, item, scope)?;
@@ -518,32 +562,44 @@ impl Interpreter {
                         Some(alias) => self.store_name(alias, module, scope),
                         None => {
                             let top = import.name.split('.').next().unwrap_or(&import.name);
-                            let top_module =
-                                self.import(top).map_err(|error| self.error_at(error, import.span))?;
+                            let top_module = self
+                                .import(top)
+                                .map_err(|error| self.error_at(error, import.span))?;
                             self.store_name(top, top_module, scope);
                         }
                     }
                 }
             }
             StmtKind::ImportFrom { module, names } => {
-                let module_value = self.import(module).map_err(|error| self.error_at(error, stmt.span))?;
+                let module_value = self
+                    .import(module)
+                    .map_err(|error| self.error_at(error, stmt.span))?;
                 for import in names {
                     let value = match self.module_attribute(&module_value, &import.name) {
                         Some(value) => value,
-                        None => self
-                            .import(&format!("{module}.{}", import.name))
-                            .map_err(|_| {
-                                let available = self.attribute_names(&module_value);
-                                let error = Exception::new(
-                                    "ImportError",
-                                    format!("cannot import name '{}' from '{module}'", import.name),
-                                );
-                                let error = match did_you_mean(&import.name, available.iter().map(String::as_str)) {
-                                    Some(suggestion) => error.with_help(format!("did you mean '{suggestion}'?")),
-                                    None => error,
-                                };
-                                self.error_at(error, import.span)
-                            })?,
+                        None => {
+                            self.import(&format!("{module}.{}", import.name))
+                                .map_err(|_| {
+                                    let available = self.attribute_names(&module_value);
+                                    let error = Exception::new(
+                                        "ImportError",
+                                        format!(
+                                            "cannot import name '{}' from '{module}'",
+                                            import.name
+                                        ),
+                                    );
+                                    let error = match did_you_mean(
+                                        &import.name,
+                                        available.iter().map(String::as_str),
+                                    ) {
+                                        Some(suggestion) => {
+                                            error.with_help(format!("did you mean '{suggestion}'?"))
+                                        }
+                                        None => error,
+                                    };
+                                    self.error_at(error, import.span)
+                                })?
+                        }
                     };
                     let name = import.alias.as_ref().unwrap_or(&import.name);
                     self.store_name(name, value, scope);
@@ -555,7 +611,9 @@ impl Interpreter {
                     let context = self.eval(&item.context, scope)?;
                     let value = match &context {
                         Value::Native(native) => match native.enter(native) {
-                            Some(result) => result.map_err(|error| self.error_at(error, item.context.span))?,
+                            Some(result) => {
+                                result.map_err(|error| self.error_at(error, item.context.span))?
+                            }
                             None => context.clone(),
                         },
                         _ => context.clone(),
@@ -568,7 +626,9 @@ impl Interpreter {
                 let outcome = self.exec_block(body, scope);
                 for context in entered.iter().rev() {
                     if let Value::Native(native) = context {
-                        native.exit().map_err(|error| self.error_at(error, stmt.span))?;
+                        native
+                            .exit()
+                            .map_err(|error| self.error_at(error, stmt.span))?;
                     }
                 }
                 return outcome;
@@ -625,7 +685,12 @@ impl Interpreter {
         Ok(Flow::Normal)
     }
 
-    fn handle(&mut self, exception: Box<Exception>, handlers: &[ExceptHandler], scope: &Rc<Scope>) -> Result<Flow> {
+    fn handle(
+        &mut self,
+        exception: Box<Exception>,
+        handlers: &[ExceptHandler],
+        scope: &Rc<Scope>,
+    ) -> Result<Flow> {
         for handler in handlers {
             let matches = match &handler.kind {
                 None => true,
@@ -679,7 +744,10 @@ impl Interpreter {
                 Value::Class(_) | Value::Native(_) => bases.push(value),
                 other => {
                     return Err(self.error_at(
-                        type_error(format!("a class can only derive from a class, not {}", other.type_name())),
+                        type_error(format!(
+                            "a class can only derive from a class, not {}",
+                            other.type_name()
+                        )),
                         base.span,
                     ));
                 }
@@ -699,7 +767,10 @@ impl Interpreter {
 
     fn store_name(&mut self, name: &str, value: Value, scope: &Rc<Scope>) {
         if scope.declared_global.borrow().contains(name) {
-            self.globals.variables.borrow_mut().insert(name.to_owned(), value);
+            self.globals
+                .variables
+                .borrow_mut()
+                .insert(name.to_owned(), value);
         } else {
             scope.variables.borrow_mut().insert(name.to_owned(), value);
         }
@@ -731,20 +802,32 @@ impl Interpreter {
                 self.store_name(name, value, scope);
                 Ok(())
             }
-            Target::Attribute { value: object, attr, span } => {
+            Target::Attribute {
+                value: object,
+                attr,
+                span,
+            } => {
                 let object = self.eval(object, scope)?;
                 self.set_attribute(&object, attr, value)
                     .map_err(|error| self.error_at(error, *span))
             }
-            Target::Subscript { value: object, index, span } => {
+            Target::Subscript {
+                value: object,
+                index,
+                span,
+            } => {
                 let object = self.eval(object, scope)?;
                 let index = self.eval(index, scope)?;
                 self.set_item(&object, &index, value)
                     .map_err(|error| self.error_at(error, *span))
             }
             Target::Sequence(targets, span) => {
-                let items = self.iterate(&value).map_err(|error| self.error_at(error, *span))?;
-                let starred = targets.iter().position(|target| matches!(target, Target::Starred(..)));
+                let items = self
+                    .iterate(&value)
+                    .map_err(|error| self.error_at(error, *span))?;
+                let starred = targets
+                    .iter()
+                    .position(|target| matches!(target, Target::Starred(..)));
                 match starred {
                     None => {
                         if items.len() != targets.len() {
@@ -792,7 +875,10 @@ impl Interpreter {
                 Ok(())
             }
             Target::Starred(_, span) => Err(self.error_at(
-                Exception::new("SyntaxError", "starred assignment target must be in a list or tuple"),
+                Exception::new(
+                    "SyntaxError",
+                    "starred assignment target must be in a list or tuple",
+                ),
                 *span,
             )),
         }
@@ -846,8 +932,14 @@ impl Interpreter {
 
     // ----- expressions ------------------------------------------------------
 
-    /// Evaluates an expression in `scope`.
+    /// Evaluates an expression in `scope`, growing the stack when nesting is deep.
     fn eval(&mut self, expr: &Expr, scope: &Rc<Scope>) -> Result<Value> {
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
+            self.eval_inner(expr, scope)
+        })
+    }
+
+    fn eval_inner(&mut self, expr: &Expr, scope: &Rc<Scope>) -> Result<Value> {
         let at = |interpreter: &Interpreter, error| interpreter.error_at(error, expr.span);
         Ok(match &expr.kind {
             ExprKind::Name(name) => self.load_name(name, expr.span, scope)?,
@@ -857,7 +949,10 @@ impl Interpreter {
             ExprKind::Float(x) => Value::Float(*x),
             ExprKind::Str(s) => Value::Str(s.clone()),
             ExprKind::Bytes(_) => {
-                return Err(at(self, Exception::new("NotSupportedInDojo", "bytes literals are not supported")));
+                return Err(at(
+                    self,
+                    Exception::new("NotSupportedInDojo", "bytes literals are not supported"),
+                ));
             }
             ExprKind::Ellipsis => Value::None,
             ExprKind::FString(parts) => Value::str(&self.format_fstring(parts, scope)?),
@@ -867,7 +962,7 @@ impl Interpreter {
                 let mut set = Dict::new();
                 for item in self.eval_items(items, scope)? {
                     set.insert(item.clone(), Value::None)
-                        .map_err(|()| at(self, unhashable(&item)))?;
+                        .map_err(|Unhashable| at(self, unhashable(&item)))?;
                 }
                 Value::Set(Rc::new(RefCell::new(set)))
             }
@@ -878,7 +973,8 @@ impl Interpreter {
                         Some(key) => {
                             let key = self.eval(key, scope)?;
                             let value = self.eval(value, scope)?;
-                            dict.insert(key.clone(), value).map_err(|()| at(self, unhashable(&key)))?;
+                            dict.insert(key.clone(), value)
+                                .map_err(|Unhashable| at(self, unhashable(&key)))?;
                         }
                         None => match self.eval(value, scope)? {
                             Value::Dict(other) => {
@@ -889,7 +985,10 @@ impl Interpreter {
                             other => {
                                 return Err(at(
                                     self,
-                                    type_error(format!("'{}' object is not a mapping", other.type_name())),
+                                    type_error(format!(
+                                        "'{}' object is not a mapping",
+                                        other.type_name()
+                                    )),
                                 ));
                             }
                         },
@@ -904,7 +1003,8 @@ impl Interpreter {
             ExprKind::Subscript { value, index } => {
                 let object = self.eval(value, scope)?;
                 let index = self.eval(index, scope)?;
-                self.get_item(&object, &index).map_err(|error| at(self, error))?
+                self.get_item(&object, &index)
+                    .map_err(|error| at(self, error))?
             }
             ExprKind::Slice { lower, upper, step } => {
                 let mut bound = |bound: &Option<Box<Expr>>| -> Result<Option<i64>> {
@@ -929,7 +1029,10 @@ impl Interpreter {
                 let step = bound(step)?;
                 Value::Slice(Rc::new(SliceValue { start, stop, step }))
             }
-            ExprKind::Call { function, arguments } => {
+            ExprKind::Call {
+                function,
+                arguments,
+            } => {
                 let callee = self.eval(function, scope)?;
                 let args = self.eval_arguments(arguments, scope)?;
                 self.tick(expr.span)?;
@@ -944,7 +1047,8 @@ impl Interpreter {
             ExprKind::Binary { left, op, right } => {
                 let left = self.eval(left, scope)?;
                 let right = self.eval(right, scope)?;
-                self.binary(*op, &left, &right).map_err(|error| at(self, error))?
+                self.binary(*op, &left, &right)
+                    .map_err(|error| at(self, error))?
             }
             ExprKind::Unary { op, operand } => {
                 let operand = self.eval(operand, scope)?;
@@ -968,7 +1072,9 @@ impl Interpreter {
                 let mut left = self.eval(left, scope)?;
                 for (op, right) in comparisons {
                     let right = self.eval(right, scope)?;
-                    let result = self.compare(*op, &left, &right).map_err(|error| at(self, error))?;
+                    let result = self
+                        .compare(*op, &left, &right)
+                        .map_err(|error| at(self, error))?;
                     // A native comparison (an array mask) is returned as is.
                     if comparisons.len() == 1 {
                         return Ok(result);
@@ -988,7 +1094,11 @@ impl Interpreter {
                 }
             }
             ExprKind::Lambda(definition) => self.make_function(definition, scope)?,
-            ExprKind::Comprehension { kind, element, clauses } => {
+            ExprKind::Comprehension {
+                kind,
+                element,
+                clauses,
+            } => {
                 let inner = Scope::new(Some(Rc::clone(scope)));
                 let mut items = Vec::new();
                 self.comprehend(clauses, &inner, &mut |interpreter, scope| {
@@ -1001,13 +1111,17 @@ impl Interpreter {
                         let mut set = Dict::new();
                         for item in items {
                             set.insert(item.clone(), Value::None)
-                                .map_err(|()| at(self, unhashable(&item)))?;
+                                .map_err(|Unhashable| at(self, unhashable(&item)))?;
                         }
                         Value::Set(Rc::new(RefCell::new(set)))
                     }
                 }
             }
-            ExprKind::DictComprehension { key, value, clauses } => {
+            ExprKind::DictComprehension {
+                key,
+                value,
+                clauses,
+            } => {
                 let inner = Scope::new(Some(Rc::clone(scope)));
                 let mut dict = Dict::new();
                 let span = expr.span;
@@ -1015,7 +1129,7 @@ impl Interpreter {
                     let key = interpreter.eval(key, scope)?;
                     let value = interpreter.eval(value, scope)?;
                     dict.insert(key.clone(), value)
-                        .map_err(|()| interpreter.error_at(unhashable(&key), span))
+                        .map_err(|Unhashable| interpreter.error_at(unhashable(&key), span))
                 })?;
                 Value::dict(dict)
             }
@@ -1065,7 +1179,9 @@ impl Interpreter {
             match &item.kind {
                 ExprKind::Starred(inner) => {
                     let value = self.eval(inner, scope)?;
-                    let expanded = self.iterate(&value).map_err(|error| self.error_at(error, item.span))?;
+                    let expanded = self
+                        .iterate(&value)
+                        .map_err(|error| self.error_at(error, item.span))?;
                     values.extend(expanded);
                 }
                 _ => values.push(self.eval(item, scope)?),
@@ -1082,7 +1198,9 @@ impl Interpreter {
                 Argument::Positional(expr) => args.positional.push(self.eval(expr, scope)?),
                 Argument::Unpack(expr) => {
                     let value = self.eval(expr, scope)?;
-                    let items = self.iterate(&value).map_err(|error| self.error_at(error, expr.span))?;
+                    let items = self
+                        .iterate(&value)
+                        .map_err(|error| self.error_at(error, expr.span))?;
                     args.positional.extend(items);
                 }
                 Argument::Keyword(name, expr) => {
@@ -1093,9 +1211,14 @@ impl Interpreter {
                     Value::Dict(dict) => {
                         for (key, value) in dict.borrow().iter() {
                             match key {
-                                Value::Str(key) => args.keywords.push((key.to_string(), value.clone())),
+                                Value::Str(key) => {
+                                    args.keywords.push((key.to_string(), value.clone()))
+                                }
                                 _ => {
-                                    return Err(self.error_at(type_error("keywords must be strings"), expr.span));
+                                    return Err(self.error_at(
+                                        type_error("keywords must be strings"),
+                                        expr.span,
+                                    ));
                                 }
                             }
                         }
@@ -1135,7 +1258,9 @@ impl Interpreter {
                         None => String::new(),
                     };
                     let conversion = match conversion {
-                        Conversion::None if debug_text.is_some() && spec.is_empty() => Conversion::Repr,
+                        Conversion::None if debug_text.is_some() && spec.is_empty() => {
+                            Conversion::Repr
+                        }
                         other => *other,
                     };
                     let value = match conversion {
@@ -1169,9 +1294,15 @@ impl Interpreter {
             Value::Class(class) => self.instantiate(class, args),
             Value::Native(native) => match native.call(native, self, args) {
                 Some(result) => result,
-                None => Err(type_error(format!("'{}' object is not callable", native.type_name()))),
+                None => Err(type_error(format!(
+                    "'{}' object is not callable",
+                    native.type_name()
+                ))),
             },
-            other => Err(type_error(format!("'{}' object is not callable", other.type_name()))),
+            other => Err(type_error(format!(
+                "'{}' object is not callable",
+                other.type_name()
+            ))),
         }
     }
 
@@ -1241,7 +1372,11 @@ impl Interpreter {
                 return Err(type_error(format!(
                     "{name}() takes {} positional argument{} but {} were given",
                     parameters.positional.len(),
-                    if parameters.positional.len() == 1 { "" } else { "s" },
+                    if parameters.positional.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
                     parameters.positional.len() + extra.len()
                 )));
             }
@@ -1249,28 +1384,41 @@ impl Interpreter {
         }
         let mut kwargs = Dict::new();
         for (key, value) in args.keywords {
-            let known = parameters.positional.iter().chain(&parameters.keyword_only).any(|p| p.name == key);
+            let known = parameters
+                .positional
+                .iter()
+                .chain(&parameters.keyword_only)
+                .any(|p| p.name == key);
             if known {
                 if bound.contains_key(&key) {
-                    return Err(type_error(format!("{name}() got multiple values for argument '{key}'")));
+                    return Err(type_error(format!(
+                        "{name}() got multiple values for argument '{key}'"
+                    )));
                 }
                 bound.insert(key, value);
             } else if parameters.kwargs.is_some() {
                 let _ = kwargs.insert(Value::str(&key), value);
             } else {
-                let names = parameters.positional.iter().chain(&parameters.keyword_only).map(|p| p.name.as_str());
-                let error = type_error(format!("{name}() got an unexpected keyword argument '{key}'"));
+                let names = parameters
+                    .positional
+                    .iter()
+                    .chain(&parameters.keyword_only)
+                    .map(|p| p.name.as_str());
+                let error = type_error(format!(
+                    "{name}() got an unexpected keyword argument '{key}'"
+                ));
                 return Err(match did_you_mean(&key, names) {
                     Some(suggestion) => error.with_help(format!("did you mean '{suggestion}'?")),
                     None => error,
                 });
             }
         }
-        let defaults = parameters
-            .positional
-            .iter()
-            .zip(&function.defaults)
-            .chain(parameters.keyword_only.iter().zip(&function.keyword_defaults));
+        let defaults = parameters.positional.iter().zip(&function.defaults).chain(
+            parameters
+                .keyword_only
+                .iter()
+                .zip(&function.keyword_defaults),
+        );
         for (parameter, default) in defaults {
             if !bound.contains_key(&parameter.name) {
                 match default {
@@ -1346,7 +1494,10 @@ impl Interpreter {
                 names
             }
             Value::Class(class) => class.attributes.borrow().keys().cloned().collect(),
-            other => crate::builtins::method_names(other).iter().map(|name| (*name).to_owned()).collect(),
+            other => crate::builtins::method_names(other)
+                .iter()
+                .map(|name| (*name).to_owned())
+                .collect(),
         }
     }
 
@@ -1359,12 +1510,15 @@ impl Interpreter {
             Value::Instance(instance) => {
                 let own = instance.attributes.borrow().get(name).cloned();
                 own.or_else(|| {
-                    instance.class.lookup(name).map(|attribute| match attribute {
-                        Value::Function(_) | Value::Builtin(_) => {
-                            Value::BoundMethod(Rc::new((object.clone(), attribute)))
-                        }
-                        other => other,
-                    })
+                    instance
+                        .class
+                        .lookup(name)
+                        .map(|attribute| match attribute {
+                            Value::Function(_) | Value::Builtin(_) => {
+                                Value::BoundMethod(Rc::new((object.clone(), attribute)))
+                            }
+                            other => other,
+                        })
                 })
             }
             Value::Class(class) => class.lookup(name),
@@ -1408,7 +1562,10 @@ impl Interpreter {
                         return Ok(());
                     }
                 }
-                instance.attributes.borrow_mut().insert(name.to_owned(), value);
+                instance
+                    .attributes
+                    .borrow_mut()
+                    .insert(name.to_owned(), value);
                 Ok(())
             }
             Value::Class(class) => {
@@ -1421,13 +1578,19 @@ impl Interpreter {
                 } else {
                     Err(Exception::new(
                         "AttributeError",
-                        format!("'{}' object attribute '{name}' cannot be set", native.type_name()),
+                        format!(
+                            "'{}' object attribute '{name}' cannot be set",
+                            native.type_name()
+                        ),
                     ))
                 }
             }
             other => Err(Exception::new(
                 "AttributeError",
-                format!("'{}' object attribute '{name}' is read-only", other.type_name()),
+                format!(
+                    "'{}' object attribute '{name}' is read-only",
+                    other.type_name()
+                ),
             )),
         }
     }
@@ -1435,7 +1598,7 @@ impl Interpreter {
     /// `object[index]`.
     pub fn get_item(&mut self, object: &Value, index: &Value) -> Result<Value> {
         match object {
-            Value::List(items) => index_sequence(&items.borrow(), index, |items| Value::list(items)),
+            Value::List(items) => index_sequence(&items.borrow(), index, Value::list),
             Value::Tuple(items) => index_sequence(items, index, Value::tuple),
             Value::Str(text) => {
                 let chars: Vec<Value> = text.chars().map(|c| Value::str(&c.to_string())).collect();
@@ -1448,18 +1611,29 @@ impl Interpreter {
                 let position = normalize_index(index, length as usize)?;
                 Ok(Value::Int(start + step * position as i64))
             }
-            Value::Dict(dict) => dict.borrow().get(index).cloned().ok_or_else(|| {
-                Exception::new("KeyError", index.repr())
-            }),
+            Value::Dict(dict) => dict
+                .borrow()
+                .get(index)
+                .cloned()
+                .ok_or_else(|| Exception::new("KeyError", index.repr())),
             Value::Native(native) => match native.get_item(index) {
                 Some(result) => result,
-                None => Err(type_error(format!("'{}' object is not subscriptable", native.type_name()))),
+                None => Err(type_error(format!(
+                    "'{}' object is not subscriptable",
+                    native.type_name()
+                ))),
             },
             Value::Instance(instance) => match instance.class.lookup("__getitem__") {
                 Some(method) => self.call(&method, Args::new(vec![object.clone(), index.clone()])),
-                None => Err(type_error(format!("'{}' object is not subscriptable", instance.class.name))),
+                None => Err(type_error(format!(
+                    "'{}' object is not subscriptable",
+                    instance.class.name
+                ))),
             },
-            other => Err(type_error(format!("'{}' object is not subscriptable", other.type_name()))),
+            other => Err(type_error(format!(
+                "'{}' object is not subscriptable",
+                other.type_name()
+            ))),
         }
     }
 
@@ -1471,7 +1645,9 @@ impl Interpreter {
                     let mut items = items.borrow_mut();
                     let (start, stop, step) = slice_bounds(slice, items.len())?;
                     if step != 1 {
-                        return Err(value_error("assignment to an extended slice is not supported"));
+                        return Err(value_error(
+                            "assignment to an extended slice is not supported",
+                        ));
                     }
                     let stop = stop.max(start) as usize;
                     items.splice(start as usize..stop, replacement);
@@ -1485,7 +1661,7 @@ impl Interpreter {
             Value::Dict(dict) => dict
                 .borrow_mut()
                 .insert(index.clone(), value)
-                .map_err(|()| unhashable(index)),
+                .map_err(|Unhashable| unhashable(index)),
             Value::Native(native) => match native.set_item(index, value) {
                 Some(result) => result,
                 None => Err(type_error(format!(
@@ -1531,9 +1707,19 @@ impl Interpreter {
             }
             Value::Native(native) => match native.iterate(self) {
                 Some(result) => result?,
-                None => return Err(type_error(format!("'{}' object is not iterable", native.type_name()))),
+                None => {
+                    return Err(type_error(format!(
+                        "'{}' object is not iterable",
+                        native.type_name()
+                    )));
+                }
             },
-            other => return Err(type_error(format!("'{}' object is not iterable", other.type_name()))),
+            other => {
+                return Err(type_error(format!(
+                    "'{}' object is not iterable",
+                    other.type_name()
+                )));
+            }
         };
         Ok(items)
     }
@@ -1688,7 +1874,9 @@ fn unary(op: UnaryOp, operand: &Value) -> Result<Value> {
 /// Whether an exception named `kind` is caught by `except <handler>`.
 fn exception_matches(kind: &str, handler: &Value) -> bool {
     match handler {
-        Value::Tuple(handlers) => handlers.iter().any(|handler| exception_matches(kind, handler)),
+        Value::Tuple(handlers) => handlers
+            .iter()
+            .any(|handler| exception_matches(kind, handler)),
         Value::Builtin(builtin) => crate::builtins::exception_is_subclass(kind, &builtin.name),
         Value::Class(class) => class.name == kind,
         _ => false,
@@ -1751,14 +1939,20 @@ pub(crate) fn slice_bounds(slice: &SliceValue, length: usize) -> Result<(i64, i6
         )
     } else {
         (
-            slice.start.map_or(length - 1, |start| clamp(start, -1, length - 1)),
+            slice
+                .start
+                .map_or(length - 1, |start| clamp(start, -1, length - 1)),
             slice.stop.map_or(-1, |stop| clamp(stop, -1, length - 1)),
         )
     };
     Ok((start, stop, step))
 }
 
-fn index_sequence(items: &[Value], index: &Value, build: impl Fn(Vec<Value>) -> Value) -> Result<Value> {
+fn index_sequence(
+    items: &[Value],
+    index: &Value,
+    build: impl Fn(Vec<Value>) -> Value,
+) -> Result<Value> {
     match index {
         Value::Slice(slice) => {
             let (start, stop, step) = slice_bounds(slice, items.len())?;

@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod interp;
 pub mod lower;
+pub mod modules;
 pub mod syntax;
 pub mod value;
 
@@ -82,7 +83,7 @@ if __name__ == '__main__':
 "#,
         );
         assert!(parsed.is_runnable(), "{:?}", parsed.diagnostics);
-        assert_eq!(parsed.module.body.len(), 9);
+        assert_eq!(parsed.module.body.len(), 8);
     }
 
     #[test]
@@ -90,15 +91,25 @@ if __name__ == '__main__':
         check_diagnostics(
             "x = (1 +\ny = 2\ndef f(:\n    pass\n",
             expect![[r#"
+                  File "solution.py", line 1, column 6
+                    x = (1 +
+                         ^^^
+                SyntaxError: Invalid assignment target
+
                   File "solution.py", line 2, column 3
                     y = 2
                       ^
-                SyntaxError: Expected ')', found '='
+                SyntaxError: Expected `)`, found `=`
 
                   File "solution.py", line 3, column 7
                     def f(:
                           ^
-                SyntaxError: Expected ')', found ':'"#]],
+                SyntaxError: Expected a parameter or the end of the parameter list
+
+                  File "solution.py", line 3, column 8
+                    def f(:
+                           ^
+                SyntaxError: Expected `)`, found newline"#]],
         );
     }
 
@@ -106,7 +117,23 @@ if __name__ == '__main__':
     fn unsupported_constructs_are_named_with_a_hint() {
         check_diagnostics(
             "async def f():\n    await g()\n\nmatch x:\n    case 1:\n        pass\n",
-            expect![[r#""#]],
+            expect![[r#"
+                  File "solution.py", line 1, column 1
+                    async def f():
+                    ^^^^^^^^^^^^^^
+                NotSupportedInDojo: `async def` is not supported in Dojo
+                  help: write a plain `def`
+
+                  File "solution.py", line 2, column 5
+                    await g()
+                    ^^^^^^^^^
+                NotSupportedInDojo: `await` is not supported in Dojo
+
+                  File "solution.py", line 4, column 1
+                    match x:
+                    ^^^^^^^^
+                NotSupportedInDojo: `match` is not supported in Dojo
+                  help: use `if`/`elif`"#]],
         );
     }
 
@@ -170,7 +197,15 @@ if __name__ == '__main__':
         let huge = "x = 1\n".repeat(lower::MAX_SOURCE_BYTES / 6 + 10);
         let parsed = parse(&huge);
         assert!(!parsed.is_runnable());
-        for garbage in ["\u{0}\u{1}(((", "def", "'''", "f'{", "x = [1, 2", "\t\t  \n  x", "🦀 = 1"] {
+        for garbage in [
+            "\u{0}\u{1}(((",
+            "def",
+            "'''",
+            "f'{",
+            "x = [1, 2",
+            "\t\t  \n  x",
+            "🦀 = 1",
+        ] {
             let parsed = parse(garbage);
             assert!(!parsed.is_runnable(), "{garbage:?} should not be runnable");
             let file = SourceFile::new("s.py", garbage);

@@ -99,7 +99,11 @@ impl Lowerer {
         let kind = match stmt {
             ast::Stmt::Expr(node) => StmtKind::Expr(self.expr(&node.value)),
             ast::Stmt::Assign(node) => StmtKind::Assign {
-                targets: node.targets.iter().map(|target| self.target(target)).collect(),
+                targets: node
+                    .targets
+                    .iter()
+                    .map(|target| self.target(target))
+                    .collect(),
                 value: self.expr(&node.value),
             },
             ast::Stmt::AugAssign(node) => StmtKind::AugAssign {
@@ -142,9 +146,12 @@ impl Lowerer {
             ast::Stmt::Return(node) => {
                 StmtKind::Return(node.value.as_deref().map(|value| self.expr(value)))
             }
-            ast::Stmt::Delete(node) => {
-                StmtKind::Delete(node.targets.iter().map(|target| self.target(target)).collect())
-            }
+            ast::Stmt::Delete(node) => StmtKind::Delete(
+                node.targets
+                    .iter()
+                    .map(|target| self.target(target))
+                    .collect(),
+            ),
             ast::Stmt::If(node) => {
                 // Fold `elif`/`else` clauses from the last one up into nested orelse blocks.
                 let mut orelse = Vec::new();
@@ -194,7 +201,10 @@ impl Lowerer {
                         .iter()
                         .map(|item| WithItem {
                             context: self.expr(&item.context_expr),
-                            target: item.optional_vars.as_deref().map(|target| self.target(target)),
+                            target: item
+                                .optional_vars
+                                .as_deref()
+                                .map(|target| self.target(target)),
                         })
                         .collect(),
                     body: self.block(&node.body),
@@ -225,7 +235,11 @@ impl Lowerer {
             }
             ast::Stmt::Raise(node) => {
                 if let Some(cause) = &node.cause {
-                    self.unsupported("`raise ... from ...`", cause.as_ref(), Some("raise the exception alone"));
+                    self.unsupported(
+                        "`raise ... from ...`",
+                        cause.as_ref(),
+                        Some("raise the exception alone"),
+                    );
                 }
                 StmtKind::Raise(node.exc.as_deref().map(|exc| self.expr(exc)))
             }
@@ -252,7 +266,11 @@ impl Lowerer {
                     );
                 }
                 if let Some(star) = node.names.iter().find(|alias| alias.name.as_str() == "*") {
-                    self.unsupported("`import *`", star, Some("import the names you use explicitly"));
+                    self.unsupported(
+                        "`import *`",
+                        star,
+                        Some("import the names you use explicitly"),
+                    );
                 }
                 StmtKind::ImportFrom {
                     module: node
@@ -271,9 +289,12 @@ impl Lowerer {
                         .collect(),
                 }
             }
-            ast::Stmt::Global(node) => {
-                StmtKind::Global(node.names.iter().map(|name| name.as_str().to_owned()).collect())
-            }
+            ast::Stmt::Global(node) => StmtKind::Global(
+                node.names
+                    .iter()
+                    .map(|name| name.as_str().to_owned())
+                    .collect(),
+            ),
             ast::Stmt::Pass(_) => StmtKind::Pass,
             ast::Stmt::Break(_) => StmtKind::Break,
             ast::Stmt::Continue(_) => StmtKind::Continue,
@@ -290,7 +311,11 @@ impl Lowerer {
                 return None;
             }
             ast::Stmt::IpyEscapeCommand(_) => {
-                self.unsupported("an IPython `!`/`%` command", stmt, Some("Dojo runs plain Python files"));
+                self.unsupported(
+                    "an IPython `!`/`%` command",
+                    stmt,
+                    Some("Dojo runs plain Python files"),
+                );
                 return None;
             }
         };
@@ -303,7 +328,10 @@ impl Lowerer {
     fn parameters(&mut self, parameters: &ast::Parameters) -> Parameters {
         let mut lower = |parameter: &ast::ParameterWithDefault| Parameter {
             name: parameter.parameter.name.as_str().to_owned(),
-            default: parameter.default.as_deref().map(|default| self.expr(default)),
+            default: parameter
+                .default
+                .as_deref()
+                .map(|default| self.expr(default)),
             span: span_of(parameter),
         };
         let positional = parameters
@@ -315,9 +343,15 @@ impl Lowerer {
         let keyword_only = parameters.kwonlyargs.iter().map(&mut lower).collect();
         Parameters {
             positional,
-            varargs: parameters.vararg.as_ref().map(|parameter| parameter.name.as_str().to_owned()),
+            varargs: parameters
+                .vararg
+                .as_ref()
+                .map(|parameter| parameter.name.as_str().to_owned()),
             keyword_only,
-            kwargs: parameters.kwarg.as_ref().map(|parameter| parameter.name.as_str().to_owned()),
+            kwargs: parameters
+                .kwarg
+                .as_ref()
+                .map(|parameter| parameter.name.as_str().to_owned()),
         }
     }
 
@@ -335,12 +369,20 @@ impl Lowerer {
                 index: Box::new(self.expr(&node.slice)),
                 span,
             },
-            ast::Expr::Tuple(node) => {
-                Target::Sequence(node.elts.iter().map(|element| self.target(element)).collect(), span)
-            }
-            ast::Expr::List(node) => {
-                Target::Sequence(node.elts.iter().map(|element| self.target(element)).collect(), span)
-            }
+            ast::Expr::Tuple(node) => Target::Sequence(
+                node.elts
+                    .iter()
+                    .map(|element| self.target(element))
+                    .collect(),
+                span,
+            ),
+            ast::Expr::List(node) => Target::Sequence(
+                node.elts
+                    .iter()
+                    .map(|element| self.target(element))
+                    .collect(),
+                span,
+            ),
             ast::Expr::Starred(node) => Target::Starred(Box::new(self.target(&node.value)), span),
             _ => {
                 // The parser already reported an invalid target; keep the tree usable.
@@ -400,7 +442,11 @@ impl Lowerer {
                 ExprKind::FString(parts)
             }
             ast::Expr::TString(_) => {
-                self.unsupported("a template string (`t\"...\"`)", expr, Some("use an f-string"));
+                self.unsupported(
+                    "a template string (`t\"...\"`)",
+                    expr,
+                    Some("use an f-string"),
+                );
                 ExprKind::None
             }
             ast::Expr::List(node) => ExprKind::List(self.exprs(&node.elts)),
@@ -409,7 +455,12 @@ impl Lowerer {
             ast::Expr::Dict(node) => ExprKind::Dict(
                 node.items
                     .iter()
-                    .map(|item| (item.key.as_ref().map(|key| self.expr(key)), self.expr(&item.value)))
+                    .map(|item| {
+                        (
+                            item.key.as_ref().map(|key| self.expr(key)),
+                            self.expr(&item.value),
+                        )
+                    })
                     .collect(),
             ),
             ast::Expr::Attribute(node) => ExprKind::Attribute {
@@ -547,7 +598,10 @@ impl Lowerer {
         }
     }
 
-    fn fstring_elements(&mut self, elements: &[ast::InterpolatedStringElement]) -> Vec<FStringPart> {
+    fn fstring_elements(
+        &mut self,
+        elements: &[ast::InterpolatedStringElement],
+    ) -> Vec<FStringPart> {
         elements
             .iter()
             .map(|element| match element {
@@ -558,7 +612,12 @@ impl Lowerer {
                     FStringPart::Interpolation {
                         expr: self.expr(&interpolation.expression),
                         debug_text: interpolation.debug_text.as_ref().map(|debug| {
-                            format!("{}{}{}", debug.leading(), debug.expression(), debug.trailing())
+                            format!(
+                                "{}{}{}",
+                                debug.leading(),
+                                debug.expression(),
+                                debug.trailing()
+                            )
                         }),
                         conversion: match interpolation.conversion {
                             ast::ConversionFlag::None => Conversion::None,

@@ -22,7 +22,11 @@ pub enum Value {
     Tuple(Rc<[Value]>),
     Dict(Rc<RefCell<Dict>>),
     Set(Rc<RefCell<Dict>>),
-    Range { start: i64, stop: i64, step: i64 },
+    Range {
+        start: i64,
+        stop: i64,
+        step: i64,
+    },
     Slice(Rc<SliceValue>),
     Function(Rc<Function>),
     Builtin(Rc<Builtin>),
@@ -63,6 +67,10 @@ impl std::fmt::Debug for Value {
         f.write_str(&self.repr())
     }
 }
+
+/// The key given to a [`Dict`] cannot be hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unhashable;
 
 /// A dictionary preserving insertion order, keyed by hashable values.
 #[derive(Debug, Default, Clone)]
@@ -118,9 +126,9 @@ impl Dict {
         self.live == 0
     }
 
-    /// Inserts or replaces; `Err(())` if the key is unhashable.
-    pub fn insert(&mut self, key: Value, value: Value) -> Result<(), ()> {
-        let hash = HashKey::of(&key).ok_or(())?;
+    /// Inserts or replaces; fails if the key is unhashable (a list, a dict, …).
+    pub fn insert(&mut self, key: Value, value: Value) -> Result<(), Unhashable> {
+        let hash = HashKey::of(&key).ok_or(Unhashable)?;
         match self.index.get(&hash) {
             Some(&slot) => {
                 if let Some(entry) = self.entries.get_mut(slot).and_then(Option::as_mut) {
@@ -330,6 +338,10 @@ impl Value {
             }
             Value::Native(native) => out.push_str(&native.repr()),
             Value::Iterator(_) => out.push_str("<iterator>"),
+            // A KeyError's message is already the key's repr, as Python's `str(e)` shows it.
+            Value::Exception(exception) if exception.kind == "KeyError" => {
+                let _ = write!(out, "KeyError({})", exception.message);
+            }
             Value::Exception(exception) => {
                 let _ = write!(out, "{}({})", exception.kind, quote(&exception.message));
             }
@@ -432,7 +444,14 @@ mod tests {
                 Value::list(vec![Value::None, Value::Bool(true), Value::str("x")]),
                 "[None, True, 'x']",
             ),
-            (Value::Range { start: 0, stop: 10, step: 2 }, "range(0, 10, 2)"),
+            (
+                Value::Range {
+                    start: 0,
+                    stop: 10,
+                    step: 2,
+                },
+                "range(0, 10, 2)",
+            ),
         ];
         for (value, expected) in cases {
             assert_eq!(value.repr(), expected);
@@ -449,7 +468,10 @@ mod tests {
         assert_eq!(dict.len(), 2);
         assert_eq!(Value::dict(dict.clone()).repr(), "{'b': 1, 1: 4}");
         assert!(dict.insert(Value::list(vec![]), Value::None).is_err());
-        assert_eq!(dict.remove(&Value::str("b")).map(|v| v.repr()), Some("1".into()));
+        assert_eq!(
+            dict.remove(&Value::str("b")).map(|v| v.repr()),
+            Some("1".into())
+        );
         assert_eq!(dict.len(), 1);
         assert!(!dict.contains(&Value::str("b")));
     }

@@ -39,6 +39,12 @@ enum Command {
     Datasets,
     /// Show the version, compute device and data directory.
     Info,
+    /// Parse a solution file and report every syntax error and unsupported
+    /// construct, without running it.
+    Check {
+        /// The Python file to check.
+        file: std::path::PathBuf,
+    },
     /// Train a small built-in model to check the compute device and measure its speed.
     DeviceCheck {
         /// Number of training steps.
@@ -125,6 +131,50 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 writeln!(out, "backends  {}", info.compiled_backends.join(", "))?;
                 writeln!(out, "data dir  {}", info.data_dir)?;
                 writeln!(out, "database  {}", info.database_path)?;
+            }
+        }
+        Command::Check { file } => {
+            let source = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let parsed = dojo_lang::parse(&source);
+            let name = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            );
+            let source_file = dojo_lang::SourceFile::new(name, source);
+            if cli.json {
+                let diagnostics: Vec<serde_json::Value> = parsed
+                    .diagnostics
+                    .iter()
+                    .map(|diagnostic| {
+                        let start = source_file.line_column(diagnostic.span.start);
+                        serde_json::json!({
+                            "kind": diagnostic.kind.label(),
+                            "message": diagnostic.message,
+                            "help": diagnostic.help,
+                            "line": start.line,
+                            "column": start.column,
+                            "start": diagnostic.span.start,
+                            "end": diagnostic.span.end,
+                        })
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&diagnostics)?)?;
+            } else if parsed.diagnostics.is_empty() {
+                writeln!(out, "{}: no problems found", source_file.name)?;
+            } else {
+                for diagnostic in &parsed.diagnostics {
+                    writeln!(out, "{}\n", source_file.render(diagnostic))?;
+                }
+                let count = parsed.diagnostics.len();
+                writeln!(
+                    out,
+                    "{count} problem{} found",
+                    if count == 1 { "" } else { "s" }
+                )?;
+            }
+            if !parsed.is_runnable() {
+                return Ok(ExitCode::FAILURE);
             }
         }
         Command::DeviceCheck { steps } => {

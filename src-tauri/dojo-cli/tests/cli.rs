@@ -87,3 +87,52 @@ fn an_unknown_device_fails_with_a_clear_message() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("use cpu, cuda or metal"), "{stderr}");
 }
+
+#[test]
+fn check_reports_every_problem_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("solution.py");
+    std::fs::write(
+        &bad,
+        "import tensorflow as tf\n\ndef solution_model(:\n    return model\n\nasync def later():\n    pass\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+        .arg("check")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    assert!(stdout.contains("File \"solution.py\", line 3"), "{stdout}");
+    assert!(
+        stdout.contains("`async def` is not supported in Dojo"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("problems found"), "{stdout}");
+
+    let good = dir.path().join("good.py");
+    std::fs::write(&good, "def solution_model():\n    return None\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+        .args(["check", "--json"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let diagnostics: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(diagnostics.is_empty());
+}
+
+#[test]
+fn check_of_a_missing_file_says_so() {
+    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+        .args(["check", "/nonexistent/solution.py"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot read /nonexistent/solution.py"),
+        "{stderr}"
+    );
+}

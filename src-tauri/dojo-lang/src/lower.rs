@@ -369,18 +369,9 @@ impl Lowerer {
                 index: Box::new(self.expr(&node.slice)),
                 span,
             },
-            ast::Expr::Tuple(node) => Target::Sequence(
-                node.elts
-                    .iter()
-                    .map(|element| self.target(element))
-                    .collect(),
-                span,
-            ),
-            ast::Expr::List(node) => Target::Sequence(
-                node.elts
-                    .iter()
-                    .map(|element| self.target(element))
-                    .collect(),
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. })
+            | ast::Expr::List(ast::ExprList { elts, .. }) => Target::Sequence(
+                elts.iter().map(|element| self.target(element)).collect(),
                 span,
             ),
             ast::Expr::Starred(node) => Target::Starred(Box::new(self.target(&node.value)), span),

@@ -1,0 +1,160 @@
+//! `import random`: seeded and deterministic.
+//!
+//! Every run starts from the same seed, so a program gives the same output
+//! each time unless it calls `random.seed` itself. The generator is
+//! SplitMix64, not CPython's Mersenne Twister: the same seed gives
+//! different numbers than CPython, but the same numbers on every Dojo run.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::error::{Exception, Result, type_error, value_error};
+use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::value::Value;
+
+/// The seed of every run that does not set its own.
+pub const DEFAULT_SEED: u64 = 42;
+
+#[derive(Clone)]
+struct Generator(Rc<Cell<u64>>);
+
+impl Generator {
+    fn next_u64(&self) -> u64 {
+        let state = self.0.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
+        self.0.set(state);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A float in [0, 1).
+    fn unit(&self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// An integer in `0..bound` (`bound > 0`), without modulo bias.
+    fn below(&self, bound: u64) -> u64 {
+        let zone = u64::MAX - u64::MAX % bound;
+        loop {
+            let value = self.next_u64();
+            if value < zone {
+                return value % bound;
+            }
+        }
+    }
+}
+
+fn integer(value: &Value, function: &str) -> Result<i64> {
+    match value {
+        Value::Int(i) => Ok(*i),
+        Value::Bool(b) => Ok(i64::from(*b)),
+        other => Err(type_error(format!(
+            "{function}() expects an integer, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+fn float(value: &Value, function: &str) -> Result<f64> {
+    match value {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Float(x) => Ok(*x),
+        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
+        other => Err(type_error(format!(
+            "{function}() expects a number, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+pub(super) fn module(_: &mut Interpreter) -> Result<Value> {
+    let generator = Generator(Rc::new(Cell::new(DEFAULT_SEED)));
+    let function =
+        |name: &'static str, body: fn(&Generator, &mut Interpreter, Args) -> Result<Value>| {
+            let generator = generator.clone();
+            (
+                name,
+                Builtin::value(name, move |interpreter, args| {
+                    body(&generator, interpreter, args)
+                }),
+            )
+        };
+    Ok(Value::Module(ModuleObject::new(
+        "random",
+        vec![
+            function("seed", |generator, _, args| {
+                args.check("seed", 1, &[])?;
+                let seed = match args.positional.first() {
+                    None | Some(Value::None) => DEFAULT_SEED,
+                    Some(value) => integer(value, "seed")? as u64,
+                };
+                generator.0.set(seed);
+                Ok(Value::None)
+            }),
+            function("random", |generator, _, args| {
+                args.check("random", 0, &[])?;
+                Ok(Value::Float(generator.unit()))
+            }),
+            function("uniform", |generator, _, args| {
+                args.check("uniform", 2, &[])?;
+                let low = float(&args.required(0, "a", "uniform")?, "uniform")?;
+                let high = float(&args.required(1, "b", "uniform")?, "uniform")?;
+                Ok(Value::Float(low + (high - low) * generator.unit()))
+            }),
+            function("randint", |generator, _, args| {
+                args.check("randint", 2, &[])?;
+                let low = integer(&args.required(0, "a", "randint")?, "randint")?;
+                let high = integer(&args.required(1, "b", "randint")?, "randint")?;
+                if high < low {
+                    return Err(value_error(format!(
+                        "empty range in randint({low}, {high})"
+                    )));
+                }
+                let span = (high - low) as u64 + 1;
+                Ok(Value::Int(low + generator.below(span) as i64))
+            }),
+            function("choice", |generator, interpreter, args| {
+                args.check("choice", 1, &[])?;
+                let items = interpreter.iterate(&args.required(0, "seq", "choice")?)?;
+                if items.is_empty() {
+                    return Err(Exception::new(
+                        "IndexError",
+                        "Cannot choose from an empty sequence",
+                    ));
+                }
+                let index = generator.below(items.len() as u64) as usize;
+                Ok(items[index].clone())
+            }),
+            function("shuffle", |generator, _, args| {
+                args.check("shuffle", 1, &[])?;
+                let Value::List(items) = args.required(0, "x", "shuffle")? else {
+                    return Err(type_error("shuffle() needs a list"));
+                };
+                let mut items = items.borrow_mut();
+                // Fisher-Yates, in place like Python's.
+                for i in (1..items.len()).rev() {
+                    let j = generator.below(i as u64 + 1) as usize;
+                    items.swap(i, j);
+                }
+                Ok(Value::None)
+            }),
+            function("sample", |generator, interpreter, args| {
+                args.check("sample", 2, &["k"])?;
+                let mut items =
+                    interpreter.iterate(&args.required(0, "population", "sample")?)?;
+                let count = integer(&args.required(1, "k", "sample")?, "sample")?;
+                let count = usize::try_from(count)
+                    .ok()
+                    .filter(|count| *count <= items.len())
+                    .ok_or_else(|| value_error("Sample larger than population or is negative"))?;
+                for i in 0..count {
+                    let j = i + generator.below((items.len() - i) as u64) as usize;
+                    items.swap(i, j);
+                }
+                items.truncate(count);
+                Ok(Value::list(items))
+            }),
+        ],
+    )))
+}

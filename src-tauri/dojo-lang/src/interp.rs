@@ -317,6 +317,7 @@ pub struct Interpreter {
     module_factories: HashMap<String, ModuleFactory>,
     loaded_modules: HashMap<String, Value>,
     output: Box<dyn FnMut(&str)>,
+    vfs: Rc<crate::vfs::VirtualFs>,
     steps: Cell<u64>,
     call_stack: Vec<String>,
 }
@@ -331,12 +332,23 @@ impl Interpreter {
             module_factories: HashMap::new(),
             loaded_modules: HashMap::new(),
             output: Box::new(output),
+            vfs: crate::vfs::VirtualFs::new(),
             steps: Cell::new(0),
             call_stack: vec!["<module>".to_owned()],
         };
         crate::builtins::install(&mut interpreter);
         crate::modules::install_standard_modules(&mut interpreter);
         interpreter
+    }
+
+    /// The file system the program sees.
+    pub fn vfs(&self) -> Rc<crate::vfs::VirtualFs> {
+        Rc::clone(&self.vfs)
+    }
+
+    /// Replaces the file system (before the run starts).
+    pub fn set_vfs(&mut self, vfs: Rc<crate::vfs::VirtualFs>) {
+        self.vfs = vfs;
     }
 
     pub fn define_builtin(&mut self, name: &str, value: Value) {

@@ -19,6 +19,7 @@ pub mod lower;
 pub mod modules;
 pub mod syntax;
 pub mod value;
+pub mod vfs;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity, SourceFile};
 pub use error::Exception;

@@ -238,6 +238,79 @@ fn random_is_seeded_and_repeatable() {
 }
 
 #[test]
+fn files_csv_and_os_on_the_virtual_file_system() {
+    // The same program prints the same lines under CPython 3.11 run in an empty directory.
+    check(
+        r#"
+import csv
+import os
+os.makedirs("data", exist_ok=True)
+with open(os.path.join("data", "cars.csv"), "w") as f:
+    f.write("mpg,name\n18,\"chevrolet, chevelle\"\n15,buick\n")
+print(os.listdir("data"), os.path.exists("data/cars.csv"), os.path.splitext("data/cars.csv"))
+with open("data/cars.csv") as f:
+    reader = csv.reader(f, delimiter=",")
+    header = next(reader)
+    rows = [row for row in reader]
+print(header, rows, float(rows[0][0]) + float(rows[1][0]))
+with open("data/cars.csv") as f:
+    for record in csv.DictReader(f):
+        print(record["name"], record["mpg"])
+print(open("data/cars.csv").readline().strip(), os.path.basename("/a/b/c.txt"), os.path.dirname("/a/b/c.txt"))
+"#,
+        expect![[r#"
+            ['cars.csv'] True ('data/cars', '.csv')
+            ['mpg', 'name'] [['18', 'chevrolet, chevelle'], ['15', 'buick']] 33.0
+            chevrolet, chevelle 18
+            buick 15
+            mpg,name c.txt /a/b
+        "#]],
+    );
+}
+
+#[test]
+fn the_file_system_is_a_sandbox() {
+    let attempts = [
+        "open('/etc/passwd').read()",
+        "open('../../../../etc/passwd').read()",
+        "import os\nos.system('ls')",
+        "import os\nos.listdir('/home')",
+        "open('x.bin', 'rb')",
+    ];
+    for attempt in attempts {
+        let report = run(attempt, Limits::default());
+        assert!(
+            report.contains("FileNotFoundError") || report.contains("NotSupportedInDojo"),
+            "{attempt}: {report}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_names_the_files_that_exist() {
+    let source =
+        "import csv\nwith open('/data/sunspots.csv') as f:\n    rows = list(csv.reader(f))\n";
+    let parsed = parse(source);
+    let output = Rc::new(RefCell::new(String::new()));
+    let sink = Rc::clone(&output);
+    let mut interpreter = Interpreter::new(Limits::default(), move |text| {
+        sink.borrow_mut().push_str(text)
+    });
+    interpreter
+        .vfs()
+        .add_read_only("/data/Sunspots.csv", b",Date,Monthly Mean\n".to_vec());
+    let error = interpreter.run(&parsed.module).unwrap_err();
+    expect![[r#"
+        Traceback (most recent call last):
+          File "solution.py", line 2, column 6, in <module>
+            with open('/data/sunspots.csv') as f:
+                 ^^^^^^^^^^^^^^^^^^^^^^^^^^
+        FileNotFoundError: [Errno 2] No such file or directory: '/data/sunspots.csv'
+          help: did you mean '/data/Sunspots.csv'? (file names are case-sensitive)"#]]
+    .assert_eq(&error.render(&SourceFile::new("solution.py", source)));
+}
+
+#[test]
 fn unknown_modules_list_what_exists() {
     check(
         "import pandas as pd\n",
@@ -247,7 +320,7 @@ fn unknown_modules_list_what_exists() {
                 import pandas as pd
                        ^^^^^^^^^^^^
             ModuleNotFoundError: No module named 'pandas'
-              help: Dojo provides these modules: math, random"#]],
+              help: Dojo provides these modules: csv, math, os, random"#]],
     );
 }
 

@@ -1,8 +1,13 @@
 //! Standard-library modules implemented in Rust, installed by
-//! [`install_standard_modules`]. Host-specific modules (numpy, tensorflow,
-//! the virtual file system) are registered by the engine.
+//! [`install_standard_modules`]: `math`, `random`, `csv`, `os`/`os.path` and
+//! the `open` built-in, the last three over the interpreter's virtual file
+//! system. Host-specific modules (numpy, tensorflow) are registered by the
+//! engine.
 
+mod csv;
+pub(crate) mod files;
 mod math;
+mod os;
 mod random;
 
 use crate::interp::Interpreter;
@@ -11,4 +16,8 @@ use crate::interp::Interpreter;
 pub fn install_standard_modules(interpreter: &mut Interpreter) {
     interpreter.register_module("math", math::module);
     interpreter.register_module("random", random::module);
+    interpreter.register_module("csv", csv::module);
+    interpreter.register_module("os", os::module);
+    interpreter.register_module("os.path", os::path_module);
+    interpreter.define_builtin("open", crate::interp::Builtin::value("open", files::open));
 }

@@ -35,6 +35,10 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("TypeError", "Exception"),
     ("ValueError", "Exception"),
     ("UnicodeDecodeError", "ValueError"),
+    ("JSONDecodeError", "ValueError"),
+    ("IsADirectoryError", "OSError"),
+    ("FileExistsError", "OSError"),
+    ("UnsupportedOperation", "OSError"),
     ("NotSupportedInDojo", "Exception"),
 ];
 

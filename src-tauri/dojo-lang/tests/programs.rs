@@ -269,6 +269,32 @@ print(open("data/cars.csv").readline().strip(), os.path.basename("/a/b/c.txt"), 
 }
 
 #[test]
+fn json_round_trip_through_a_file() {
+    // The same program prints the same lines under CPython 3.11.
+    check(
+        r#"
+import json
+items = [{"headline": "former versace store clerk sues", "is_sarcastic": 0}, {"headline": "mom starting to fear son's web series", "is_sarcastic": 1}]
+with open("sarcasm.json", "w") as f:
+    f.write(json.dumps(items))
+with open("sarcasm.json") as f:
+    datastore = json.load(f)
+sentences = [item["headline"] for item in datastore]
+labels = [item["is_sarcastic"] for item in datastore]
+print(len(sentences), labels, sentences[1])
+try:
+    json.loads("{'single': 'quotes'}")
+except ValueError as error:
+    print("invalid:", error)
+"#,
+        expect![[r#"
+            2 [0, 1] mom starting to fear son's web series
+            invalid: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)
+        "#]],
+    );
+}
+
+#[test]
 fn the_file_system_is_a_sandbox() {
     let attempts = [
         "open('/etc/passwd').read()",
@@ -320,7 +346,7 @@ fn unknown_modules_list_what_exists() {
                 import pandas as pd
                        ^^^^^^^^^^^^
             ModuleNotFoundError: No module named 'pandas'
-              help: Dojo provides these modules: csv, math, os, random"#]],
+              help: Dojo provides these modules: csv, json, math, os, random"#]],
     );
 }
 

@@ -1,11 +1,12 @@
 //! Standard-library modules implemented in Rust, installed by
-//! [`install_standard_modules`]: `math`, `random`, `csv`, `os`/`os.path` and
+//! [`install_standard_modules`]: `math`, `random`, `csv`, `json`, `os`/`os.path` and
 //! the `open` built-in, the last three over the interpreter's virtual file
 //! system. Host-specific modules (numpy, tensorflow) are registered by the
 //! engine.
 
 mod csv;
 pub(crate) mod files;
+mod json;
 mod math;
 mod os;
 mod random;
@@ -17,6 +18,7 @@ pub fn install_standard_modules(interpreter: &mut Interpreter) {
     interpreter.register_module("math", math::module);
     interpreter.register_module("random", random::module);
     interpreter.register_module("csv", csv::module);
+    interpreter.register_module("json", json::module);
     interpreter.register_module("os", os::module);
     interpreter.register_module("os.path", os::path_module);
     interpreter.define_builtin("open", crate::interp::Builtin::value("open", files::open));

@@ -247,16 +247,7 @@ impl Lowerer {
                 test: self.expr(&node.test),
                 message: node.msg.as_deref().map(|message| self.expr(message)),
             },
-            ast::Stmt::Import(node) => StmtKind::Import(
-                node.names
-                    .iter()
-                    .map(|alias| ImportName {
-                        name: alias.name.as_str().to_owned(),
-                        alias: alias.asname.as_ref().map(|name| name.as_str().to_owned()),
-                        span: span_of(alias),
-                    })
-                    .collect(),
-            ),
+            ast::Stmt::Import(node) => StmtKind::Import(import_names(&node.names)),
             ast::Stmt::ImportFrom(node) => {
                 if node.level > 0 {
                     self.unsupported(
@@ -278,15 +269,7 @@ impl Lowerer {
                         .as_ref()
                         .map(|module| module.as_str().to_owned())
                         .unwrap_or_default(),
-                    names: node
-                        .names
-                        .iter()
-                        .map(|alias| ImportName {
-                            name: alias.name.as_str().to_owned(),
-                            alias: alias.asname.as_ref().map(|name| name.as_str().to_owned()),
-                            span: span_of(alias),
-                        })
-                        .collect(),
+                    names: import_names(&node.names),
                 }
             }
             ast::Stmt::Global(node) => StmtKind::Global(
@@ -641,6 +624,17 @@ impl Lowerer {
             })
             .collect()
     }
+}
+
+fn import_names(aliases: &[ast::Alias]) -> Vec<ImportName> {
+    aliases
+        .iter()
+        .map(|alias| ImportName {
+            name: alias.name.as_str().to_owned(),
+            alias: alias.asname.as_ref().map(|name| name.as_str().to_owned()),
+            span: span_of(alias),
+        })
+        .collect()
 }
 
 fn binary_op(op: ast::Operator) -> BinaryOp {

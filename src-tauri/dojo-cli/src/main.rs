@@ -45,6 +45,12 @@ enum Command {
         /// The Python file to check.
         file: std::path::PathBuf,
     },
+    /// Run a Python file in Dojo's sandboxed interpreter, printing its output.
+    /// (Task data, numpy and Keras arrive in later versions.)
+    Run {
+        /// The Python file to run.
+        file: std::path::PathBuf,
+    },
     /// Train a small built-in model to check the compute device and measure its speed.
     DeviceCheck {
         /// Number of training steps.
@@ -73,6 +79,69 @@ fn configure_threads() {
     // SAFETY: called first thing in `main`, before this process starts any
     // other thread, so nothing can read the environment concurrently.
     unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
+}
+
+/// `dojo run`: parses, refuses a program with errors, runs it and streams
+/// its output; with `--json`, one JSON object per line.
+fn run_program(file: &std::path::Path, source: String, json: bool) -> anyhow::Result<ExitCode> {
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let parsed = dojo_lang::parse(&source);
+    let source_file = dojo_lang::SourceFile::new(name, source);
+    let emit = |object: serde_json::Value| println!("{object}");
+    if !parsed.is_runnable() {
+        for diagnostic in &parsed.diagnostics {
+            let report = source_file.render(diagnostic);
+            if json {
+                let start = source_file.line_column(diagnostic.span.start);
+                emit(serde_json::json!({
+                    "kind": "diagnostic",
+                    "message": diagnostic.message,
+                    "line": start.line,
+                    "column": start.column,
+                    "report": report,
+                }));
+            } else {
+                eprintln!("{report}\n");
+            }
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let mut interpreter = dojo_lang::Interpreter::new(dojo_lang::Limits::default(), move |text| {
+        if json {
+            emit(serde_json::json!({ "kind": "stdout", "text": text }));
+        } else {
+            print!("{text}");
+            let _ = std::io::stdout().flush();
+        }
+    });
+    match interpreter.run(&parsed.module) {
+        Ok(()) => {
+            if json {
+                emit(serde_json::json!({ "kind": "finished", "steps": interpreter.steps() }));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            let report = error.render(&source_file);
+            if json {
+                let position = error.span().map(|span| source_file.line_column(span.start));
+                emit(serde_json::json!({
+                    "kind": "error",
+                    "exception": error.kind,
+                    "message": error.message,
+                    "line": position.map(|position| position.line),
+                    "column": position.map(|position| position.column),
+                    "report": report,
+                }));
+            } else {
+                eprintln!("{report}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -176,6 +245,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if !parsed.is_runnable() {
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::Run { file } => {
+            let source = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            return run_program(&file, source, cli.json);
         }
         Command::DeviceCheck { steps } => {
             let device = ComputeDevice::select()?;

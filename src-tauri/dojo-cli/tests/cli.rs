@@ -136,3 +136,65 @@ fn check_of_a_missing_file_says_so() {
         "{stderr}"
     );
 }
+
+#[test]
+fn run_streams_output_and_reports_errors_with_a_traceback() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("solution.py");
+    std::fs::write(
+        &program,
+        "def solution_model():\n    print('building', 3 * 7)\n    return undefined_model\n\nsolution_model()\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+        .arg("run")
+        .arg(&program)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert_eq!(stdout, "building 21\n");
+    assert!(
+        stderr.contains("File \"solution.py\", line 3, column 12, in solution_model"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("NameError: name 'undefined_model' is not defined"),
+        "{stderr}"
+    );
+
+    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+        .args(["run", "--json"])
+        .arg(&program)
+        .output()
+        .unwrap();
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(events[0]["kind"], "stdout");
+    assert_eq!(events[0]["text"], "building 21\n");
+    assert_eq!(events[1]["kind"], "error");
+    assert_eq!(events[1]["exception"], "NameError");
+    assert_eq!(events[1]["line"], 3);
+}
+
+#[test]
+fn run_refuses_a_program_with_syntax_errors_before_running_any_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("solution.py");
+    std::fs::write(&program, "print('never printed')\nx = = 1\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+        .arg("run")
+        .arg(&program)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("SyntaxError: Expected an expression"),
+        "{stderr}"
+    );
+}

@@ -27,6 +27,7 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("NameError", "Exception"),
     ("OSError", "Exception"),
     ("FileNotFoundError", "OSError"),
+    ("URLError", "OSError"),
     ("PermissionError", "OSError"),
     ("RuntimeError", "Exception"),
     ("NotImplementedError", "RuntimeError"),

@@ -36,6 +36,8 @@ pub struct VirtualFs {
     files: RefCell<BTreeMap<String, Entry>>,
     directories: RefCell<std::collections::BTreeSet<String>>,
     scratch_bytes: RefCell<usize>,
+    /// Public dataset URLs and the bundled bytes they stand for.
+    urls: RefCell<BTreeMap<String, Rc<[u8]>>>,
 }
 
 /// Resolves `path` against [`WORKING_DIR`] and removes `.`, `..` and
@@ -65,6 +67,18 @@ fn parent(path: &str) -> Option<&str> {
         Some(0) | None => None,
         Some(index) => Some(&path[..index]),
     }
+}
+
+/// A URL without its scheme, a leading `www.` or a trailing slash, so that
+/// `http://` and `https://` spellings of one dataset match.
+pub fn normalize_url(url: &str) -> String {
+    let trimmed = url.trim();
+    let without_scheme = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
+    without_scheme
+        .strip_prefix("www.")
+        .unwrap_or(without_scheme)
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 impl VirtualFs {
@@ -186,6 +200,23 @@ impl VirtualFs {
         Ok(names)
     }
 
+    /// Makes `url` resolve to `bytes` (a bundled copy of a public dataset).
+    pub fn add_url(&self, url: &str, bytes: impl Into<Rc<[u8]>>) {
+        self.urls
+            .borrow_mut()
+            .insert(normalize_url(url), bytes.into());
+    }
+
+    /// The bundled bytes behind a URL; the scheme and `www.` do not matter.
+    pub fn fetch(&self, url: &str) -> Option<Rc<[u8]>> {
+        self.urls.borrow().get(&normalize_url(url)).cloned()
+    }
+
+    /// The URLs that resolve, for error messages.
+    pub fn urls(&self) -> Vec<String> {
+        self.urls.borrow().keys().cloned().collect()
+    }
+
     /// Every data file's path, for error messages.
     pub fn data_files(&self) -> Vec<String> {
         self.files
@@ -208,6 +239,15 @@ mod tests {
         assert_eq!(normalize("../../../../etc/passwd"), "/etc/passwd");
         assert_eq!(normalize("/data//x/./y"), "/data/x/y");
         assert_eq!(normalize(".."), "/");
+    }
+
+    #[test]
+    fn urls_match_across_schemes() {
+        let vfs = VirtualFs::new();
+        vfs.add_url("https://www.example.org/data/x.csv", b"1".to_vec());
+        assert!(vfs.fetch("http://example.org/data/x.csv").is_some());
+        assert!(vfs.fetch("example.org/data/x.csv/").is_some());
+        assert!(vfs.fetch("https://example.org/data/y.csv").is_none());
     }
 
     #[test]

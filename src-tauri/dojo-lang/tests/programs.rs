@@ -295,6 +295,41 @@ except ValueError as error:
 }
 
 #[test]
+fn dataset_urls_resolve_to_bundled_copies_and_others_fail_clearly() {
+    let source = r#"
+import urllib.request
+import csv
+url = "https://storage.googleapis.com/download.tensorflow.org/data/Sunspots.csv"
+urllib.request.urlretrieve(url, "sunspots.csv")
+with open("sunspots.csv") as f:
+    reader = csv.reader(f)
+    next(reader)
+    print([float(row[2]) for row in reader])
+urllib.request.urlretrieve("https://example.com/secret.csv", "x.csv")
+"#;
+    let parsed = parse(source);
+    let output = Rc::new(RefCell::new(String::new()));
+    let sink = Rc::clone(&output);
+    let mut interpreter = Interpreter::new(Limits::default(), move |text| {
+        sink.borrow_mut().push_str(text)
+    });
+    interpreter.vfs().add_url(
+        "http://storage.googleapis.com/download.tensorflow.org/data/Sunspots.csv",
+        b",Date,Monthly Mean Total Sunspot Number\n0,1749-01-31,96.7\n1,1749-02-28,104.3\n"
+            .to_vec(),
+    );
+    let error = interpreter.run(&parsed.module).unwrap_err();
+    assert_eq!(output.borrow().as_str(), "[96.7, 104.3]\n");
+    expect![[r#"
+        Traceback (most recent call last):
+          File "solution.py", line 10, column 1, in <module>
+            urllib.request.urlretrieve("https://example.com/secret.csv", "x.csv")
+            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+        URLError: Dojo works offline; this URL is not a bundled dataset: https://example.com/secret.csv
+          help: the URLs this task bundles: storage.googleapis.com/download.tensorflow.org/data/Sunspots.csv"#]].assert_eq(&error.render(&SourceFile::new("solution.py", source)));
+}
+
+#[test]
 fn the_file_system_is_a_sandbox() {
     let attempts = [
         "open('/etc/passwd').read()",
@@ -346,7 +381,7 @@ fn unknown_modules_list_what_exists() {
                 import pandas as pd
                        ^^^^^^^^^^^^
             ModuleNotFoundError: No module named 'pandas'
-              help: Dojo provides these modules: csv, json, math, os, random"#]],
+              help: Dojo provides these modules: csv, json, math, os, random, urllib"#]],
     );
 }
 

@@ -28,6 +28,7 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("OSError", "Exception"),
     ("FileNotFoundError", "OSError"),
     ("URLError", "OSError"),
+    ("BadZipFile", "Exception"),
     ("PermissionError", "OSError"),
     ("RuntimeError", "Exception"),
     ("NotImplementedError", "RuntimeError"),

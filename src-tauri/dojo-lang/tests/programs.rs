@@ -330,6 +330,54 @@ urllib.request.urlretrieve("https://example.com/secret.csv", "x.csv")
 }
 
 #[test]
+fn the_uci_spam_archive_downloads_unzips_and_parses() {
+    // Course-style loading of the real bundled archive. CPython 3.11 prints
+    // the same line for the same program on the same zip.
+    let source = r#"
+import csv
+import os
+import urllib.request
+import zipfile
+url = "https://archive.ics.uci.edu/ml/machine-learning-databases/00228/smsspamcollection.zip"
+urllib.request.urlretrieve(url, "spam.zip")
+with zipfile.ZipFile("spam.zip", "r") as archive:
+    print(archive.namelist())
+    archive.extractall("spam")
+with open(os.path.join("spam", "SMSSpamCollection")) as f:
+    rows = list(csv.reader(f, delimiter="\t", quotechar="\x00"))
+labels = [label for label, _ in rows]
+print(len(rows), labels.count("spam"), labels.count("ham"), rows[0][1][:25])
+"#;
+    let parsed = parse(source);
+    let output = Rc::new(RefCell::new(String::new()));
+    let sink = Rc::clone(&output);
+    let mut interpreter = Interpreter::new(Limits::default(), move |text| {
+        sink.borrow_mut().push_str(text)
+    });
+    let archive = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../assets/datasets/sms_spam/smsspamcollection.zip"
+    ))
+    .unwrap();
+    interpreter.vfs().add_url(
+        "https://archive.ics.uci.edu/ml/machine-learning-databases/00228/smsspamcollection.zip",
+        archive,
+    );
+    let outcome = interpreter.run(&parsed.module);
+    assert!(
+        outcome.is_ok(),
+        "{:?}",
+        outcome
+            .err()
+            .map(|e| e.render(&SourceFile::new("s.py", source)))
+    );
+    expect![[r#"
+        ['SMSSpamCollection']
+        5574 747 4827 Go until jurong point, cr
+    "#]].assert_eq(&output.borrow());
+}
+
+#[test]
 fn the_file_system_is_a_sandbox() {
     let attempts = [
         "open('/etc/passwd').read()",
@@ -381,7 +429,7 @@ fn unknown_modules_list_what_exists() {
                 import pandas as pd
                        ^^^^^^^^^^^^
             ModuleNotFoundError: No module named 'pandas'
-              help: Dojo provides these modules: csv, json, math, os, random, urllib"#]],
+              help: Dojo provides these modules: csv, json, math, os, random, urllib, zipfile"#]],
     );
 }
 

@@ -1,5 +1,5 @@
 //! Standard-library modules implemented in Rust, installed by
-//! [`install_standard_modules`]: `math`, `random`, `csv`, `json`, `os`/`os.path`, `urllib.request` and
+//! [`install_standard_modules`]: `math`, `random`, `csv`, `json`, `os`/`os.path`, `urllib.request`, `zipfile` and
 //! the `open` built-in, the last three over the interpreter's virtual file
 //! system. Host-specific modules (numpy, tensorflow) are registered by the
 //! engine.
@@ -11,6 +11,7 @@ mod math;
 mod os;
 mod random;
 mod urllib;
+mod zipfile;
 
 use crate::interp::Interpreter;
 
@@ -23,6 +24,7 @@ pub fn install_standard_modules(interpreter: &mut Interpreter) {
     interpreter.register_module("os", os::module);
     interpreter.register_module("os.path", os::path_module);
     interpreter.register_module("urllib", urllib::module);
+    interpreter.register_module("zipfile", zipfile::module);
     interpreter.register_module("urllib.request", urllib::request_module);
     interpreter.define_builtin("open", crate::interp::Builtin::value("open", files::open));
 }

@@ -374,7 +374,8 @@ print(len(rows), labels.count("spam"), labels.count("ham"), rows[0][1][:25])
     expect![[r#"
         ['SMSSpamCollection']
         5574 747 4827 Go until jurong point, cr
-    "#]].assert_eq(&output.borrow());
+    "#]]
+    .assert_eq(&output.borrow());
 }
 
 #[test]

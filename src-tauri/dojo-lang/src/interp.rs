@@ -15,9 +15,7 @@ use std::rc::Rc;
 
 use crate::error::{Exception, Result, TraceFrame, did_you_mean, type_error, value_error};
 use crate::syntax::*;
-use crate::value::{
-    Dict, ExceptionValue, IteratorState, SliceValue, Unhashable, Value, format_float, range_len,
-};
+use crate::value::{Dict, ExceptionValue, IteratorState, SliceValue, Unhashable, Value, range_len};
 
 /// Stack left before a nested evaluation moves to a fresh segment.
 const STACK_RED_ZONE: usize = 256 * 1024;
@@ -204,6 +202,25 @@ pub trait NativeObject: Any {
         Ok(())
     }
     fn as_any(&self) -> &dyn Any;
+}
+
+/// A method of the native object `this` (of concrete type `T`), as a value
+/// that `obj.name(...)` can call.
+pub fn native_method<T: NativeObject>(
+    this: &Rc<dyn NativeObject>,
+    name: &str,
+    body: fn(&T, Args) -> Result<Value>,
+) -> Value {
+    let this = Rc::clone(this);
+    let method_name = name.to_owned();
+    Builtin::value(name, move |_, args| {
+        let receiver = this.as_any().downcast_ref::<T>().ok_or_else(|| {
+            type_error(format!(
+                "{method_name}() called on the wrong kind of object"
+            ))
+        })?;
+        body(receiver, args)
+    })
 }
 
 /// Arguments of a call, as evaluated.
@@ -922,10 +939,7 @@ impl Interpreter {
                             items.borrow_mut().remove(position);
                         })
                     }
-                    other => Err(type_error(format!(
-                        "'{}' object does not support item deletion",
-                        other.type_name()
-                    ))),
+                    other => Err(unsupported_by(other, "does not support item deletion")),
                 };
                 result.map_err(|error| self.error_at(error, *span))
             }
@@ -1306,15 +1320,9 @@ impl Interpreter {
             Value::Class(class) => self.instantiate(class, args),
             Value::Native(native) => match native.call(native, self, args) {
                 Some(result) => result,
-                None => Err(type_error(format!(
-                    "'{}' object is not callable",
-                    native.type_name()
-                ))),
+                None => Err(unsupported_by(callee, "is not callable")),
             },
-            other => Err(type_error(format!(
-                "'{}' object is not callable",
-                other.type_name()
-            ))),
+            other => Err(unsupported_by(other, "is not callable")),
         }
     }
 
@@ -1612,12 +1620,26 @@ impl Interpreter {
         match object {
             Value::List(items) => index_sequence(&items.borrow(), index, Value::list),
             Value::Tuple(items) => index_sequence(items, index, Value::tuple),
-            Value::Str(text) => {
-                let chars: Vec<Value> = text.chars().map(|c| Value::str(&c.to_string())).collect();
-                index_sequence(&chars, index, |items| {
-                    Value::str(&items.iter().map(Value::to_str).collect::<String>())
-                })
-            }
+            Value::Str(text) => match index {
+                // A plain index needs one character, not a value per character.
+                Value::Int(_) | Value::Bool(_) => {
+                    let position = normalize_index(index, text.chars().count())?;
+                    Ok(Value::str(
+                        text.chars()
+                            .nth(position)
+                            .map(String::from)
+                            .unwrap_or_default()
+                            .as_str(),
+                    ))
+                }
+                _ => {
+                    let chars: Vec<Value> =
+                        text.chars().map(|c| Value::str(&c.to_string())).collect();
+                    index_sequence(&chars, index, |items| {
+                        Value::str(&items.iter().map(Value::to_str).collect::<String>())
+                    })
+                }
+            },
             Value::Range { start, stop, step } => {
                 let length = range_len(*start, *stop, *step);
                 let position = normalize_index(index, length as usize)?;
@@ -1630,22 +1652,13 @@ impl Interpreter {
                 .ok_or_else(|| Exception::new("KeyError", index.repr())),
             Value::Native(native) => match native.get_item(index) {
                 Some(result) => result,
-                None => Err(type_error(format!(
-                    "'{}' object is not subscriptable",
-                    native.type_name()
-                ))),
+                None => Err(unsupported_by(object, "is not subscriptable")),
             },
             Value::Instance(instance) => match instance.class.lookup("__getitem__") {
                 Some(method) => self.call(&method, Args::new(vec![object.clone(), index.clone()])),
-                None => Err(type_error(format!(
-                    "'{}' object is not subscriptable",
-                    instance.class.name
-                ))),
+                None => Err(unsupported_by(object, "is not subscriptable")),
             },
-            other => Err(type_error(format!(
-                "'{}' object is not subscriptable",
-                other.type_name()
-            ))),
+            other => Err(unsupported_by(other, "is not subscriptable")),
         }
     }
 
@@ -1676,15 +1689,9 @@ impl Interpreter {
                 .map_err(|Unhashable| unhashable(index)),
             Value::Native(native) => match native.set_item(index, value) {
                 Some(result) => result,
-                None => Err(type_error(format!(
-                    "'{}' object does not support item assignment",
-                    native.type_name()
-                ))),
+                None => Err(unsupported_by(object, "does not support item assignment")),
             },
-            other => Err(type_error(format!(
-                "'{}' object does not support item assignment",
-                other.type_name()
-            ))),
+            other => Err(unsupported_by(other, "does not support item assignment")),
         }
     }
 
@@ -1719,19 +1726,9 @@ impl Interpreter {
             }
             Value::Native(native) => match native.iterate(self) {
                 Some(result) => result?,
-                None => {
-                    return Err(type_error(format!(
-                        "'{}' object is not iterable",
-                        native.type_name()
-                    )));
-                }
+                None => return Err(unsupported_by(value, "is not iterable")),
             },
-            other => {
-                return Err(type_error(format!(
-                    "'{}' object is not iterable",
-                    other.type_name()
-                )));
-            }
+            other => return Err(unsupported_by(other, "is not iterable")),
         };
         Ok(items)
     }
@@ -1909,6 +1906,11 @@ fn exception_from_value(value: &Value) -> Box<Exception> {
     }
 }
 
+/// `TypeError: '<type>' object <what>`, for an operation a value does not support.
+fn unsupported_by(value: &Value, what: &str) -> Box<Exception> {
+    type_error(format!("'{}' object {what}", value.type_name()))
+}
+
 pub(crate) fn unhashable(value: &Value) -> Box<Exception> {
     type_error(format!("unhashable type: '{}'", value.type_name()))
 }
@@ -1983,9 +1985,4 @@ fn index_sequence(
             Ok(items[position].clone())
         }
     }
-}
-
-/// Formats a float the way `str()` does; used by `print`.
-pub fn float_text(x: f64) -> String {
-    format_float(x)
 }

@@ -10,6 +10,14 @@ use std::rc::Rc;
 use dojo_lang::{Interpreter, Limits, SourceFile, parse};
 use expect_test::{Expect, expect};
 
+/// An interpreter whose console output collects into the returned string.
+fn capturing_interpreter(limits: Limits) -> (Interpreter, Rc<RefCell<String>>) {
+    let output = Rc::new(RefCell::new(String::new()));
+    let sink = Rc::clone(&output);
+    let interpreter = Interpreter::new(limits, move |text| sink.borrow_mut().push_str(text));
+    (interpreter, output)
+}
+
 /// Runs `source`; returns its printed output, followed by the rendered
 /// error if it failed.
 fn run(source: &str, limits: Limits) -> String {
@@ -23,9 +31,7 @@ fn run(source: &str, limits: Limits) -> String {
             .collect::<Vec<_>>()
             .join("\n");
     }
-    let output = Rc::new(RefCell::new(String::new()));
-    let sink = Rc::clone(&output);
-    let mut interpreter = Interpreter::new(limits, move |text| sink.borrow_mut().push_str(text));
+    let (mut interpreter, output) = capturing_interpreter(limits);
     let outcome = interpreter.run(&parsed.module);
     let mut text = output.borrow().clone();
     if let Err(error) = outcome {
@@ -308,11 +314,7 @@ with open("sunspots.csv") as f:
 urllib.request.urlretrieve("https://example.com/secret.csv", "x.csv")
 "#;
     let parsed = parse(source);
-    let output = Rc::new(RefCell::new(String::new()));
-    let sink = Rc::clone(&output);
-    let mut interpreter = Interpreter::new(Limits::default(), move |text| {
-        sink.borrow_mut().push_str(text)
-    });
+    let (mut interpreter, output) = capturing_interpreter(Limits::default());
     interpreter.vfs().add_url(
         "http://storage.googleapis.com/download.tensorflow.org/data/Sunspots.csv",
         b",Date,Monthly Mean Total Sunspot Number\n0,1749-01-31,96.7\n1,1749-02-28,104.3\n"
@@ -349,11 +351,7 @@ labels = [label for label, _ in rows]
 print(len(rows), labels.count("spam"), labels.count("ham"), rows[0][1][:25])
 "#;
     let parsed = parse(source);
-    let output = Rc::new(RefCell::new(String::new()));
-    let sink = Rc::clone(&output);
-    let mut interpreter = Interpreter::new(Limits::default(), move |text| {
-        sink.borrow_mut().push_str(text)
-    });
+    let (mut interpreter, output) = capturing_interpreter(Limits::default());
     let archive = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../assets/datasets/sms_spam/smsspamcollection.zip"
@@ -401,11 +399,7 @@ fn a_missing_file_names_the_files_that_exist() {
     let source =
         "import csv\nwith open('/data/sunspots.csv') as f:\n    rows = list(csv.reader(f))\n";
     let parsed = parse(source);
-    let output = Rc::new(RefCell::new(String::new()));
-    let sink = Rc::clone(&output);
-    let mut interpreter = Interpreter::new(Limits::default(), move |text| {
-        sink.borrow_mut().push_str(text)
-    });
+    let (mut interpreter, _output) = capturing_interpreter(Limits::default());
     interpreter
         .vfs()
         .add_read_only("/data/Sunspots.csv", b",Date,Monthly Mean\n".to_vec());

@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::error::{Exception, Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, NativeObject};
+use crate::interp::{Args, Interpreter, NativeObject, native_method};
 use crate::value::Value;
 use crate::vfs::{VfsError, VirtualFs};
 
@@ -138,12 +138,6 @@ impl File {
     }
 }
 
-fn file_of(this: &Rc<dyn NativeObject>) -> Result<&File> {
-    this.as_any()
-        .downcast_ref::<File>()
-        .ok_or_else(|| type_error("not a file"))
-}
-
 impl NativeObject for File {
     fn type_name(&self) -> String {
         "TextIOWrapper".to_owned()
@@ -159,11 +153,8 @@ impl NativeObject for File {
     }
 
     fn get_attribute(&self, this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
-        let this = Rc::clone(this);
-        let method = |name: &str, body: fn(&File, Args) -> Result<Value>| {
-            let this = Rc::clone(&this);
-            Builtin::value(name, move |_, args| body(file_of(&this)?, args))
-        };
+        let method =
+            |name: &str, body: fn(&File, Args) -> Result<Value>| native_method(this, name, body);
         Ok(Some(match name {
             "name" => Value::str(&self.path),
             "closed" => Value::Bool(self.closed.get()),

@@ -8,8 +8,8 @@
 use std::any::Any;
 use std::rc::Rc;
 
-use crate::error::{Exception, Result, type_error};
-use crate::interp::{Args, Builtin, Interpreter, NativeObject};
+use crate::error::{Exception, Result};
+use crate::interp::{Args, Builtin, Interpreter, NativeObject, native_method};
 use crate::modules::files::{path_argument, vfs_exception};
 use crate::value::Value;
 use crate::vfs::{MAX_SCRATCH_BYTES, VirtualFs};
@@ -127,12 +127,6 @@ struct ZipFile {
     vfs: Rc<VirtualFs>,
 }
 
-fn zip_of(this: &Rc<dyn NativeObject>) -> Result<&ZipFile> {
-    this.as_any()
-        .downcast_ref::<ZipFile>()
-        .ok_or_else(|| type_error("not a zip file"))
-}
-
 impl ZipFile {
     fn member(&self, name: &str) -> Result<Member> {
         members(&self.bytes)?
@@ -180,11 +174,8 @@ impl NativeObject for ZipFile {
     }
 
     fn get_attribute(&self, this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
-        let this = Rc::clone(this);
-        let method = |name: &str, body: fn(&ZipFile, Args) -> Result<Value>| {
-            let this = Rc::clone(&this);
-            Builtin::value(name, move |_, args| body(zip_of(&this)?, args))
-        };
+        let method =
+            |name: &str, body: fn(&ZipFile, Args) -> Result<Value>| native_method(this, name, body);
         Ok(Some(match name {
             "filename" => Value::str(&self.path),
             "namelist" => method("namelist", |zip, _| {

@@ -17,6 +17,7 @@ pub mod error;
 pub mod interp;
 pub mod lower;
 pub mod modules;
+pub mod ndarray;
 pub mod syntax;
 pub mod value;
 pub mod vfs;

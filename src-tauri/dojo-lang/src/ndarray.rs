@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use candle_core::{Device, Tensor};
 
-use crate::value::Value;
 
 /// numpy's dtypes that Dojo supports, and the candle storage of each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

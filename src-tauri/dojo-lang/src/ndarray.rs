@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use candle_core::{Device, Tensor};
 
-
 /// numpy's dtypes that Dojo supports, and the candle storage of each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DType {
@@ -164,5 +163,47 @@ impl NdArray {
             Storage::Numeric(tensor) => Some(tensor),
             Storage::Strings { .. } => None,
         }
+    }
+}
+
+/// The Python object of an array (`type(a).__name__ == 'ndarray'`). The
+/// array sits in a `RefCell` so in-place operations (`a[mask] = 0`,
+/// `np.random.shuffle(a)`) change every alias, as in numpy.
+#[derive(Debug)]
+pub struct PyArray {
+    pub array: std::cell::RefCell<NdArray>,
+}
+
+impl NdArray {
+    /// The array as a Python value.
+    pub fn into_value(self) -> crate::value::Value {
+        crate::value::Value::Native(Rc::new(PyArray {
+            array: std::cell::RefCell::new(self),
+        }))
+    }
+
+    /// The array held by `value`, if it is an ndarray (no conversion).
+    pub fn from_value(value: &crate::value::Value) -> Option<NdArray> {
+        match value {
+            crate::value::Value::Native(native) => native
+                .as_any()
+                .downcast_ref::<PyArray>()
+                .map(|py| py.array.borrow().clone()),
+            _ => None,
+        }
+    }
+}
+
+impl crate::interp::NativeObject for PyArray {
+    fn type_name(&self) -> String {
+        "ndarray".to_owned()
+    }
+
+    fn length(&self) -> Option<usize> {
+        self.array.borrow().shape().first().copied()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }

@@ -14,6 +14,15 @@ pub enum Error {
     DeviceUnavailable { device: String, reason: String },
     #[error("cannot start a background thread: {0}")]
     Spawn(std::io::Error),
+    #[error("the bundled datasets were not found; looked in: {searched}")]
+    AssetsMissing { searched: String },
+    #[error("cannot read {path}: {source}")]
+    AssetRead {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the bundled dataset {dataset} is malformed: {message}")]
+    Dataset { dataset: String, message: String },
     #[error("tensor error: {0}")]
     Candle(#[from] candle_core::Error),
 }

@@ -12,10 +12,12 @@
 //!
 //! [`JobEvent`]: dojo_protocol::JobEvent
 
+pub mod assets;
 pub mod datasets;
 pub mod device;
 mod error;
 pub mod jobs;
+pub mod taskdata;
 pub mod tasks;
 
 pub use error::{Error, Result};

@@ -12,6 +12,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use dojo_engine::device::ComputeDevice;
 use dojo_engine::jobs::{DeviceCheck, JobRunner};
+use dojo_engine::program::{self, Outcome, RunOptions};
 use dojo_protocol::JobEvent;
 
 #[global_allocator]
@@ -46,10 +47,20 @@ enum Command {
         file: std::path::PathBuf,
     },
     /// Run a Python file in Dojo's sandboxed interpreter, printing its output.
-    /// (Task data, numpy and Keras arrive in later versions.)
+    /// With `--task`, the program sees that task's data and its
+    /// `solution_model()` is called as the exam's grader calls it.
     Run {
         /// The Python file to run.
         file: std::path::PathBuf,
+        /// The task whose data the program sees (see `dojo tasks`).
+        #[arg(long)]
+        task: Option<String>,
+        /// Cap every `fit` at this many epochs.
+        #[arg(long)]
+        max_epochs: Option<u32>,
+        /// Build and compile the model but skip training; print its summary.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Train a small built-in model to check the compute device and measure its speed.
     DeviceCheck {
@@ -81,35 +92,27 @@ fn configure_threads() {
     unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
 }
 
-/// `dojo run`: parses, refuses a program with errors, runs it and streams
-/// its output; with `--json`, one JSON object per line.
-fn run_program(file: &std::path::Path, source: String, json: bool) -> anyhow::Result<ExitCode> {
+/// `dojo run`: parses, refuses a program with errors, runs it (against a
+/// task's data with `--task`) and streams its output; with `--json`, one
+/// JSON object per line.
+fn run_program(
+    file: &std::path::Path,
+    source: String,
+    task: Option<String>,
+    options: RunOptions,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let parsed = dojo_lang::parse(&source);
-    let source_file = dojo_lang::SourceFile::new(name, source);
     let emit = |object: serde_json::Value| println!("{object}");
-    if !parsed.is_runnable() {
-        for diagnostic in &parsed.diagnostics {
-            let report = source_file.render(diagnostic);
-            if json {
-                let start = source_file.line_column(diagnostic.span.start);
-                emit(serde_json::json!({
-                    "kind": "diagnostic",
-                    "message": diagnostic.message,
-                    "line": start.line,
-                    "column": start.column,
-                    "report": report,
-                }));
-            } else {
-                eprintln!("{report}\n");
-            }
-        }
-        return Ok(ExitCode::FAILURE);
-    }
-    let mut interpreter = dojo_lang::Interpreter::new(dojo_lang::Limits::default(), move |text| {
+    let task = task.map(|id| dojo_engine::tasks::task(&id)).transpose()?;
+    let data = match task {
+        Some(task) => Some(dojo_engine::taskdata::task_data(task)?.0),
+        None => None,
+    };
+    let mut interpreter = program::interpreter(data.as_ref(), &options, move |text| {
         if json {
             emit(serde_json::json!({ "kind": "stdout", "text": text }));
         } else {
@@ -117,31 +120,39 @@ fn run_program(file: &std::path::Path, source: String, json: bool) -> anyhow::Re
             let _ = std::io::stdout().flush();
         }
     });
-    match interpreter.run(&parsed.module) {
-        Ok(()) => {
+    let report = program::run(&mut interpreter, &name, &source, task);
+    let errors = match report.outcome {
+        Outcome::Finished { model_summary } => {
             if json {
-                emit(serde_json::json!({ "kind": "finished", "steps": interpreter.steps() }));
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(error) => {
-            let report = error.render(&source_file);
-            if json {
-                let position = error.span().map(|span| source_file.line_column(span.start));
                 emit(serde_json::json!({
-                    "kind": "error",
-                    "exception": error.kind,
-                    "message": error.message,
-                    "line": position.map(|position| position.line),
-                    "column": position.map(|position| position.column),
-                    "report": report,
+                    "kind": "finished",
+                    "steps": report.steps,
+                    "model": model_summary,
                 }));
-            } else {
-                eprintln!("{report}");
+            } else if let Some(summary) = model_summary {
+                println!("solution_model() returned {summary}");
             }
-            Ok(ExitCode::FAILURE)
+            return Ok(ExitCode::SUCCESS);
+        }
+        Outcome::Invalid(errors) => errors,
+        Outcome::Failed(error) => vec![error],
+    };
+    for error in errors {
+        if json {
+            emit(serde_json::json!({
+                "kind": "error",
+                "exception": error.kind,
+                "message": error.message,
+                "help": error.help,
+                "line": error.line,
+                "column": error.column,
+                "report": error.report,
+            }));
+        } else {
+            eprintln!("{}\n", error.report.trim_end());
         }
     }
+    Ok(ExitCode::FAILURE)
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -246,10 +257,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Run { file } => {
+        Command::Run {
+            file,
+            task,
+            max_epochs,
+            dry_run,
+        } => {
             let source = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            return run_program(&file, source, cli.json);
+            let options = RunOptions {
+                max_epochs,
+                dry_run,
+                ..RunOptions::default()
+            };
+            return run_program(&file, source, task, options, cli.json);
         }
         Command::DeviceCheck { steps } => {
             let device = ComputeDevice::select()?;

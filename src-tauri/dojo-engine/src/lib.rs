@@ -17,6 +17,7 @@ pub mod datasets;
 pub mod device;
 mod error;
 pub mod jobs;
+pub mod program;
 pub mod taskdata;
 pub mod tasks;
 

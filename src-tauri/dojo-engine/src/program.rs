@@ -1,0 +1,175 @@
+//! Running a user's program, optionally against a task's data.
+//!
+//! A program runs in Dojo's interpreter with the standard modules, numpy
+//! and TensorFlow, and a virtual file system holding only the task's
+//! visible files and the public URLs that resolve to them (see
+//! [`crate::taskdata`]). With a task, the program is imported the way the
+//! exam's grader imported it (`__name__` is `"solution"`, so an
+//! `if __name__ == '__main__':` block does not run) and then its
+//! `solution_model()` is called; the model it returns is the one trained,
+//! summarised and later graded. Without a task it runs as a plain script.
+
+use std::rc::Rc;
+
+use dojo_lang::vfs::VirtualFs;
+use dojo_lang::{Args, Interpreter, Limits, SourceFile, Value};
+
+use crate::taskdata::TaskData;
+use crate::tasks::Task;
+
+/// How a program is run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub limits: Limits,
+    /// Caps every `fit` to this many epochs (CI and quick checks).
+    pub max_epochs: Option<u32>,
+    /// Skips training: `fit` returns at once and the model is summarised.
+    pub dry_run: bool,
+}
+
+/// A problem in the program, located in its source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ProgramError {
+    /// `SyntaxError`, `TypeError`, `NotSupportedInDojo`, …
+    pub kind: String,
+    pub message: String,
+    pub help: Option<String>,
+    /// 1-based line and column of the innermost location, if known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The full Python-style report (traceback or caret diagnostic).
+    pub report: String,
+}
+
+/// What running a program produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The program ran to its end; with a task, `solution_model()` returned.
+    Finished {
+        /// The returned model's description (its `summary()` when it is a
+        /// Keras model), if a task's `solution_model()` returned one.
+        model_summary: Option<String>,
+    },
+    /// The program could not be parsed; every problem is listed.
+    Invalid(Vec<ProgramError>),
+    /// The program raised an exception or hit a limit.
+    Failed(ProgramError),
+}
+
+/// The outcome and the interpreter's step count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub outcome: Outcome,
+    pub steps: u64,
+}
+
+/// A fresh interpreter with Dojo's modules and, if given, a task's data.
+pub fn interpreter(
+    data: Option<&TaskData>,
+    options: &RunOptions,
+    output: impl FnMut(&str) + 'static,
+) -> Interpreter {
+    let mut interpreter = Interpreter::new(options.limits.clone(), output);
+    dojo_lang::modules::install_standard_modules(&mut interpreter);
+    let vfs = VirtualFs::new();
+    if let Some(data) = data {
+        for file in &data.files {
+            vfs.add_read_only(&file.path, Rc::<[u8]>::from(&*file.bytes));
+        }
+        for (url, path) in &data.urls {
+            if let Some(file) = data.file(path) {
+                vfs.add_url(url, Rc::<[u8]>::from(&*file.bytes));
+            }
+        }
+    }
+    interpreter.set_vfs(vfs);
+    interpreter
+}
+
+fn syntax_errors(parsed: &dojo_lang::Parsed, file: &SourceFile) -> Vec<ProgramError> {
+    parsed
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.severity == dojo_lang::Severity::Error)
+        .map(|diagnostic| {
+            let start = file.line_column(diagnostic.span.start);
+            ProgramError {
+                kind: diagnostic.kind.label().to_owned(),
+                message: diagnostic.message.clone(),
+                help: diagnostic.help.clone(),
+                line: Some(start.line),
+                column: Some(start.column),
+                report: file.render(diagnostic),
+            }
+        })
+        .collect()
+}
+
+fn exception_error(error: &dojo_lang::Exception, file: &SourceFile) -> ProgramError {
+    let position = error.span().map(|span| file.line_column(span.start));
+    ProgramError {
+        kind: error.kind.clone(),
+        message: error.message.clone(),
+        help: error.help.clone(),
+        line: position.map(|position| position.line),
+        column: position.map(|position| position.column),
+        report: error.render(file),
+    }
+}
+
+/// Parses and runs `source` (named `file_name` in reports) in `interpreter`.
+pub fn run(
+    interpreter: &mut Interpreter,
+    file_name: &str,
+    source: &str,
+    task: Option<&Task>,
+) -> Report {
+    let parsed = dojo_lang::parse(source);
+    let file = SourceFile::new(file_name, source);
+    if !parsed.is_runnable() {
+        return Report {
+            outcome: Outcome::Invalid(syntax_errors(&parsed, &file)),
+            steps: 0,
+        };
+    }
+    let result = match task {
+        None => interpreter.run(&parsed.module).map(|()| None),
+        Some(task) => interpreter
+            .run_as(&parsed.module, "solution")
+            .and_then(|()| call_solution_model(interpreter, task)),
+    };
+    let outcome = match result {
+        Ok(returned) => Outcome::Finished {
+            model_summary: returned.map(|value| describe(interpreter, &value)),
+        },
+        Err(error) => Outcome::Failed(exception_error(&error, &file)),
+    };
+    Report {
+        outcome,
+        steps: interpreter.steps(),
+    }
+}
+
+/// Calls the program's `solution_model()` as the grader does.
+fn call_solution_model(
+    interpreter: &mut Interpreter,
+    task: &Task,
+) -> dojo_lang::error::Result<Option<Value>> {
+    let Some(function) = interpreter.global("solution_model") else {
+        return Err(dojo_lang::Exception::new(
+            "NameError",
+            format!(
+                "the {} task calls solution_model(), but this program does not define it",
+                task.id
+            ),
+        )
+        .with_help("define `def solution_model():` that builds, trains and returns the model"));
+    };
+    let returned = interpreter.call(&function, Args::new(Vec::new()))?;
+    Ok(Some(returned))
+}
+
+/// A returned value as the run report shows it.
+fn describe(_interpreter: &mut Interpreter, value: &Value) -> String {
+    value.repr()
+}

@@ -69,7 +69,7 @@ pub fn interpreter(
     options: &RunOptions,
     output: impl FnMut(&str) + 'static,
 ) -> Interpreter {
-    let mut interpreter = Interpreter::new(options.limits.clone(), output);
+    let mut interpreter = Interpreter::new(options.limits, output);
     dojo_lang::modules::install_standard_modules(&mut interpreter);
     let vfs = VirtualFs::new();
     if let Some(data) = data {

@@ -85,6 +85,8 @@ impl VirtualFs {
     pub fn new() -> Rc<VirtualFs> {
         let vfs = VirtualFs::default();
         vfs.mark_directories(WORKING_DIR);
+        // Course code downloads and extracts under /tmp.
+        vfs.mark_directories("/tmp");
         Rc::new(vfs)
     }
 
@@ -261,7 +263,7 @@ mod tests {
         );
         vfs.write("out.txt", b"hello".to_vec()).unwrap();
         assert!(vfs.is_file("/workspace/out.txt"));
-        assert_eq!(vfs.list("/").unwrap(), vec!["data", "workspace"]);
+        assert_eq!(vfs.list("/").unwrap(), vec!["data", "tmp", "workspace"]);
         assert_eq!(vfs.list("/data").unwrap(), vec!["Sunspots.csv"]);
         assert!(matches!(
             vfs.read("/etc/passwd"),

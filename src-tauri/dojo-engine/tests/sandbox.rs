@@ -1,0 +1,193 @@
+//! Adversarial programs: each fails with a clear message and nothing
+//! panics. The hidden test split is unreachable by any path.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use dojo_engine::program::{self, Outcome, RunOptions};
+use dojo_engine::taskdata::{HiddenSplit, task_data};
+use dojo_engine::tasks::task;
+use dojo_lang::Limits;
+
+/// Runs `source` as a plain script with `task_id`'s data; returns the
+/// outcome and what it printed.
+fn run(task_id: &str, source: &str, limits: Limits) -> (Outcome, String) {
+    let task = task(task_id).unwrap();
+    let (data, _) = task_data(task).unwrap();
+    let printed = Rc::new(RefCell::new(String::new()));
+    let sink = Rc::clone(&printed);
+    let options = RunOptions {
+        limits,
+        ..RunOptions::default()
+    };
+    let mut interpreter = program::interpreter(Some(&data), &options, move |text| {
+        sink.borrow_mut().push_str(text)
+    });
+    let report = program::run(&mut interpreter, "attack.py", source, None);
+    let text = printed.borrow().clone();
+    (report.outcome, text)
+}
+
+fn failure(task_id: &str, source: &str) -> program::ProgramError {
+    match run(task_id, source, Limits::default()).0 {
+        Outcome::Failed(error) => error,
+        Outcome::Invalid(mut errors) => errors.remove(0),
+        Outcome::Finished { .. } => panic!("expected a failure:\n{source}"),
+    }
+}
+
+#[test]
+fn the_real_file_system_is_out_of_reach() {
+    for path in [
+        "/etc/passwd",
+        "../../../../etc/passwd",
+        "/data/../../etc/passwd",
+        "/proc/self/environ",
+        "~/.ssh/id_rsa",
+        "C:\\\\Windows\\\\win.ini",
+    ] {
+        let error = failure("sunspots", &format!("open('{path}').read()"));
+        assert_eq!(error.kind, "FileNotFoundError", "{path}: {}", error.report);
+        assert!(error.message.contains("No such file"), "{}", error.message);
+        assert_eq!(error.line, Some(1));
+    }
+}
+
+#[test]
+fn data_files_are_read_only_and_scratch_writes_stay_virtual() {
+    let error = failure(
+        "sunspots",
+        "f = open('/data/monthly_sunspots/Sunspots.csv', 'w')\nf.write('x')",
+    );
+    assert_eq!(error.kind, "PermissionError", "{}", error.report);
+    assert!(error.help.unwrap_or_default().contains("read-only"));
+    let (outcome, printed) = run(
+        "sunspots",
+        "with open('/tmp/escape.txt', 'w') as f:\n    f.write('hello')\nprint(open('/tmp/escape.txt').read())",
+        Limits::default(),
+    );
+    assert!(matches!(outcome, Outcome::Finished { .. }), "{outcome:?}");
+    assert_eq!(printed, "hello\n");
+    assert!(!std::path::Path::new("/tmp/escape.txt").exists());
+}
+
+#[test]
+fn processes_imports_and_reflection_are_refused() {
+    let cases = [
+        ("import os\nos.system('ls')", "system"),
+        ("import subprocess", "subprocess"),
+        ("__import__('os')", "__import__"),
+        ("import socket", "socket"),
+        ("eval('1+1')", "eval"),
+        ("exec('x = 1')", "exec"),
+        ("import os\nprint(os.environ['HOME'])", "environ"),
+        ("print((1).__class__.__bases__)", "__class__"),
+        ("import ctypes", "ctypes"),
+        ("import shutil\nshutil.rmtree('/')", "shutil"),
+    ];
+    for (source, word) in cases {
+        let error = failure("sunspots", source);
+        assert!(
+            error.report.contains(word),
+            "{source}: the report should name {word}:\n{}",
+            error.report
+        );
+    }
+}
+
+#[test]
+fn runaway_programs_hit_a_limit_with_a_clear_message() {
+    let limits = Limits {
+        max_steps: 100_000,
+        ..Limits::default()
+    };
+    let (outcome, _) = run("sunspots", "while True:\n    pass", limits);
+    let Outcome::Failed(error) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(error.message.contains("steps"), "{}", error.report);
+    assert_eq!(error.line, Some(2));
+
+    let error = failure("sunspots", "def f(n):\n    return f(n + 1)\nf(0)");
+    assert!(error.kind.contains("Recursion"), "{}", error.report);
+
+    for source in ["x = [0] * (10 ** 10)", "s = 'ab' * (10 ** 10)"] {
+        let error = failure("sunspots", source);
+        assert_eq!(error.kind, "LimitExceeded", "{}", error.report);
+        assert!(error.message.contains("too large"), "{}", error.report);
+    }
+}
+
+#[test]
+fn unknown_urls_fail_offline_with_the_bundled_list() {
+    let error = failure(
+        "sunspots",
+        "import urllib.request\nurllib.request.urlretrieve('https://example.com/x.csv', 'x.csv')",
+    );
+    assert!(
+        error.message.contains("Dojo works offline"),
+        "{}",
+        error.message
+    );
+    assert!(error.help.unwrap_or_default().contains("Sunspots.csv"));
+}
+
+/// Every file the program can list or fetch, by walking the virtual tree
+/// and every bundled URL, holds none of the hidden split's content.
+#[test]
+fn the_hidden_split_cannot_be_reached_by_any_path() {
+    for task_id in ["auto_mpg", "sms_spam", "sunspots", "horses_or_humans"] {
+        let walker = r#"
+import os
+def walk(path):
+    found = []
+    for name in os.listdir(path):
+        full = os.path.join(path, name)
+        if os.path.isdir(full):
+            found.extend(walk(full))
+        else:
+            found.append(full)
+    return found
+for path in walk('/'):
+    print(path)
+"#;
+        let (outcome, listing) = run(task_id, walker, Limits::default());
+        assert!(matches!(outcome, Outcome::Finished { .. }), "{outcome:?}");
+        let files: Vec<&str> = listing.lines().collect();
+        assert!(!files.is_empty());
+        let (data, hidden) = task_data(task(task_id).unwrap()).unwrap();
+        // The listing is exactly the visible files: nothing else exists.
+        let mut expected: Vec<&str> = data.files.iter().map(|f| f.path.as_str()).collect();
+        expected.sort();
+        let mut listed = files.clone();
+        listed.sort();
+        assert_eq!(listed, expected, "{task_id}");
+        let everything: Vec<u8> = data.files.iter().flat_map(|f| f.bytes.to_vec()).collect();
+        let contains = |needle: &[u8]| everything.windows(needle.len()).any(|w| w == needle);
+        match hidden {
+            HiddenSplit::Rows { rows, .. } => {
+                for row in rows.iter().take(40) {
+                    assert!(!contains(row.as_bytes()), "{row}");
+                }
+            }
+            HiddenSplit::Texts { items } => {
+                for (message, _) in items.iter().filter(|(m, _)| m.len() > 40).take(40) {
+                    assert!(!contains(message.as_bytes()), "{message}");
+                }
+            }
+            HiddenSplit::Series { hidden, .. } => {
+                // Sunspots.csv rows 2935.. carry dates from 1993-08 on.
+                let text = String::from_utf8_lossy(&everything);
+                assert!(!text.contains("1993-08-31"), "{}", hidden.len());
+                assert!(!text.contains("2018-07-31"));
+            }
+            HiddenSplit::Images { images, .. } => {
+                for (_, bytes) in images.iter().take(5) {
+                    assert!(!contains(&bytes[bytes.len() - 64..]));
+                }
+            }
+            HiddenSplit::Grey28 { .. } => {}
+        }
+    }
+}

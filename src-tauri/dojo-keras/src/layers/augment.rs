@@ -132,10 +132,10 @@ impl LayerKind for RandomFlip {
         };
         let mut parts = Vec::with_capacity(n);
         for b in 0..n {
-            let mut img = x.narrow(0, b, 1)?;
+            let mut img = x.narrow(0, b, 1)?.contiguous()?;
             let (hz, vt) = session::with_rng(|g| (g.uniform() < 0.5, g.uniform() < 0.5));
             if self.mode.contains("horizontal") && hz {
-                img = img.index_select(&rev(w)?, 2)?;
+                img = img.index_select(&rev(w)?, 2)?.contiguous()?;
             }
             if self.mode.contains("vertical") && vt {
                 img = img.index_select(&rev(h)?, 1)?;

@@ -64,7 +64,7 @@ fn strided(x: &Tensor, axis: usize, start: usize, step: usize, n: usize) -> Resu
     }
     let idx: Vec<u32> = (0..n).map(|i| (start + i * step) as u32).collect();
     let idx = Tensor::new(idx.as_slice(), x.device())?;
-    x.index_select(&idx, axis)
+    x.contiguous()?.index_select(&idx, axis)
 }
 
 /// 2-D convolution: `x` NHWC, `kernel` HWIO (Keras's layouts).

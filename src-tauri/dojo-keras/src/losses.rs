@@ -1,0 +1,237 @@
+//! Losses by Keras name or class, with Keras's formulas: probabilities are
+//! clipped to [1e-7, 1 - 1e-7], `from_logits` uses the stable forms, and the
+//! batch reduction is the mean over samples ("sum_over_batch_size").
+
+use candle_core::{DType, Tensor};
+
+use crate::activations::{log_softmax_last, softplus};
+use crate::config::{Args, ConfigValue};
+use crate::error::{KerasError, Result, not_available};
+
+/// Keras's `backend.epsilon()`.
+pub const EPSILON: f64 = 1e-7;
+
+/// A loss function.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Loss {
+    MeanSquaredError,
+    MeanAbsoluteError,
+    Huber {
+        delta: f64,
+    },
+    BinaryCrossentropy {
+        from_logits: bool,
+        label_smoothing: f64,
+    },
+    CategoricalCrossentropy {
+        from_logits: bool,
+        label_smoothing: f64,
+    },
+    SparseCategoricalCrossentropy {
+        from_logits: bool,
+    },
+}
+
+/// Accepted names: Keras's function names, short aliases and class names.
+pub const LOSS_NAMES: &[&str] = &[
+    "mean_squared_error",
+    "mse",
+    "MeanSquaredError",
+    "mean_absolute_error",
+    "mae",
+    "MeanAbsoluteError",
+    "huber",
+    "Huber",
+    "binary_crossentropy",
+    "BinaryCrossentropy",
+    "categorical_crossentropy",
+    "CategoricalCrossentropy",
+    "sparse_categorical_crossentropy",
+    "SparseCategoricalCrossentropy",
+];
+
+/// `keras.losses.<name>(*positional, **keywords)`; a plain string name
+/// (`loss="mse"`) is `build(name, vec![], vec![])`.
+pub fn build(
+    name: &str,
+    positional: Vec<ConfigValue>,
+    keywords: Vec<(String, ConfigValue)>,
+) -> Result<Loss> {
+    const BASE: &[&str] = &["reduction", "name", "dtype"];
+    let class = match name {
+        "mean_squared_error" | "mse" | "MeanSquaredError" => "MeanSquaredError",
+        "mean_absolute_error" | "mae" | "MeanAbsoluteError" => "MeanAbsoluteError",
+        "huber" | "Huber" | "huber_loss" => "Huber",
+        "binary_crossentropy" | "BinaryCrossentropy" => "BinaryCrossentropy",
+        "categorical_crossentropy" | "CategoricalCrossentropy" => "CategoricalCrossentropy",
+        "sparse_categorical_crossentropy" | "SparseCategoricalCrossentropy" => {
+            "SparseCategoricalCrossentropy"
+        }
+        other => return Err(not_available("losses", "losses", other, LOSS_NAMES)),
+    };
+    let params: &[&str] = match class {
+        "Huber" => &["delta"],
+        "BinaryCrossentropy" | "CategoricalCrossentropy" => {
+            &["from_logits", "label_smoothing", "axis"]
+        }
+        "SparseCategoricalCrossentropy" => &["from_logits", "ignore_class", "axis"],
+        _ => &[],
+    };
+    let mut a = Args::parse(class, params, BASE, positional, keywords)?;
+    let reduction = a.choice(
+        "reduction",
+        "sum_over_batch_size",
+        &["sum_over_batch_size", "auto"],
+    )?;
+    let _ = reduction;
+    Ok(match class {
+        "MeanSquaredError" => Loss::MeanSquaredError,
+        "MeanAbsoluteError" => Loss::MeanAbsoluteError,
+        "Huber" => Loss::Huber {
+            delta: a.f64_or("delta", 1.0)?,
+        },
+        "BinaryCrossentropy" => Loss::BinaryCrossentropy {
+            from_logits: a.bool_or("from_logits", false)?,
+            label_smoothing: a.f64_or("label_smoothing", 0.0)?,
+        },
+        "CategoricalCrossentropy" => Loss::CategoricalCrossentropy {
+            from_logits: a.bool_or("from_logits", false)?,
+            label_smoothing: a.f64_or("label_smoothing", 0.0)?,
+        },
+        _ => Loss::SparseCategoricalCrossentropy {
+            from_logits: a.bool_or("from_logits", false)?,
+        },
+    })
+}
+
+/// Makes `y_true` the rank of `y_pred` when they differ by a trailing 1,
+/// as Keras's `squeeze_or_expand_to_same_rank`.
+pub(crate) fn align(y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
+    let (rt, rp) = (y_true.rank(), y_pred.rank());
+    let y = if rt + 1 == rp && y_pred.dim(rp - 1)? == 1 {
+        y_true.unsqueeze(rt)?
+    } else if rp + 1 == rt && y_true.dim(rt - 1)? == 1 {
+        y_true.squeeze(rt - 1)?
+    } else {
+        y_true.clone()
+    };
+    if y.dims() != y_pred.dims() {
+        return Err(KerasError::Shape(format!(
+            "the targets have shape {:?} but the model's output has shape {:?}",
+            y_true.dims(),
+            y_pred.dims()
+        )));
+    }
+    Ok(y.to_dtype(y_pred.dtype())?)
+}
+
+/// One-hot rows for integer labels (any shape) with `classes` columns.
+pub(crate) fn one_hot(labels: &Tensor, classes: usize, like: &Tensor) -> Result<Tensor> {
+    let ids = labels
+        .flatten_all()?
+        .to_dtype(DType::F64)?
+        .to_vec1::<f64>()?;
+    let mut v = vec![0f64; ids.len() * classes];
+    for (i, id) in ids.iter().enumerate() {
+        if *id < 0.0 || *id >= classes as f64 || id.fract() != 0.0 {
+            return Err(KerasError::Argument(format!(
+                "Received a label value of {id} which is outside the valid range of [0, {classes}). Check the labels of a sparse categorical loss or metric: they must be integer class ids."
+            )));
+        }
+        v[i * classes + *id as usize] = 1.0;
+    }
+    Ok(Tensor::from_vec(v, (ids.len(), classes), like.device())?.to_dtype(like.dtype())?)
+}
+
+impl Loss {
+    /// Keras's name of the loss function (as `loss.name`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::MeanSquaredError => "mean_squared_error",
+            Self::MeanAbsoluteError => "mean_absolute_error",
+            Self::Huber { .. } => "huber_loss",
+            Self::BinaryCrossentropy { .. } => "binary_crossentropy",
+            Self::CategoricalCrossentropy { .. } => "categorical_crossentropy",
+            Self::SparseCategoricalCrossentropy { .. } => "sparse_categorical_crossentropy",
+        }
+    }
+
+    /// The per-sample losses, shape `[batch]`.
+    pub fn per_sample(&self, y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
+        let last = y_pred.rank().saturating_sub(1);
+        let mean_rest = |t: Tensor| -> Result<Tensor> {
+            let b = t.dim(0)?;
+            Ok(t.reshape((b, ()))?.mean(1)?)
+        };
+        Ok(match self {
+            Self::MeanSquaredError => mean_rest((y_pred - align(y_true, y_pred)?)?.sqr()?)?,
+            Self::MeanAbsoluteError => mean_rest((y_pred - align(y_true, y_pred)?)?.abs()?)?,
+            Self::Huber { delta } => {
+                let err = (y_pred - align(y_true, y_pred)?)?.abs()?;
+                let small = err.minimum(*delta)?;
+                // 0.5 q^2 + delta (|e| - q) with q = min(|e|, delta).
+                mean_rest(((small.sqr()? * 0.5)? + ((err - &small)? * *delta)?)?)?
+            }
+            Self::BinaryCrossentropy {
+                from_logits,
+                label_smoothing,
+            } => {
+                let mut y = align(y_true, y_pred)?;
+                if *label_smoothing > 0.0 {
+                    y = y.affine(1.0 - label_smoothing, 0.5 * label_smoothing)?;
+                }
+                let l = if *from_logits {
+                    // relu(x) - x y + log(1 + exp(-|x|))
+                    (softplus(y_pred)? - (y_pred * &y)?)?
+                } else {
+                    let p = y_pred.clamp(EPSILON, 1.0 - EPSILON)?;
+                    let one_minus = p.affine(-1.0, 1.0)?;
+                    ((&y * p.log()?)? + (y.affine(-1.0, 1.0)? * one_minus.log()?)?)?.neg()?
+                };
+                mean_rest(l)?
+            }
+            Self::CategoricalCrossentropy {
+                from_logits,
+                label_smoothing,
+            } => {
+                let mut y = align(y_true, y_pred)?;
+                if *label_smoothing > 0.0 {
+                    let k = y_pred.dim(last)? as f64;
+                    y = y.affine(1.0 - label_smoothing, label_smoothing / k)?;
+                }
+                let logp = self.log_probs(y_pred, *from_logits)?;
+                let l = (y * logp)?.sum(last)?.neg()?;
+                mean_rest(l)?
+            }
+            Self::SparseCategoricalCrossentropy { from_logits } => {
+                let classes = y_pred.dim(last)?;
+                let logp = self.log_probs(y_pred, *from_logits)?;
+                let flat = logp.reshape(((), classes))?;
+                let y = one_hot(y_true, classes, &flat)?;
+                if y.dim(0)? != flat.dim(0)? {
+                    return Err(KerasError::Shape(format!(
+                        "sparse labels of shape {:?} do not match predictions of shape {:?}",
+                        y_true.dims(),
+                        y_pred.dims()
+                    )));
+                }
+                let l = (y * flat)?.sum(1)?.neg()?;
+                mean_rest(l.reshape((y_pred.dim(0)?, ()))?)?
+            }
+        })
+    }
+
+    fn log_probs(&self, y_pred: &Tensor, from_logits: bool) -> Result<Tensor> {
+        if from_logits {
+            return Ok(log_softmax_last(y_pred)?);
+        }
+        let last = y_pred.rank() - 1;
+        let p = y_pred.broadcast_div(&y_pred.sum_keepdim(last)?)?;
+        Ok(p.clamp(EPSILON, 1.0 - EPSILON)?.log()?)
+    }
+
+    /// The batch loss: the mean of the per-sample losses.
+    pub fn compute(&self, y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
+        Ok(self.per_sample(y_true, y_pred)?.mean_all()?)
+    }
+}

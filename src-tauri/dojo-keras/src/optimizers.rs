@@ -1,0 +1,283 @@
+//! Optimizers with Keras 3's update rules and defaults.
+
+use candle_core::{Tensor, Var};
+
+use crate::config::{Args, ConfigValue};
+use crate::error::{KerasError, Result, not_available};
+
+/// The update rule and its hyper-parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OptimizerKind {
+    Sgd {
+        momentum: f64,
+        nesterov: bool,
+    },
+    Adam {
+        beta_1: f64,
+        beta_2: f64,
+        epsilon: f64,
+    },
+    AdamW {
+        beta_1: f64,
+        beta_2: f64,
+        epsilon: f64,
+        weight_decay: f64,
+    },
+    RmsProp {
+        rho: f64,
+        momentum: f64,
+        epsilon: f64,
+        centered: bool,
+    },
+    Adagrad {
+        initial_accumulator_value: f64,
+        epsilon: f64,
+    },
+}
+
+/// An optimizer with its per-variable slots.
+#[derive(Clone, Debug)]
+pub struct Optimizer {
+    pub kind: OptimizerKind,
+    /// The current learning rate (callbacks may change it).
+    pub learning_rate: f64,
+    pub clipnorm: Option<f64>,
+    pub clipvalue: Option<f64>,
+    /// Steps taken (`optimizer.iterations`).
+    pub iterations: u64,
+    slots: Vec<Vec<Tensor>>,
+}
+
+/// Accepted names (class names and Keras's lower-case strings).
+pub const OPTIMIZER_NAMES: &[&str] = &[
+    "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "sgd", "adam", "adamw", "rmsprop", "adagrad",
+];
+
+/// `keras.optimizers.<name>(...)` or `optimizer="adam"`. Accepts
+/// `learning_rate` and the legacy `lr`.
+pub fn build(
+    name: &str,
+    positional: Vec<ConfigValue>,
+    keywords: Vec<(String, ConfigValue)>,
+) -> Result<Optimizer> {
+    const BASE: &[&str] = &[
+        "lr",
+        "weight_decay",
+        "clipnorm",
+        "clipvalue",
+        "global_clipnorm",
+        "use_ema",
+        "ema_momentum",
+        "ema_overwrite_frequency",
+        "loss_scale_factor",
+        "gradient_accumulation_steps",
+        "name",
+        "decay",
+        "jit_compile",
+    ];
+    let class = match name {
+        "SGD" | "sgd" => "SGD",
+        "Adam" | "adam" => "Adam",
+        "AdamW" | "adamw" => "AdamW",
+        "RMSprop" | "rmsprop" | "RMSProp" => "RMSprop",
+        "Adagrad" | "adagrad" => "Adagrad",
+        other => {
+            return Err(not_available(
+                "optimizers",
+                "optimizers",
+                other,
+                &["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"],
+            ));
+        }
+    };
+    let params: &[&str] = match class {
+        "SGD" => &["learning_rate", "momentum", "nesterov"],
+        "Adam" | "AdamW" => &["learning_rate", "beta_1", "beta_2", "epsilon", "amsgrad"],
+        "RMSprop" => &["learning_rate", "rho", "momentum", "epsilon", "centered"],
+        _ => &["learning_rate", "initial_accumulator_value", "epsilon"],
+    };
+    let mut a = Args::parse(class, params, BASE, positional, keywords)?;
+    let default_lr = if class == "SGD" { 0.01 } else { 0.001 };
+    let lr = match (a.opt_f64("learning_rate")?, a.opt_f64("lr")?) {
+        (Some(lr), _) | (None, Some(lr)) => lr,
+        (None, None) => default_lr,
+    };
+    if a.bool_or("amsgrad", false)? {
+        return Err(KerasError::Argument(format!(
+            "{class}(): amsgrad=True is not supported in Dojo"
+        )));
+    }
+    let weight_decay = a.opt_f64("weight_decay")?;
+    let kind = match class {
+        "SGD" => OptimizerKind::Sgd {
+            momentum: a.f64_or("momentum", 0.0)?,
+            nesterov: a.bool_or("nesterov", false)?,
+        },
+        "Adam" => OptimizerKind::Adam {
+            beta_1: a.f64_or("beta_1", 0.9)?,
+            beta_2: a.f64_or("beta_2", 0.999)?,
+            epsilon: a.f64_or("epsilon", 1e-7)?,
+        },
+        "AdamW" => OptimizerKind::AdamW {
+            beta_1: a.f64_or("beta_1", 0.9)?,
+            beta_2: a.f64_or("beta_2", 0.999)?,
+            epsilon: a.f64_or("epsilon", 1e-7)?,
+            weight_decay: weight_decay.unwrap_or(0.004),
+        },
+        "RMSprop" => OptimizerKind::RmsProp {
+            rho: a.f64_or("rho", 0.9)?,
+            momentum: a.f64_or("momentum", 0.0)?,
+            epsilon: a.f64_or("epsilon", 1e-7)?,
+            centered: a.bool_or("centered", false)?,
+        },
+        _ => OptimizerKind::Adagrad {
+            initial_accumulator_value: a.f64_or("initial_accumulator_value", 0.1)?,
+            epsilon: a.f64_or("epsilon", 1e-7)?,
+        },
+    };
+    if class != "AdamW" && weight_decay.is_some_and(|w| w != 0.0) {
+        return Err(KerasError::Argument(format!(
+            "{class}(): weight_decay is only supported by AdamW in Dojo"
+        )));
+    }
+    Ok(Optimizer {
+        kind,
+        learning_rate: lr,
+        clipnorm: a.opt_f64("clipnorm")?,
+        clipvalue: a.opt_f64("clipvalue")?,
+        iterations: 0,
+        slots: Vec::new(),
+    })
+}
+
+impl Optimizer {
+    /// Keras's class name.
+    pub fn class_name(&self) -> &'static str {
+        match self.kind {
+            OptimizerKind::Sgd { .. } => "SGD",
+            OptimizerKind::Adam { .. } => "Adam",
+            OptimizerKind::AdamW { .. } => "AdamW",
+            OptimizerKind::RmsProp { .. } => "RMSprop",
+            OptimizerKind::Adagrad { .. } => "Adagrad",
+        }
+    }
+
+    /// Applies one step to `vars` with `grads` (same order, every call).
+    /// A variable without a gradient is skipped.
+    pub fn apply(&mut self, vars: &[Var], grads: &[Option<Tensor>]) -> Result<()> {
+        if self.slots.len() != vars.len() {
+            self.slots = vars
+                .iter()
+                .map(|v| self.init_slots(v.as_tensor()))
+                .collect::<Result<_>>()?;
+        }
+        self.iterations += 1;
+        let t = self.iterations as i32;
+        let lr = self.learning_rate;
+        for ((var, grad), slots) in vars.iter().zip(grads).zip(self.slots.iter_mut()) {
+            let Some(g) = grad else { continue };
+            let mut g = g.to_dtype(var.dtype())?;
+            if let Some(c) = self.clipvalue {
+                g = g.clamp(-c, c)?;
+            }
+            if let Some(c) = self.clipnorm {
+                let norm = g
+                    .sqr()?
+                    .sum_all()?
+                    .sqrt()?
+                    .to_dtype(candle_core::DType::F64)?
+                    .to_scalar::<f64>()?;
+                if norm > c {
+                    g = (g * (c / norm))?;
+                }
+            }
+            let w = var.as_tensor();
+            let new_w = match self.kind {
+                OptimizerKind::Sgd { momentum, nesterov } => {
+                    if momentum == 0.0 {
+                        (w - (g * lr)?)?
+                    } else {
+                        let m = ((&slots[0] * momentum)? - (&g * lr)?)?;
+                        let step = if nesterov {
+                            ((&m * momentum)? - (g * lr)?)?
+                        } else {
+                            m.clone()
+                        };
+                        slots[0] = m;
+                        (w + step)?
+                    }
+                }
+                OptimizerKind::Adam {
+                    beta_1,
+                    beta_2,
+                    epsilon,
+                }
+                | OptimizerKind::AdamW {
+                    beta_1,
+                    beta_2,
+                    epsilon,
+                    ..
+                } => {
+                    let w = if let OptimizerKind::AdamW { weight_decay, .. } = self.kind {
+                        (w - (w * (weight_decay * lr))?)?
+                    } else {
+                        w.clone()
+                    };
+                    let alpha = lr * (1.0 - beta_2.powi(t)).sqrt() / (1.0 - beta_1.powi(t));
+                    let m = (&slots[0] + ((&g - &slots[0])? * (1.0 - beta_1))?)?;
+                    let v = (&slots[1] + ((g.sqr()? - &slots[1])? * (1.0 - beta_2))?)?;
+                    let upd = ((&m * alpha)? / (v.sqrt()? + epsilon)?)?;
+                    slots[0] = m;
+                    slots[1] = v;
+                    (w - upd)?
+                }
+                OptimizerKind::RmsProp {
+                    rho,
+                    momentum,
+                    epsilon,
+                    centered,
+                } => {
+                    let vel = ((&slots[0] * rho)? + (g.sqr()? * (1.0 - rho))?)?;
+                    let denom = if centered {
+                        let avg = ((&slots[2] * rho)? + (&g * (1.0 - rho))?)?;
+                        let d = ((&vel - avg.sqr()?)? + epsilon)?;
+                        slots[2] = avg;
+                        d
+                    } else {
+                        (&vel + epsilon)?
+                    };
+                    slots[0] = vel;
+                    let inc = ((g * lr)? / denom.sqrt()?)?;
+                    if momentum > 0.0 {
+                        let m = ((&slots[1] * momentum)? + inc)?;
+                        slots[1] = m.clone();
+                        (w - m)?
+                    } else {
+                        (w - inc)?
+                    }
+                }
+                OptimizerKind::Adagrad { epsilon, .. } => {
+                    let acc = (&slots[0] + g.sqr()?)?;
+                    let upd = ((g * lr)? / (&acc + epsilon)?.sqrt()?)?;
+                    slots[0] = acc;
+                    (w - upd)?
+                }
+            };
+            var.set(&new_w.detach())?;
+        }
+        Ok(())
+    }
+
+    fn init_slots(&self, w: &Tensor) -> Result<Vec<Tensor>> {
+        let z = w.zeros_like()?;
+        Ok(match self.kind {
+            OptimizerKind::Sgd { .. } => vec![z],
+            OptimizerKind::Adam { .. } | OptimizerKind::AdamW { .. } => vec![z.clone(), z],
+            OptimizerKind::RmsProp { .. } => vec![z.clone(), z.clone(), z],
+            OptimizerKind::Adagrad {
+                initial_accumulator_value,
+                ..
+            } => vec![(z + initial_accumulator_value)?],
+        })
+    }
+}

@@ -42,6 +42,7 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ("FileExistsError", "OSError"),
     ("UnsupportedOperation", "OSError"),
     ("NotSupportedInDojo", "Exception"),
+    ("MemoryError", "Exception"),
 ];
 
 pub(crate) fn is_exception_name(name: &str) -> bool {
@@ -214,12 +215,22 @@ fn integer(value: &Value, what: &str) -> Result<i64> {
     match value {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(i64::from(*b)),
-        Value::Native(native) => native.to_str().parse::<i64>().map_err(|_| {
-            type_error(format!(
-                "'{}' object cannot be interpreted as an integer",
-                native.type_name()
-            ))
-        }),
+        Value::Native(native) => match native.to_number() {
+            Some(number) => match number? {
+                Value::Int(i) => Ok(i),
+                Value::Bool(b) => Ok(i64::from(b)),
+                _ => Err(type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    native.type_name()
+                ))),
+            },
+            None => native.to_str().parse::<i64>().map_err(|_| {
+                type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    native.type_name()
+                ))
+            }),
+        },
         other => Err(type_error(format!(
             "{what}: '{}' object cannot be interpreted as an integer",
             other.type_name()
@@ -350,7 +361,7 @@ fn repr(_: &mut Interpreter, args: Args) -> Result<Value> {
     Ok(Value::str(&args.required(0, "obj", "repr")?.repr()))
 }
 
-fn int(_: &mut Interpreter, args: Args) -> Result<Value> {
+fn int(_interpreter: &mut Interpreter, args: Args) -> Result<Value> {
     args.check("int", 2, &["base"])?;
     let Some(value) = args.positional.first() else {
         return Ok(Value::Int(0));
@@ -385,6 +396,10 @@ fn int(_: &mut Interpreter, args: Args) -> Result<Value> {
                         value.repr()
                     ))
                 })
+        }
+        Value::Native(native) if native.to_number().is_some() => {
+            let number = native.to_number().unwrap_or(Ok(Value::None))?;
+            int(_interpreter, Args::new(vec![number]))
         }
         Value::Native(native) => native
             .to_str()
@@ -442,6 +457,17 @@ fn float(_: &mut Interpreter, args: Args) -> Result<Value> {
                 value.repr()
             ))
         }),
+        Value::Native(native) if native.to_number().is_some() => {
+            match native.to_number().unwrap_or(Ok(Value::None))? {
+                Value::Int(i) => Ok(Value::Float(i as f64)),
+                Value::Bool(b) => Ok(Value::Float(f64::from(u8::from(b)))),
+                Value::Float(x) => Ok(Value::Float(x)),
+                other => Err(type_error(format!(
+                    "float() argument must be a string or a real number, not '{}'",
+                    other.type_name()
+                ))),
+            }
+        }
         Value::Native(native) => native
             .to_str()
             .trim()

@@ -31,6 +31,9 @@ pub struct Limits {
     pub max_call_depth: usize,
     /// Items in one list, tuple, dict, set or string built by user code.
     pub max_collection_items: usize,
+    /// Bytes of one numpy array; every numpy allocation checks it first, so
+    /// `np.zeros((100000, 100000))` is a `MemoryError`, never an abort.
+    pub max_array_bytes: u64,
 }
 
 impl Default for Limits {
@@ -39,6 +42,7 @@ impl Default for Limits {
             max_steps: 200_000_000,
             max_call_depth: 200,
             max_collection_items: 50_000_000,
+            max_array_bytes: 4 << 30,
         }
     }
 }
@@ -169,6 +173,12 @@ pub trait NativeObject: Any {
     fn iterate(&self, _interpreter: &mut Interpreter) -> Option<Result<Vec<Value>>> {
         None
     }
+    /// The number a size-1 object stands for (numpy's `__float__`,
+    /// `__int__` and `__index__`): `float(obj)`, `int(obj)` and integer
+    /// arguments such as `range(obj)` use it. `None`: not a number.
+    fn to_number(&self) -> Option<Result<Value>> {
+        None
+    }
     /// `len(obj)`.
     fn length(&self) -> Option<usize> {
         None
@@ -202,6 +212,22 @@ pub trait NativeObject: Any {
         Ok(())
     }
     fn as_any(&self) -> &dyn Any;
+}
+
+/// Python's `...` (`Ellipsis`), which numpy indexing gives a meaning.
+#[derive(Debug)]
+pub struct EllipsisObject;
+
+impl NativeObject for EllipsisObject {
+    fn type_name(&self) -> String {
+        "ellipsis".to_owned()
+    }
+    fn repr(&self) -> String {
+        "Ellipsis".to_owned()
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// A method of the native object `this` (of concrete type `T`), as a value
@@ -987,7 +1013,7 @@ impl Interpreter {
                     Exception::new("NotSupportedInDojo", "bytes literals are not supported"),
                 ));
             }
-            ExprKind::Ellipsis => Value::None,
+            ExprKind::Ellipsis => Value::Native(Rc::new(EllipsisObject)),
             ExprKind::FString(parts) => Value::str(&self.format_fstring(parts, scope)?),
             ExprKind::List(items) => Value::list(self.eval_items(items, scope)?),
             ExprKind::Tuple(items) => Value::tuple(self.eval_items(items, scope)?),
@@ -1533,7 +1559,19 @@ impl Interpreter {
     /// `object.name`.
     pub fn get_attribute(&mut self, object: &Value, name: &str, span: Span) -> Result<Value> {
         let found = match object {
-            Value::Module(module) => module.attributes.borrow().get(name).cloned(),
+            Value::Module(module) => {
+                let found = module.attributes.borrow().get(name).cloned();
+                // A module-level `__getattr__` (PEP 562) answers missing names,
+                // typically with an error that knows the module.
+                let fallback = module.attributes.borrow().get("__getattr__").cloned();
+                match (found, fallback) {
+                    (None, Some(fallback)) => Some(
+                        self.call(&fallback, Args::new(vec![Value::str(name)]))
+                            .map_err(|error| self.error_at(error, span))?,
+                    ),
+                    (found, _) => found,
+                }
+            }
             Value::Instance(instance) => {
                 let own = instance.attributes.borrow().get(name).cloned();
                 own.or_else(|| {

@@ -28,6 +28,27 @@ pub enum DType {
 }
 
 impl DType {
+    /// Bytes per item as numpy stores it (strings: an estimate per character).
+    pub fn item_size(self) -> u64 {
+        match self {
+            DType::Bool | DType::UInt8 => 1,
+            DType::Int32 | DType::Float32 | DType::Str => 4,
+            DType::Int64 | DType::Float64 => 8,
+        }
+    }
+
+    pub fn is_float(self) -> bool {
+        matches!(self, DType::Float32 | DType::Float64)
+    }
+
+    /// Bool, unsigned and signed integers.
+    pub fn is_integer(self) -> bool {
+        matches!(
+            self,
+            DType::Bool | DType::UInt8 | DType::Int32 | DType::Int64
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             DType::Bool => "bool",
@@ -166,20 +187,29 @@ impl NdArray {
     }
 }
 
-/// The Python object of an array (`type(a).__name__ == 'ndarray'`). The
-/// array sits in a `RefCell` so in-place operations (`a[mask] = 0`,
-/// `np.random.shuffle(a)`) change every alias, as in numpy.
-#[derive(Debug)]
-pub struct PyArray {
-    pub array: std::cell::RefCell<NdArray>,
-}
-
 impl NdArray {
-    /// The array as a Python value.
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.shape().iter().product()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn ndim(&self) -> usize {
+        self.shape().len()
+    }
+
+    /// The array as a Python value, under the default array-size limit.
     pub fn into_value(self) -> crate::value::Value {
-        crate::value::Value::Native(Rc::new(PyArray {
-            array: std::cell::RefCell::new(self),
-        }))
+        self.into_value_limited(crate::interp::Limits::default().max_array_bytes)
+    }
+
+    /// The array as a Python value whose operations may allocate at most
+    /// `max_bytes` per result array.
+    pub fn into_value_limited(self, max_bytes: u64) -> crate::value::Value {
+        crate::value::Value::Native(Rc::new(PyArray::new(self, max_bytes)))
     }
 
     /// The array held by `value`, if it is an ndarray (no conversion).
@@ -194,16 +224,44 @@ impl NdArray {
     }
 }
 
-impl crate::interp::NativeObject for PyArray {
-    fn type_name(&self) -> String {
-        "ndarray".to_owned()
+/// The Python object of an array (`type(a).__name__ == 'ndarray'`). The
+/// array sits in a `RefCell` so in-place operations (`a[mask] = 0`,
+/// `np.random.shuffle(a)`) change every alias, as in numpy. Its methods
+/// and operators live in `modules::numpy`.
+///
+/// `max_bytes` is the run's `Limits::max_array_bytes`, carried by each
+/// array because operators (`a + b`) run without the interpreter; results
+/// inherit it.
+#[derive(Debug)]
+pub struct PyArray {
+    pub array: std::cell::RefCell<NdArray>,
+    max_bytes: u64,
+}
+
+impl PyArray {
+    pub fn new(array: NdArray, max_bytes: u64) -> PyArray {
+        PyArray {
+            array: std::cell::RefCell::new(array),
+            max_bytes,
+        }
     }
 
-    fn length(&self) -> Option<usize> {
-        self.array.borrow().shape().first().copied()
+    /// The largest array this object's operations may allocate, in bytes.
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
     }
+}
 
-    fn as_any(&self) -> &dyn std::any::Any {
-        self
-    }
+/// Any Python value as an array, as `np.asarray(value, dtype)` converts it:
+/// nested lists and tuples of numbers, booleans or strings, arrays, ranges
+/// and scalars, with numpy's dtype inference (bool < int64 < float64;
+/// strings make a string array). Arrays come back without a copy when no
+/// dtype change is asked for. Sizes are checked against the interpreter's
+/// `Limits::max_array_bytes` before anything is allocated.
+pub fn to_ndarray(
+    interpreter: &crate::interp::Interpreter,
+    value: &crate::value::Value,
+    dtype: Option<DType>,
+) -> crate::error::Result<NdArray> {
+    crate::modules::numpy::convert::to_array(value, dtype, interpreter.limits.max_array_bytes)
 }

@@ -1,13 +1,13 @@
 //! Standard-library modules implemented in Rust, installed by
-//! [`install_standard_modules`]: `math`, `random`, `csv`, `json`, `os`/`os.path`, `urllib.request`, `zipfile` and
+//! [`install_standard_modules`]: `math`, `random`, `numpy`, `csv`, `json`, `os`/`os.path`, `urllib.request`, `zipfile` and
 //! the `open` built-in, the last three over the interpreter's virtual file
-//! system. Host-specific modules (numpy, tensorflow) are registered by the
-//! engine.
+//! system. Host-specific modules (tensorflow) are registered by the engine.
 
 mod csv;
 pub(crate) mod files;
 mod json;
 mod math;
+pub(crate) mod numpy;
 mod os;
 mod random;
 mod urllib;
@@ -19,6 +19,7 @@ use crate::interp::Interpreter;
 pub fn install_standard_modules(interpreter: &mut Interpreter) {
     interpreter.register_module("math", math::module);
     interpreter.register_module("random", random::module);
+    interpreter.register_module("numpy", numpy::module);
     interpreter.register_module("csv", csv::module);
     interpreter.register_module("json", json::module);
     interpreter.register_module("os", os::module);

@@ -15,11 +15,20 @@ use crate::value::Value;
 /// The seed of every run that does not set its own.
 pub const DEFAULT_SEED: u64 = 42;
 
+/// SplitMix64 over a shared state; clones draw from the same stream.
 #[derive(Clone)]
-struct Generator(Rc<Cell<u64>>);
+pub(crate) struct Generator(Rc<Cell<u64>>);
 
 impl Generator {
-    fn next_u64(&self) -> u64 {
+    pub(crate) fn new(seed: u64) -> Generator {
+        Generator(Rc::new(Cell::new(seed)))
+    }
+
+    pub(crate) fn seed(&self, seed: u64) {
+        self.0.set(seed);
+    }
+
+    pub(crate) fn next_u64(&self) -> u64 {
         let state = self.0.get().wrapping_add(0x9e37_79b9_7f4a_7c15);
         self.0.set(state);
         let mut z = state;
@@ -29,12 +38,12 @@ impl Generator {
     }
 
     /// A float in [0, 1).
-    fn unit(&self) -> f64 {
+    pub(crate) fn unit(&self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// An integer in `0..bound` (`bound > 0`), without modulo bias.
-    fn below(&self, bound: u64) -> u64 {
+    pub(crate) fn below(&self, bound: u64) -> u64 {
         let zone = u64::MAX - u64::MAX % bound;
         loop {
             let value = self.next_u64();
@@ -69,7 +78,7 @@ fn float(value: &Value, function: &str) -> Result<f64> {
 }
 
 pub(super) fn module(_: &mut Interpreter) -> Result<Value> {
-    let generator = Generator(Rc::new(Cell::new(DEFAULT_SEED)));
+    let generator = Generator::new(DEFAULT_SEED);
     let function =
         |name: &'static str, body: fn(&Generator, &mut Interpreter, Args) -> Result<Value>| {
             let generator = generator.clone();
@@ -89,7 +98,7 @@ pub(super) fn module(_: &mut Interpreter) -> Result<Value> {
                     None | Some(Value::None) => DEFAULT_SEED,
                     Some(value) => integer(value, "seed")? as u64,
                 };
-                generator.0.set(seed);
+                generator.seed(seed);
                 Ok(Value::None)
             }),
             function("random", |generator, _, args| {

@@ -2,14 +2,20 @@
 //! [`install_standard_modules`]: `math`, `random`, `csv`, `json`, `os`/`os.path`, `urllib.request`, `zipfile` and
 //! the `open` built-in, the last three over the interpreter's virtual file
 //! system. Host-specific modules (numpy, tensorflow) are registered by the
-//! engine.
+//! engine; [`tf::install_tensorflow_data`] provides TensorFlow's data side.
 
+mod arrays;
 mod csv;
 pub(crate) mod files;
+mod image;
 mod json;
+mod keras_datasets;
 mod math;
 mod os;
 mod random;
+mod text;
+pub mod tf;
+pub mod tf_data;
 mod urllib;
 mod zipfile;
 

@@ -1,15 +1,22 @@
 //! Standard-library modules implemented in Rust, installed by
 //! [`install_standard_modules`]: `math`, `random`, `numpy`, `csv`, `json`, `os`/`os.path`, `urllib.request`, `zipfile` and
 //! the `open` built-in, the last three over the interpreter's virtual file
-//! system. Host-specific modules (tensorflow) are registered by the engine.
+//! system. TensorFlow's Keras is registered by the engine;
+//! [`tf::install_tensorflow_data`] provides TensorFlow's data side.
 
+mod arrays;
 mod csv;
 pub(crate) mod files;
+mod image;
 mod json;
+mod keras_datasets;
 mod math;
 pub(crate) mod numpy;
 mod os;
 mod random;
+mod text;
+pub mod tf;
+pub mod tf_data;
 mod urllib;
 mod zipfile;
 

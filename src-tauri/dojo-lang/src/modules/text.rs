@@ -1,0 +1,579 @@
+//! `tf.keras.preprocessing.text` (`Tokenizer`, `text_to_word_sequence`),
+//! `pad_sequences` and `to_categorical`, following Keras's legacy
+//! implementations: the vocabulary is ordered by count (descending), ties by
+//! first occurrence; the OOV token, when given, is index 1.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::error::{Result, type_error, value_error};
+use crate::interp::{Args, Builtin, Interpreter, NativeObject};
+use crate::modules::arrays::{self, NUMPY_DEFAULTS};
+use crate::modules::tf::{count, dtype_argument, integer, method, number, optional, string};
+use crate::ndarray::{DType, NdArray, Storage};
+use crate::value::{Dict, Value};
+
+/// Keras's default `filters`: punctuation, tab and newline.
+pub const DEFAULT_FILTERS: &str = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
+
+/// How a tokenizer splits text (the constructor's options).
+#[derive(Debug, Clone)]
+struct Splitting {
+    filters: Rc<str>,
+    lower: bool,
+    split: Rc<str>,
+    char_level: bool,
+}
+
+/// A text or an already-split list of words.
+enum Text {
+    Whole(Rc<str>),
+    Words(Vec<Rc<str>>),
+}
+
+impl Splitting {
+    fn words(&self, text: &Text) -> Vec<Rc<str>> {
+        match text {
+            Text::Words(words) => words
+                .iter()
+                .map(|w| {
+                    if self.lower {
+                        Rc::from(w.to_lowercase())
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect(),
+            Text::Whole(text) if self.char_level => {
+                let text = if self.lower {
+                    text.to_lowercase()
+                } else {
+                    text.to_string()
+                };
+                text.chars().map(|c| Rc::from(c.to_string())).collect()
+            }
+            Text::Whole(text) => word_sequence(text, &self.filters, self.lower, &self.split),
+        }
+    }
+}
+
+/// Keras's `text_to_word_sequence`: lower-case, turn every filter character
+/// into `split`, split on `split`, drop empty words.
+fn word_sequence(text: &str, filters: &str, lower: bool, split: &str) -> Vec<Rc<str>> {
+    let text = if lower {
+        text.to_lowercase()
+    } else {
+        text.to_owned()
+    };
+    let mut translated = String::with_capacity(text.len());
+    for c in text.chars() {
+        if filters.contains(c) {
+            translated.push_str(split);
+        } else {
+            translated.push(c);
+        }
+    }
+    if split.is_empty() {
+        return vec![Rc::from(translated)];
+    }
+    translated
+        .split(split)
+        .filter(|word| !word.is_empty())
+        .map(Rc::from)
+        .collect()
+}
+
+pub(crate) fn text_to_word_sequence(_: &mut Interpreter, args: Args) -> Result<Value> {
+    const NAME: &str = "text_to_word_sequence";
+    args.check(NAME, 4, &["input_text", "filters", "lower", "split"])?;
+    let text = string(&args.required(0, "input_text", NAME)?, NAME, "input_text")?;
+    let filters = match args.get(1, "filters") {
+        Some(value) => string(&value, NAME, "filters")?,
+        None => Rc::from(DEFAULT_FILTERS),
+    };
+    let lower = args.get(2, "lower").is_none_or(|v| v.truthy());
+    let split = match args.get(3, "split") {
+        Some(value) => string(&value, NAME, "split")?,
+        None => Rc::from(" "),
+    };
+    Ok(Value::list(
+        word_sequence(&text, &filters, lower, &split)
+            .into_iter()
+            .map(Value::Str)
+            .collect(),
+    ))
+}
+
+/// The texts of `fit_on_texts`/`texts_to_sequences`: strings, arrays of
+/// strings, or lists of words.
+fn texts(interpreter: &mut Interpreter, value: &Value, function: &str) -> Result<Vec<Text>> {
+    if let Value::Str(_) = value {
+        return Err(type_error(format!(
+            "{function}() expects a list of texts, not a single string"
+        ))
+        .with_help("wrap the text in a list: [text]"));
+    }
+    if let Some(array) = NdArray::from_value(value) {
+        return match array.storage() {
+            Storage::Strings { items, .. } => Ok(items.iter().cloned().map(Text::Whole).collect()),
+            Storage::Numeric(_) => Err(type_error(format!(
+                "{function}() expects texts, not an array of numbers"
+            ))),
+        };
+    }
+    interpreter
+        .iterate(value)?
+        .into_iter()
+        .map(|item| match &item {
+            Value::Str(text) => Ok(Text::Whole(text.clone())),
+            Value::List(words) => Ok(Text::Words(
+                words
+                    .borrow()
+                    .iter()
+                    .map(|w| string(w, function, "texts"))
+                    .collect::<Result<_>>()?,
+            )),
+            other => match NdArray::from_value(other).map(|a| arrays::item(&a)) {
+                Some(Ok(Value::Str(text))) => Ok(Text::Whole(text)),
+                _ => Err(type_error(format!(
+                    "{function}() expects texts (strings), found {}",
+                    other.type_name()
+                ))),
+            },
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Vocabulary {
+    /// Word counts in first-occurrence order.
+    counts: Vec<(Rc<str>, i64)>,
+    positions: HashMap<Rc<str>, usize>,
+    /// Number of documents each word appears in, in first-occurrence order.
+    docs: Vec<(Rc<str>, i64)>,
+    doc_positions: HashMap<Rc<str>, usize>,
+    document_count: i64,
+}
+
+/// `Tokenizer(...)`: the vocabulary lives in `word_index`/`index_word`, the
+/// dicts user code sees (and may edit, as in Keras).
+pub struct Tokenizer {
+    splitting: Splitting,
+    num_words: Option<i64>,
+    oov_token: Option<Rc<str>>,
+    vocabulary: RefCell<Vocabulary>,
+    word_index: RefCell<Value>,
+    index_word: RefCell<Value>,
+}
+
+pub(crate) fn tokenizer_class() -> Value {
+    Builtin::value("Tokenizer", |_, args| {
+        const NAME: &str = "Tokenizer";
+        args.check(
+            NAME,
+            6,
+            &[
+                "num_words",
+                "filters",
+                "lower",
+                "split",
+                "char_level",
+                "oov_token",
+                "analyzer",
+            ],
+        )?;
+        let num_words = optional(&args, 0, "num_words")
+            .map(|v| integer(&v, NAME, "num_words"))
+            .transpose()?;
+        let filters = match args.get(1, "filters") {
+            Some(value) => string(&value, NAME, "filters")?,
+            None => Rc::from(DEFAULT_FILTERS),
+        };
+        let split = match args.get(3, "split") {
+            Some(value) => string(&value, NAME, "split")?,
+            None => Rc::from(" "),
+        };
+        let oov_token = optional(&args, 5, "oov_token").map(|v| match v {
+            Value::Str(text) => text,
+            other => Rc::from(other.to_str()),
+        });
+        if optional(&args, 6, "analyzer").is_some() {
+            return Err(type_error(
+                "Tokenizer(analyzer=...) is not supported by Dojo",
+            ));
+        }
+        Ok(Value::Native(Rc::new(Tokenizer {
+            splitting: Splitting {
+                filters,
+                lower: args.get(2, "lower").is_none_or(|v| v.truthy()),
+                split,
+                char_level: args.get(4, "char_level").is_some_and(|v| v.truthy()),
+            },
+            num_words,
+            oov_token,
+            vocabulary: RefCell::default(),
+            word_index: RefCell::new(Value::dict(Dict::new())),
+            index_word: RefCell::new(Value::dict(Dict::new())),
+        })))
+    })
+}
+
+impl Tokenizer {
+    fn fit_on_texts(&self, texts: &[Text]) {
+        let mut vocabulary = self.vocabulary.borrow_mut();
+        let vocabulary = &mut *vocabulary;
+        for text in texts {
+            vocabulary.document_count += 1;
+            let words = self.splitting.words(text);
+            for word in &words {
+                match vocabulary.positions.get(word) {
+                    Some(&position) => vocabulary.counts[position].1 += 1,
+                    None => {
+                        vocabulary
+                            .positions
+                            .insert(word.clone(), vocabulary.counts.len());
+                        vocabulary.counts.push((word.clone(), 1));
+                    }
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            for word in &words {
+                if !seen.insert(word.clone()) {
+                    continue;
+                }
+                match vocabulary.doc_positions.get(word) {
+                    Some(&position) => vocabulary.docs[position].1 += 1,
+                    None => {
+                        vocabulary
+                            .doc_positions
+                            .insert(word.clone(), vocabulary.docs.len());
+                        vocabulary.docs.push((word.clone(), 1));
+                    }
+                }
+            }
+        }
+        // A stable sort by count keeps first occurrence first among ties.
+        let mut sorted: Vec<&(Rc<str>, i64)> = vocabulary.counts.iter().collect();
+        sorted.sort_by_key(|entry| std::cmp::Reverse(entry.1));
+        let mut word_index = Dict::new();
+        let mut index_word = Dict::new();
+        let words = self
+            .oov_token
+            .iter()
+            .chain(sorted.iter().map(|(word, _)| word));
+        for (index, word) in words.enumerate() {
+            let index = Value::Int(index as i64 + 1);
+            // Keys are strings and ints: always hashable.
+            let _ = word_index.insert(Value::Str(word.clone()), index.clone());
+            let _ = index_word.insert(index, Value::Str(word.clone()));
+        }
+        *self.word_index.borrow_mut() = Value::dict(word_index);
+        *self.index_word.borrow_mut() = Value::dict(index_word);
+    }
+
+    fn lookup(dict: &Value, key: &Value) -> Option<Value> {
+        match dict {
+            Value::Dict(dict) => dict.borrow().get(key).cloned(),
+            _ => None,
+        }
+    }
+
+    fn oov_index(&self) -> Option<Value> {
+        let oov = self.oov_token.clone()?;
+        Self::lookup(&self.word_index.borrow(), &Value::Str(oov))
+    }
+
+    fn beyond_num_words(&self, index: &Value) -> bool {
+        match (self.num_words, index) {
+            (Some(limit), Value::Int(index)) if limit != 0 => *index >= limit,
+            _ => false,
+        }
+    }
+
+    fn sequence(&self, text: &Text) -> Vec<Value> {
+        let oov = self.oov_index();
+        let word_index = self.word_index.borrow();
+        let mut sequence = Vec::new();
+        for word in self.splitting.words(text) {
+            match Self::lookup(&word_index, &Value::Str(word)) {
+                Some(index) if self.beyond_num_words(&index) => sequence.extend(oov.clone()),
+                Some(index) => sequence.push(index),
+                None => sequence.extend(oov.clone()),
+            }
+        }
+        sequence
+    }
+
+    fn text_of(&self, interpreter: &mut Interpreter, sequence: &Value) -> Result<Value> {
+        let numbers = match NdArray::from_value(sequence) {
+            Some(array) => arrays::to_i64s(&array)?
+                .into_iter()
+                .map(Value::Int)
+                .collect(),
+            None => interpreter.iterate(sequence)?,
+        };
+        let oov = self.oov_index();
+        let index_word = self.index_word.borrow();
+        let oov_word = oov
+            .as_ref()
+            .and_then(|index| Self::lookup(&index_word, index));
+        let mut words = Vec::new();
+        for number in numbers {
+            let number = match NdArray::from_value(&number) {
+                Some(array) => arrays::item(&array)?,
+                None => number,
+            };
+            match Self::lookup(&index_word, &number) {
+                Some(_) if self.beyond_num_words(&number) => words.extend(oov_word.clone()),
+                Some(word) => words.push(word),
+                None if self.oov_token.is_some() => words.extend(oov_word.clone()),
+                None => {}
+            }
+        }
+        let words: Vec<String> = words.iter().map(Value::to_str).collect();
+        Ok(Value::str(&words.join(" ")))
+    }
+
+    fn counts_dict(entries: &[(Rc<str>, i64)]) -> Value {
+        let mut dict = Dict::new();
+        for (word, count) in entries {
+            let _ = dict.insert(Value::Str(word.clone()), Value::Int(*count));
+        }
+        Value::dict(dict)
+    }
+}
+
+impl NativeObject for Tokenizer {
+    fn type_name(&self) -> String {
+        "Tokenizer".to_owned()
+    }
+
+    fn get_attribute(&self, this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
+        Ok(Some(match name {
+            "word_index" => self.word_index.borrow().clone(),
+            "index_word" => self.index_word.borrow().clone(),
+            "word_counts" => Self::counts_dict(&self.vocabulary.borrow().counts),
+            "word_docs" => Self::counts_dict(&self.vocabulary.borrow().docs),
+            "document_count" => Value::Int(self.vocabulary.borrow().document_count),
+            "num_words" => self.num_words.map_or(Value::None, Value::Int),
+            "oov_token" => self.oov_token.clone().map_or(Value::None, Value::Str),
+            "filters" => Value::Str(self.splitting.filters.clone()),
+            "lower" => Value::Bool(self.splitting.lower),
+            "split" => Value::Str(self.splitting.split.clone()),
+            "char_level" => Value::Bool(self.splitting.char_level),
+            "fit_on_texts" => method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
+                args.check("fit_on_texts", 1, &["texts"])?;
+                let texts = texts(
+                    interpreter,
+                    &args.required(0, "texts", "fit_on_texts")?,
+                    "fit_on_texts",
+                )?;
+                tokenizer.fit_on_texts(&texts);
+                Ok(Value::None)
+            }),
+            "texts_to_sequences" => {
+                method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
+                    const NAME: &str = "texts_to_sequences";
+                    args.check(NAME, 1, &["texts"])?;
+                    let texts = texts(interpreter, &args.required(0, "texts", NAME)?, NAME)?;
+                    Ok(Value::list(
+                        texts
+                            .iter()
+                            .map(|text| Value::list(tokenizer.sequence(text)))
+                            .collect(),
+                    ))
+                })
+            }
+            "sequences_to_texts" => {
+                method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
+                    const NAME: &str = "sequences_to_texts";
+                    args.check(NAME, 1, &["sequences"])?;
+                    let sequences = args.required(0, "sequences", NAME)?;
+                    let sequences = match NdArray::from_value(&sequences) {
+                        Some(array) => (0..array.shape().first().copied().unwrap_or(0))
+                            .map(|i| arrays::row(&array, i).map(NdArray::into_value))
+                            .collect::<Result<Vec<_>>>()?,
+                        None => interpreter.iterate(&sequences)?,
+                    };
+                    Ok(Value::list(
+                        sequences
+                            .iter()
+                            .map(|sequence| tokenizer.text_of(interpreter, sequence))
+                            .collect::<Result<_>>()?,
+                    ))
+                })
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn set_attribute(&self, name: &str, value: Value) -> Result<bool> {
+        match (name, &value) {
+            ("word_index", Value::Dict(_)) => *self.word_index.borrow_mut() = value,
+            ("index_word", Value::Dict(_)) => *self.index_word.borrow_mut() = value,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// One sequence of `pad_sequences` as numbers (floats kept for float dtypes).
+fn sequence_numbers(interpreter: &mut Interpreter, value: &Value) -> Result<Vec<f64>> {
+    if let Some(array) = NdArray::from_value(value) {
+        if array.shape().len() > 1 {
+            return Err(value_error(
+                "pad_sequences() supports sequences of numbers only",
+            ));
+        }
+        return arrays::to_f64s(&array);
+    }
+    let items = interpreter.iterate(value).map_err(|_| {
+        value_error(format!(
+            "`sequences` must be a list of iterables. Found non-iterable: {}",
+            value.to_str()
+        ))
+    })?;
+    items
+        .iter()
+        .map(|item| match NdArray::from_value(item) {
+            Some(array) => match arrays::item(&array)? {
+                Value::Str(_) => Err(type_error("pad_sequences() needs numbers")),
+                scalar => number(&scalar, "pad_sequences", "sequences"),
+            },
+            None => number(item, "pad_sequences", "sequences"),
+        })
+        .collect()
+}
+
+pub(crate) fn pad_sequences(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
+    const NAME: &str = "pad_sequences";
+    args.check(
+        NAME,
+        6,
+        &[
+            "sequences",
+            "maxlen",
+            "dtype",
+            "padding",
+            "truncating",
+            "value",
+        ],
+    )?;
+    let sequences = args.required(0, "sequences", NAME)?;
+    let sequences: Vec<Vec<f64>> = match NdArray::from_value(&sequences) {
+        Some(array) if array.shape().len() == 2 => (0..array.shape()[0])
+            .map(|i| arrays::row(&array, i).and_then(|row| arrays::to_f64s(&row)))
+            .collect::<Result<_>>()?,
+        _ => interpreter
+            .iterate(&sequences)?
+            .iter()
+            .map(|sequence| sequence_numbers(interpreter, sequence))
+            .collect::<Result<_>>()?,
+    };
+    let maxlen = match optional(&args, 1, "maxlen") {
+        Some(value) => count(&value, NAME, "maxlen")?,
+        None => sequences.iter().map(Vec::len).max().unwrap_or(0),
+    };
+    let dtype = match args.get(2, "dtype") {
+        Some(value) => dtype_argument(&value)?,
+        None => DType::Int32,
+    };
+    if dtype == DType::Str {
+        return Err(type_error("pad_sequences() supports numeric dtypes only"));
+    }
+    let padding = match args.get(3, "padding") {
+        Some(value) => string(&value, NAME, "padding")?,
+        None => Rc::from("pre"),
+    };
+    let truncating = match args.get(4, "truncating") {
+        Some(value) => string(&value, NAME, "truncating")?,
+        None => Rc::from("pre"),
+    };
+    let fill = match args.get(5, "value") {
+        Some(Value::Str(_)) => {
+            return Err(value_error(format!(
+                "`dtype` {} is not compatible with `value`'s type: <class 'str'>",
+                dtype.name()
+            )));
+        }
+        Some(value) => number(&value, NAME, "value")?,
+        None => 0.0,
+    };
+    if !matches!(&*padding, "pre" | "post") {
+        return Err(value_error(format!(
+            "Padding type \"{padding}\" not understood"
+        )));
+    }
+    if !matches!(&*truncating, "pre" | "post") {
+        return Err(value_error(format!(
+            "Truncating type \"{truncating}\" not understood"
+        )));
+    }
+    let mut data = vec![fill; sequences.len() * maxlen];
+    for (row, sequence) in data.chunks_mut(maxlen.max(1)).zip(&sequences) {
+        let kept = sequence.len().min(maxlen);
+        let kept = if &*truncating == "pre" {
+            &sequence[sequence.len() - kept..]
+        } else {
+            &sequence[..kept]
+        };
+        let start = if &*padding == "pre" {
+            maxlen - kept.len()
+        } else {
+            0
+        };
+        row[start..start + kept.len()].copy_from_slice(kept);
+    }
+    let shape = [sequences.len(), maxlen];
+    let array = NdArray::from_f64(&shape, data).map_err(arrays::candle_error)?;
+    Ok(arrays::cast(&array, dtype)?.into_value())
+}
+
+pub(crate) fn to_categorical(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
+    const NAME: &str = "to_categorical";
+    args.check(NAME, 2, &["x", "num_classes"])?;
+    let labels = args.required(0, "x", NAME)?;
+    let labels = match NdArray::from_value(&labels) {
+        Some(array) => array,
+        None => {
+            let items = interpreter.iterate(&labels)?;
+            arrays::to_array(&Value::list(items), NUMPY_DEFAULTS)?
+        }
+    };
+    let mut shape = labels.shape().to_vec();
+    if shape.len() > 1 && shape.last() == Some(&1) {
+        shape.pop();
+    }
+    let classes = arrays::to_i64s(&labels)?;
+    let num_classes = match optional(&args, 1, "num_classes") {
+        Some(value) => count(&value, NAME, "num_classes")?,
+        None => classes
+            .iter()
+            .copied()
+            .max()
+            .map_or(0, |max| max.max(-1) + 1) as usize,
+    };
+    let mut data = vec![0.0f64; classes.len() * num_classes];
+    for (row, &class) in classes.iter().enumerate() {
+        let column = usize::try_from(class)
+            .ok()
+            .filter(|c| *c < num_classes)
+            .ok_or_else(|| {
+                crate::error::Exception::new(
+                    "IndexError",
+                    format!("index {class} is out of bounds for axis 1 with size {num_classes}"),
+                )
+            })?;
+        data[row * num_classes + column] = 1.0;
+    }
+    shape.push(num_classes);
+    Ok(NdArray::from_f64(&shape, data)
+        .map_err(arrays::candle_error)?
+        .into_value())
+}

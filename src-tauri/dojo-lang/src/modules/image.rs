@@ -571,7 +571,6 @@ pub(crate) fn image_dataset_from_directory(
                 "class_names",
                 Value::list(class_names.iter().map(|name| Value::str(name)).collect()),
             );
-            dataset.set_attribute("file_paths", Value::list(Vec::new()));
         }
         datasets.push(dataset);
     }

@@ -18,6 +18,7 @@ pub mod device;
 mod error;
 pub mod jobs;
 pub mod program;
+pub mod python;
 pub mod taskdata;
 pub mod tasks;
 

@@ -1,0 +1,150 @@
+//! Conversions between interpreter values and Keras's arguments and tensors.
+
+use candle_core::{DType, Tensor};
+use dojo_keras::{ConfigValue, KerasError, LambdaExpr};
+use dojo_lang::error::{Result, type_error};
+use dojo_lang::ndarray::{NdArray, to_ndarray};
+use dojo_lang::{Exception, Interpreter, Value};
+
+use super::objects::{PyActivation, PyLayer, PyRegularizer, PyTracer};
+
+/// A Keras error as the Python exception a user would see from Keras.
+pub fn keras_error(error: KerasError) -> Box<Exception> {
+    let kind = match &error {
+        KerasError::Argument(message) if message.contains("got an unexpected keyword") => {
+            "TypeError"
+        }
+        KerasError::Argument(_) | KerasError::Shape(_) | KerasError::Load(_) => "ValueError",
+        KerasError::NotAvailable(_) => "NotSupportedInDojo",
+        KerasError::State(_) => "RuntimeError",
+        KerasError::NonFinite(_) => "FloatingPointError",
+        KerasError::Cancelled => "TrainingCancelled",
+        KerasError::Host(_) => "RuntimeError",
+        KerasError::Tensor(_) => "ValueError",
+    };
+    Exception::new(kind, error.to_string())
+}
+
+/// The value as a Keras constructor argument. Python functions become a
+/// traced [`LambdaExpr`] only where `trace_functions` says so (`Lambda`).
+pub fn to_config(
+    interpreter: &mut Interpreter,
+    value: &Value,
+    trace_functions: bool,
+) -> Result<ConfigValue> {
+    Ok(match value {
+        Value::None => ConfigValue::None,
+        Value::Bool(b) => ConfigValue::Bool(*b),
+        Value::Int(i) => ConfigValue::Int(*i),
+        Value::Float(x) => ConfigValue::Float(*x),
+        Value::Str(s) => ConfigValue::Str(s.to_string()),
+        Value::List(items) => {
+            let items = items.borrow().clone();
+            ConfigValue::List(
+                items
+                    .iter()
+                    .map(|item| to_config(interpreter, item, trace_functions))
+                    .collect::<Result<_>>()?,
+            )
+        }
+        Value::Tuple(items) => ConfigValue::Tuple(
+            items
+                .iter()
+                .map(|item| to_config(interpreter, item, trace_functions))
+                .collect::<Result<_>>()?,
+        ),
+        Value::Function(_) | Value::BoundMethod(_) if trace_functions => {
+            ConfigValue::Lambda(trace(interpreter, value)?)
+        }
+        Value::Native(native) => {
+            let any = native.as_any();
+            if let Some(layer) = any.downcast_ref::<PyLayer>() {
+                ConfigValue::Layer(layer.layer.clone())
+            } else if let Some(activation) = any.downcast_ref::<PyActivation>() {
+                ConfigValue::Str(activation.name.clone())
+            } else if let Some(regularizer) = any.downcast_ref::<PyRegularizer>() {
+                ConfigValue::Regularizer(regularizer.0.clone())
+            } else if let Some(array) = NdArray::from_value(value) {
+                array_config(&array)?
+            } else {
+                return Err(type_error(format!(
+                    "a {} cannot be passed to a Keras constructor",
+                    native.type_name()
+                )));
+            }
+        }
+        Value::Function(_) | Value::BoundMethod(_) | Value::Builtin(_) => {
+            return Err(type_error(
+                "a Python function can only be given to layers.Lambda or as a callback",
+            ));
+        }
+        other => {
+            return Err(type_error(format!(
+                "a {} cannot be passed to a Keras constructor",
+                other.type_name()
+            )));
+        }
+    })
+}
+
+/// A small array argument (`Normalization(mean=...)`) as nested lists.
+fn array_config(array: &NdArray) -> Result<ConfigValue> {
+    let tensor = array
+        .tensor()
+        .ok_or_else(|| type_error("an array of strings cannot configure a layer"))?;
+    let flat = tensor
+        .flatten_all()
+        .and_then(|t| t.to_dtype(DType::F64))
+        .and_then(|t| t.to_vec1::<f64>())
+        .map_err(|error| type_error(error.to_string()))?;
+    Ok(ConfigValue::List(
+        flat.into_iter().map(ConfigValue::Float).collect(),
+    ))
+}
+
+/// Runs a Python function once on a tracer to record what it computes.
+fn trace(interpreter: &mut Interpreter, function: &Value) -> Result<LambdaExpr> {
+    let tracer = PyTracer::value(LambdaExpr::Input);
+    let result = interpreter.call(function, dojo_lang::Args::new(vec![tracer]))?;
+    PyTracer::expr_of(&result).ok_or_else(|| {
+        type_error(format!(
+            "a Lambda layer's function must compute on its input with arithmetic or tf.expand_dims/tf.reshape/tf.math; it returned a {}",
+            result.type_name()
+        ))
+        .with_help("e.g. layers.Lambda(lambda x: x * 400.0) or layers.Lambda(lambda x: tf.expand_dims(x, axis=-1))")
+    })
+}
+
+/// A value (array, list, scalar) as a tensor in Keras's float type, or in
+/// its own integer type when `keep_integers` (labels, token ids).
+pub fn tensor_of(interpreter: &Interpreter, value: &Value, what: &str) -> Result<Tensor> {
+    let array = match NdArray::from_value(value) {
+        Some(array) => array,
+        None => to_ndarray(interpreter, value, None).map_err(|error| {
+            type_error(format!("{what} must be an array: {}", error.message))
+        })?,
+    };
+    let tensor = array.tensor().ok_or_else(|| {
+        type_error(format!(
+            "{what} is an array of strings; models take numbers (tokenize the text first)"
+        ))
+    })?;
+    let floatx = dojo_keras::session::floatx();
+    if tensor.dtype() == floatx {
+        Ok(tensor.clone())
+    } else {
+        tensor
+            .to_dtype(floatx)
+            .map_err(|error| type_error(format!("{what}: {error}")))
+    }
+}
+
+/// A tensor returned to Python as a numpy array.
+pub fn array_value(tensor: Tensor) -> Value {
+    NdArray::from_candle(tensor).into_value()
+}
+
+/// Candle errors while preparing data, as `ValueError`s.
+pub fn candle(error: candle_core::Error) -> Box<Exception> {
+    Exception::new("ValueError", error.to_string())
+}

@@ -1,0 +1,117 @@
+//! Keras and TensorFlow for user programs: binds [`dojo_keras`] to the
+//! interpreter and assembles the `tensorflow` / `keras` module tree from
+//! it and from `dojo_lang`'s data side (`tf.data`, preprocessing, datasets).
+//!
+//! Invariants:
+//! - Objects are thin: every decision about layers, shapes and training is
+//!   `dojo_keras`'s; this module converts values and reports errors as
+//!   Python exceptions at the user's line.
+//! - `fit` honours the run's [`TrainingContext`]: its epoch cap, dry run,
+//!   cancellation, and the sink that streams [`TrainingEvent`]s.
+
+mod convert;
+mod fit;
+mod modules;
+mod objects;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use dojo_keras::training::Logs;
+use dojo_lang::interp::NativeObject;
+use dojo_lang::{Interpreter, Value};
+
+pub use modules::install;
+pub use objects::PyModel;
+
+/// What training reports while a program runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainingEvent {
+    FitStarted {
+        epochs: usize,
+    },
+    /// After each training batch (`batch` is 0-based; `batches` is known for
+    /// arrays and for datasets after their first epoch).
+    BatchEnd {
+        epoch: usize,
+        epochs: usize,
+        batch: usize,
+        batches: Option<usize>,
+        logs: Logs,
+    },
+    EpochEnd {
+        epoch: usize,
+        epochs: usize,
+        logs: Logs,
+    },
+    FitFinished {
+        epochs_run: usize,
+    },
+}
+
+/// The run's settings and channels, shared by every model of a program.
+pub struct TrainingContext {
+    /// Caps each `fit`'s epochs.
+    pub max_epochs: Option<u32>,
+    /// `fit` returns at once without training.
+    pub dry_run: bool,
+    cancelled: Box<dyn Fn() -> bool>,
+    sink: RefCell<Box<dyn FnMut(TrainingEvent)>>,
+    /// The model most recently trained (or dry-run), for grading when
+    /// `solution_model()` returns something else.
+    last_model: RefCell<Option<Rc<dyn NativeObject>>>,
+    fits: Cell<usize>,
+}
+
+impl TrainingContext {
+    pub fn new(
+        max_epochs: Option<u32>,
+        dry_run: bool,
+        cancelled: impl Fn() -> bool + 'static,
+        sink: impl FnMut(TrainingEvent) + 'static,
+    ) -> Rc<TrainingContext> {
+        Rc::new(TrainingContext {
+            max_epochs,
+            dry_run,
+            cancelled: Box::new(cancelled),
+            sink: RefCell::new(Box::new(sink)),
+            last_model: RefCell::new(None),
+            fits: Cell::new(0),
+        })
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        (self.cancelled)()
+    }
+
+    pub fn emit(&self, event: TrainingEvent) {
+        if let Ok(mut sink) = self.sink.try_borrow_mut() {
+            sink(event);
+        }
+    }
+
+    fn record_model(&self, model: &Rc<dyn NativeObject>) {
+        self.fits.set(self.fits.get() + 1);
+        *self.last_model.borrow_mut() = Some(Rc::clone(model));
+    }
+
+    /// The model `fit` last ran on, as a value.
+    pub fn last_model(&self) -> Option<Value> {
+        self.last_model.borrow().clone().map(Value::Native)
+    }
+
+    /// How many times `fit` ran.
+    pub fn fits(&self) -> usize {
+        self.fits.get()
+    }
+}
+
+/// The Keras summary of `value` if it is a model.
+pub fn model_summary(value: &Value) -> Option<String> {
+    PyModel::of(value).and_then(|model| model.summary_text().ok())
+}
+
+/// Installs `tensorflow` and `keras` into `interpreter` for this run.
+pub fn install_for_run(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
+    install(interpreter, context);
+}

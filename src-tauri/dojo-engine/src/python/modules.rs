@@ -1,0 +1,525 @@
+//! The `tensorflow` / `keras` module tree user code imports.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use dojo_keras::{LambdaExpr, Model, callbacks, layers, losses, metrics, optimizers};
+use dojo_lang::error::{Result, type_error};
+use dojo_lang::interp::{Builtin, ModuleObject, NativeObject};
+use dojo_lang::syntax::Span;
+use dojo_lang::{Args, Exception, Interpreter, Value};
+
+use super::TrainingContext;
+use super::convert::{keras_error, to_config};
+use super::objects::{
+    CallbackBase, PyActivation, PyCallback, PyLayer, PyLoss, PyLrScheduler, PyMetric, PyModel,
+    PyOptimizer, PyRegularizer, PySymbolic, PyTracer, layer_of, shape_of,
+};
+
+/// A Keras namespace (`layers`, `optimizers`, …): unknown names say what
+/// Dojo offers instead of a bare `AttributeError`.
+struct Namespace {
+    name: &'static str,
+    attributes: BTreeMap<String, Value>,
+}
+
+impl Namespace {
+    fn value(name: &'static str, attributes: Vec<(String, Value)>) -> Value {
+        Value::Native(Rc::new(Namespace {
+            name,
+            attributes: attributes.into_iter().collect(),
+        }))
+    }
+}
+
+impl NativeObject for Namespace {
+    fn type_name(&self) -> String {
+        "module".to_owned()
+    }
+
+    fn repr(&self) -> String {
+        format!("<module '{}'>", self.name)
+    }
+
+    fn get_attribute(&self, _this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
+        if let Some(value) = self.attributes.get(name) {
+            return Ok(Some(value.clone()));
+        }
+        if name.starts_with("__") {
+            return Ok(None);
+        }
+        let short = self.name.rsplit('.').next().unwrap_or(self.name);
+        let names: Vec<&str> = self
+            .attributes
+            .keys()
+            .map(String::as_str)
+            .filter(|key| !key.starts_with('_') && *key != "experimental" && *key != "legacy")
+            .collect();
+        let mut error = Exception::new(
+            "NotSupportedInDojo",
+            format!("`{short}.{name}` is not available in Dojo"),
+        );
+        let mut help = format!("available {short}: {}", names.join(", "));
+        if let Some(close) = dojo_lang::error::did_you_mean(name, names.iter().copied()) {
+            help = format!("did you mean `{short}.{close}`? {help}");
+        }
+        error = error.with_help(help);
+        Err(error)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn config_args(
+    interpreter: &mut Interpreter,
+    args: &Args,
+    trace: bool,
+) -> Result<(Vec<dojo_keras::ConfigValue>, Vec<(String, dojo_keras::ConfigValue)>)> {
+    let positional = args
+        .positional
+        .iter()
+        .map(|value| to_config(interpreter, value, trace))
+        .collect::<Result<_>>()?;
+    let keywords = args
+        .keywords
+        .iter()
+        .map(|(key, value)| Ok((key.clone(), to_config(interpreter, value, trace)?)))
+        .collect::<Result<_>>()?;
+    Ok((positional, keywords))
+}
+
+fn layers_namespace() -> Value {
+    let mut attributes = Vec::new();
+    let names = layers::LAYER_NAMES
+        .iter()
+        .copied()
+        .chain(layers::LAYER_ALIASES.iter().map(|(alias, _)| *alias));
+    for name in names {
+        if name == "Input" {
+            continue;
+        }
+        let class = name.to_owned();
+        attributes.push((
+            name.to_owned(),
+            Builtin::value(name, move |interpreter, args| {
+                let (positional, keywords) =
+                    config_args(interpreter, &args, class == "Lambda")?;
+                let layer = layers::build(&class, positional, keywords).map_err(keras_error)?;
+                Ok(PyLayer::value(layer))
+            }),
+        ));
+    }
+    attributes.push(("Input".to_owned(), input_function()));
+    let experimental = Namespace::value(
+        "layers.experimental",
+        vec![(
+            "preprocessing".to_owned(),
+            Namespace::value("layers.experimental.preprocessing", attributes.clone()),
+        )],
+    );
+    attributes.push(("experimental".to_owned(), experimental));
+    Namespace::value("layers", attributes)
+}
+
+/// `Input(shape=(28, 28), name=None)`: a symbolic tensor.
+fn input_function() -> Value {
+    Builtin::value("Input", |_, args| {
+        args.check("Input", 2, &["shape", "batch_size", "name", "dtype", "sparse", "tensor", "batch_shape"])?;
+        let shape = args
+            .get(0, "shape")
+            .ok_or_else(|| type_error("Input() missing required argument: 'shape'"))?;
+        let dims = match &shape {
+            Value::Int(n) => vec![Some(*n as usize)],
+            other => shape_of(other)?,
+        };
+        let name = args.keyword("name").map(|name| name.to_str());
+        let tensor = dojo_keras::model::input(dims, name).map_err(keras_error)?;
+        Ok(PySymbolic::value(tensor))
+    })
+}
+
+fn model_constructors(context: &Rc<TrainingContext>) -> Vec<(String, Value)> {
+    let sequential_context = Rc::clone(context);
+    let sequential = Builtin::value("Sequential", move |_, args| {
+        args.check("Sequential", 2, &["layers", "name", "trainable"])?;
+        let mut list = Vec::new();
+        match args.get(0, "layers") {
+            None | Some(Value::None) => {}
+            Some(Value::List(items)) => list = items.borrow().clone(),
+            Some(Value::Tuple(items)) => list = items.to_vec(),
+            Some(other) => {
+                return Err(type_error(format!(
+                    "Sequential() takes a list of layers, not {}",
+                    other.type_name()
+                )));
+            }
+        }
+        let mut layers = Vec::new();
+        for (index, item) in list.iter().enumerate() {
+            layers.push(layer_of(item).ok_or_else(|| {
+                type_error(format!(
+                    "Sequential() item {index} is a {}, not a layer",
+                    item.type_name()
+                ))
+            })?);
+        }
+        let name = args.keyword("name").map(|name| name.to_str());
+        let model = Model::sequential(layers, name).map_err(keras_error)?;
+        Ok(PyModel::value(model, Rc::clone(&sequential_context)))
+    });
+    let functional_context = Rc::clone(context);
+    let functional = Builtin::value("Model", move |_, args| {
+        args.check("Model", 2, &["inputs", "outputs", "name", "trainable"])?;
+        let symbolic = |value: Option<Value>, what: &str| -> Result<Vec<dojo_keras::SymbolicTensor>> {
+            let value = value.ok_or_else(|| type_error(format!("Model() missing required argument: '{what}'")))?;
+            let items = match &value {
+                Value::List(items) => items.borrow().clone(),
+                Value::Tuple(items) => items.to_vec(),
+                other => vec![other.clone()],
+            };
+            items
+                .iter()
+                .map(|item| {
+                    PySymbolic::of(item).ok_or_else(|| {
+                        type_error(format!(
+                            "Model({what}=...) takes tensors from tf.keras.Input and layer calls, not {}",
+                            item.type_name()
+                        ))
+                    })
+                })
+                .collect()
+        };
+        let inputs = symbolic(args.get(0, "inputs"), "inputs")?;
+        let outputs = symbolic(args.get(1, "outputs"), "outputs")?;
+        let name = args.keyword("name").map(|name| name.to_str());
+        let model = Model::functional(&inputs, &outputs, name).map_err(keras_error)?;
+        Ok(PyModel::value(model, Rc::clone(&functional_context)))
+    });
+    let load_context = Rc::clone(context);
+    let load_model = Builtin::value("load_model", move |interpreter, args| {
+        let path = args.required(0, "filepath", "load_model")?.to_str();
+        let bytes = interpreter.vfs().read(&path).map_err(|_| {
+            Exception::new(
+                "FileNotFoundError",
+                format!("[Errno 2] No such file or directory: '{path}'"),
+            )
+        })?;
+        let model = Model::load_from_bytes(&bytes).map_err(keras_error)?;
+        Ok(PyModel::value(model, Rc::clone(&load_context)))
+    });
+    vec![
+        ("Sequential".to_owned(), sequential),
+        ("Model".to_owned(), functional),
+        ("load_model".to_owned(), load_model),
+    ]
+}
+
+fn optimizers_namespace() -> Value {
+    let mut attributes = Vec::new();
+    for name in ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"] {
+        attributes.push((
+            name.to_owned(),
+            Builtin::value(name, move |interpreter, args| {
+                let (positional, keywords) = config_args(interpreter, &args, false)?;
+                let optimizer =
+                    optimizers::build(name, positional, keywords).map_err(keras_error)?;
+                Ok(PyOptimizer::value(optimizer))
+            }),
+        ));
+    }
+    let legacy = Namespace::value("optimizers.legacy", attributes.clone());
+    attributes.push(("legacy".to_owned(), legacy));
+    Namespace::value("optimizers", attributes)
+}
+
+fn losses_namespace() -> Value {
+    let mut attributes = Vec::new();
+    for name in losses::LOSS_NAMES {
+        let value = if name.starts_with(char::is_uppercase) {
+            Builtin::value(name, move |interpreter, args| {
+                let (positional, keywords) = config_args(interpreter, &args, false)?;
+                let loss = losses::build(name, positional, keywords).map_err(keras_error)?;
+                Ok(Value::Native(Rc::new(PyLoss(loss))))
+            })
+        } else {
+            match losses::build(name, vec![], vec![]) {
+                Ok(loss) => Value::Native(Rc::new(PyLoss(loss))),
+                Err(_) => continue,
+            }
+        };
+        attributes.push(((*name).to_owned(), value));
+    }
+    Namespace::value("losses", attributes)
+}
+
+fn metrics_namespace() -> Value {
+    let mut attributes = Vec::new();
+    for name in metrics::METRIC_NAMES {
+        attributes.push((
+            (*name).to_owned(),
+            Builtin::value(name, move |interpreter, args| {
+                let (positional, keywords) = config_args(interpreter, &args, false)?;
+                let metric = metrics::build(name, positional, keywords).map_err(keras_error)?;
+                Ok(Value::Native(Rc::new(PyMetric(metric))))
+            }),
+        ));
+    }
+    Namespace::value("metrics", attributes)
+}
+
+fn callbacks_namespace() -> Value {
+    let mut attributes = Vec::new();
+    for name in callbacks::CALLBACK_NAMES {
+        attributes.push((
+            (*name).to_owned(),
+            Builtin::value(name, move |interpreter, args| {
+                let (positional, keywords) = config_args(interpreter, &args, false)?;
+                let callback = callbacks::build(name, positional, keywords).map_err(keras_error)?;
+                Ok(Value::Native(Rc::new(PyCallback(callback))))
+            }),
+        ));
+    }
+    attributes.push((
+        "LearningRateScheduler".to_owned(),
+        Builtin::value("LearningRateScheduler", |_, args| {
+            args.check("LearningRateScheduler", 2, &["schedule", "verbose"])?;
+            let schedule = args.required(0, "schedule", "LearningRateScheduler")?;
+            if !matches!(
+                schedule,
+                Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_)
+            ) {
+                return Err(type_error(format!(
+                    "LearningRateScheduler's schedule must be a function of the epoch, not {}",
+                    schedule.type_name()
+                )));
+            }
+            let verbose = args.get(1, "verbose").is_some_and(|v| v.truthy());
+            Ok(Value::Native(Rc::new(PyLrScheduler { schedule, verbose })))
+        }),
+    ));
+    attributes.push(("Callback".to_owned(), Value::Native(Rc::new(CallbackBase))));
+    Namespace::value("callbacks", attributes)
+}
+
+fn activations_namespace(name: &'static str) -> Value {
+    let attributes = dojo_keras::activations::ACTIVATION_NAMES
+        .iter()
+        .map(|activation| {
+            (
+                (*activation).to_owned(),
+                Value::Native(Rc::new(PyActivation {
+                    name: (*activation).to_owned(),
+                })),
+            )
+        })
+        .collect();
+    Namespace::value(name, attributes)
+}
+
+fn regularizers_namespace() -> Value {
+    fn factor(args: &Args, position: usize, name: &str, default: f64) -> Result<f64> {
+        match args.get(position, name) {
+            None => Ok(default),
+            Some(Value::Float(x)) => Ok(x),
+            Some(Value::Int(x)) => Ok(x as f64),
+            Some(other) => Err(type_error(format!(
+                "{name} must be a number, not {}",
+                other.repr()
+            ))),
+        }
+    }
+    let make = |name: &'static str| {
+        Builtin::value(name, move |_, args| {
+            let (l1, l2) = match name {
+                "l1" | "L1" => (factor(&args, 0, "l1", 0.01)?, 0.0),
+                "l2" | "L2" => (0.0, factor(&args, 0, "l2", 0.01)?),
+                _ => (factor(&args, 0, "l1", 0.0)?, factor(&args, 1, "l2", 0.0)?),
+            };
+            Ok(Value::Native(Rc::new(PyRegularizer(
+                dojo_keras::regularizers::Regularizer { l1, l2 },
+            ))))
+        })
+    };
+    Namespace::value(
+        "regularizers",
+        ["l1", "l2", "l1_l2", "L1", "L2", "L1L2"]
+            .into_iter()
+            .map(|name| (name.to_owned(), make(name)))
+            .collect(),
+    )
+}
+
+/// `tf.math`: element-wise functions, traced inside `Lambda` layers.
+fn math_namespace() -> Value {
+    let attributes = ["abs", "exp", "log", "sqrt", "square", "tanh", "sigmoid", "relu"]
+        .into_iter()
+        .map(|name| {
+            (
+                name.to_owned(),
+                Builtin::value(name, move |_, args| {
+                    let x = args.required(0, "x", name)?;
+                    match PyTracer::expr_of(&x) {
+                        Some(expr) => Ok(PyTracer::value(LambdaExpr::Unary(
+                            name.to_owned(),
+                            Box::new(expr),
+                        ))),
+                        None => Err(type_error(format!(
+                            "tf.math.{name} works inside Lambda layers in Dojo; use numpy (np.{name}) on arrays"
+                        ))),
+                    }
+                }),
+            )
+        })
+        .collect();
+    Namespace::value("math", attributes)
+}
+
+fn module_value(name: &str, attributes: Vec<(String, Value)>) -> Value {
+    let module = ModuleObject::new(name, Vec::new());
+    module.attributes.borrow_mut().extend(attributes);
+    Value::Module(module)
+}
+
+/// Wraps `tf.expand_dims` / `tf.reshape` so a `Lambda`'s tracer records them.
+fn traced(name: &'static str, plain: Option<Value>) -> Value {
+    Builtin::value(name, move |interpreter, args| {
+        if let Some(expr) = args.positional.first().and_then(PyTracer::expr_of) {
+            return match name {
+                "expand_dims" => {
+                    let axis = match args.get(1, "axis") {
+                        Some(Value::Int(axis)) => axis,
+                        _ => return Err(type_error("tf.expand_dims needs an int axis")),
+                    };
+                    Ok(PyTracer::value(LambdaExpr::ExpandDims(Box::new(expr), axis)))
+                }
+                _ => {
+                    let shape = args.required(1, "shape", name)?;
+                    let dims = match &shape {
+                        Value::List(items) => items.borrow().clone(),
+                        Value::Tuple(items) => items.to_vec(),
+                        other => vec![other.clone()],
+                    };
+                    let dims = dims
+                        .iter()
+                        .map(|d| match d {
+                            Value::Int(n) => Ok(*n),
+                            other => Err(type_error(format!("a shape holds ints, not {}", other.repr()))),
+                        })
+                        .collect::<Result<_>>()?;
+                    Ok(PyTracer::value(LambdaExpr::Reshape(Box::new(expr), dims)))
+                }
+            };
+        }
+        match &plain {
+            Some(function) => interpreter.call(function, args),
+            None => Err(type_error(format!("tf.{name} is not available"))),
+        }
+    })
+}
+
+/// `keras` for this run: the data side from `dojo_lang` plus the models.
+fn keras_module(interpreter: &mut Interpreter, context: &Rc<TrainingContext>) -> Result<Value> {
+    let mut attributes = dojo_lang::modules::tf::keras_attributes(interpreter)?;
+    // clear_session also resets Keras's automatic layer names and seed.
+    for (name, value) in &attributes {
+        if name == "backend" {
+            if let Value::Module(module) = value {
+                module.attributes.borrow_mut().insert(
+                    "clear_session".to_owned(),
+                    Builtin::value("clear_session", |_, _| {
+                        dojo_keras::session::clear_session();
+                        Ok(Value::None)
+                    }),
+                );
+            }
+        }
+    }
+    let models = model_constructors(context);
+    attributes.push(("models".to_owned(), module_value("keras.models", models.clone())));
+    attributes.extend(models.into_iter().filter(|(name, _)| name != "load_model"));
+    attributes.push(("Input".to_owned(), input_function()));
+    attributes.push(("layers".to_owned(), layers_namespace()));
+    attributes.push(("optimizers".to_owned(), optimizers_namespace()));
+    attributes.push(("losses".to_owned(), losses_namespace()));
+    attributes.push(("metrics".to_owned(), metrics_namespace()));
+    attributes.push(("callbacks".to_owned(), callbacks_namespace()));
+    attributes.push(("activations".to_owned(), activations_namespace("activations")));
+    attributes.push(("regularizers".to_owned(), regularizers_namespace()));
+    Ok(module_value("keras", attributes))
+}
+
+fn tensorflow_module(interpreter: &mut Interpreter, context: &Rc<TrainingContext>) -> Result<Value> {
+    let mut attributes = dojo_lang::modules::tf::tensorflow_attributes(interpreter)?;
+    for (name, value) in attributes.iter_mut() {
+        match name.as_str() {
+            "expand_dims" => *value = traced("expand_dims", Some(value.clone())),
+            "reshape" => *value = traced("reshape", Some(value.clone())),
+            "random" => seed_keras_too(interpreter, value),
+            _ => {}
+        }
+    }
+    attributes.push(("keras".to_owned(), keras_module(interpreter, context)?));
+    attributes.push(("nn".to_owned(), activations_namespace("nn")));
+    attributes.push(("math".to_owned(), math_namespace()));
+    attributes.push(("__version__".to_owned(), Value::str("2.21.0 (Dojo)")));
+    Ok(module_value("tensorflow", attributes))
+}
+
+/// Makes `tf.random.set_seed` seed Keras's initialisers and shuffles too.
+fn seed_keras_too(interpreter: &mut Interpreter, random: &Value) {
+    let Value::Module(module) = random else { return };
+    let Ok(original) = interpreter.get_attribute(random, "set_seed", Span::default()) else {
+        return;
+    };
+    module.attributes.borrow_mut().insert(
+        "set_seed".to_owned(),
+        Builtin::value("set_seed", move |interpreter, args| {
+            if let Some(Value::Int(seed)) = args.get(0, "seed") {
+                dojo_keras::session::set_random_seed(seed as u64);
+            }
+            interpreter.call(&original, args)
+        }),
+    );
+}
+
+/// Registers `tensorflow`, `keras` and their submodules for this run.
+pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
+    dojo_lang::modules::tf::install_tensorflow_data(interpreter);
+    dojo_keras::session::clear_session();
+    let tf_context = Rc::clone(&context);
+    interpreter.register_module("tensorflow", move |interpreter| {
+        tensorflow_module(interpreter, &tf_context)
+    });
+    let keras_context = Rc::clone(&context);
+    interpreter.register_module("keras", move |interpreter| {
+        keras_module(interpreter, &keras_context)
+    });
+    // `from tensorflow.keras.layers import Dense` and friends.
+    for prefix in ["tensorflow.keras", "keras"] {
+        let keras_context = Rc::clone(&context);
+        if prefix == "tensorflow.keras" {
+            interpreter.register_module(prefix, move |interpreter| {
+                keras_module(interpreter, &keras_context)
+            });
+        }
+        for part in [
+            "layers",
+            "models",
+            "optimizers",
+            "losses",
+            "metrics",
+            "callbacks",
+            "activations",
+            "regularizers",
+        ] {
+            let part_context = Rc::clone(&context);
+            interpreter.register_module(&format!("{prefix}.{part}"), move |interpreter| {
+                let keras = keras_module(interpreter, &part_context)?;
+                interpreter.get_attribute(&keras, part, Span::default())
+            });
+        }
+    }
+}

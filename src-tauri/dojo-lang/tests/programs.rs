@@ -424,7 +424,7 @@ fn unknown_modules_list_what_exists() {
                 import pandas as pd
                        ^^^^^^^^^^^^
             ModuleNotFoundError: No module named 'pandas'
-              help: Dojo provides these modules: csv, json, math, os, random, urllib, zipfile"#]],
+              help: Dojo provides these modules: csv, json, math, numpy, os, random, urllib, zipfile"#]],
     );
 }
 

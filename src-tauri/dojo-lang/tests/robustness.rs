@@ -43,6 +43,16 @@ for r in body:
         print("skip", r, e)
 print(header, sorted(clean, key=lambda r: r[0]), sum(r[0] for r in clean) / len(clean))
 "#,
+    r#"
+import numpy as np
+x = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7
+m = x > 1.5
+x[m] = -1
+y = x[:, ::-1, 1:3] * np.array([1, 2]) + x.mean(axis=(0, 2), keepdims=True)[..., :2]
+idx = np.random.permutation(2)
+print(y[idx][0, None].shape, np.unique(np.round(y, 2))[:3], y.argmax(axis=-1))
+print(np.concatenate([y, y], axis=1).T.reshape(-1, 2)[:2], np.where(y > 0, y, 0).sum())
+"#,
 ];
 
 /// A small deterministic generator, so a failure reproduces exactly.
@@ -116,6 +126,13 @@ const FRAGMENTS: &[&str] = &[
     "while True: pass\n",
     "def f(*a, **k): return f(*a, **k)\nf()\n",
     "[0] * 10**9",
+    "np.zeros((10**6, 10**6))",
+    "[::-2, None]",
+    "[..., 0]",
+    "[[0, -1]]",
+    ".T",
+    ".astype('uint8')",
+    ".reshape(-1)",
 ];
 
 fn mutate(source: &str, random: &mut Lcg) -> String {

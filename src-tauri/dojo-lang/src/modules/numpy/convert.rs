@@ -27,11 +27,21 @@ struct Collected {
     array_dtype: Option<DType>,
     /// The widest kind of the Python scalars found: bool < int64 < float64 < str.
     python_kind: Option<DType>,
+    /// The array size limit, checked before ranges expand.
+    max_bytes: u64,
 }
 
 /// `np.asarray(value, dtype)`: see [`crate::ndarray::to_ndarray`].
 pub(crate) fn to_array(value: &Value, dtype: Option<DType>, max_bytes: u64) -> Result<NdArray> {
     if let Some(array) = NdArray::from_value(value) {
+        return match dtype {
+            Some(dtype) if dtype != array.dtype() => cast(&array, dtype, max_bytes),
+            _ => Ok(array),
+        };
+    }
+    if let Value::List(items) = value
+        && let Some(array) = flat_numbers(&items.borrow(), max_bytes)?
+    {
         return match dtype {
             Some(dtype) if dtype != array.dtype() => cast(&array, dtype, max_bytes),
             _ => Ok(array),
@@ -48,13 +58,53 @@ pub(crate) fn to_array(value: &Value, dtype: Option<DType>, max_bytes: u64) -> R
         leaves: Vec::new(),
         array_dtype: None,
         python_kind: None,
+        max_bytes,
     };
     probe_shape(value, &mut collected.shape);
+    // Nested sequences already hold their items; ranges are checked as they expand.
+    check_bytes(&collected.shape, dtype.unwrap_or(DType::Bool), max_bytes)?;
     let items: usize = collected.shape.iter().product();
-    check_bytes(&collected.shape, dtype.unwrap_or(DType::Float64), max_bytes)?;
     collected.leaves.reserve(items);
     collect(value, 0, &mut collected)?;
     build(collected, dtype, max_bytes)
+}
+
+/// The fast path for a flat list of Python floats and ints (the common
+/// `np.array(values)`): one pass, no intermediate items. `None` when the
+/// list holds anything else.
+fn flat_numbers(items: &[Value], max_bytes: u64) -> Result<Option<NdArray>> {
+    let mut floats = Vec::with_capacity(items.len());
+    let mut any_float = false;
+    for item in items {
+        match item {
+            Value::Float(x) => {
+                any_float = true;
+                floats.push(*x);
+            }
+            Value::Int(i) => floats.push(*i as f64),
+            _ => return Ok(None),
+        }
+    }
+    if items.is_empty() {
+        return Ok(None);
+    }
+    let shape = [items.len()];
+    let dtype = if any_float {
+        DType::Float64
+    } else {
+        DType::Int64
+    };
+    check_bytes(&shape, dtype, max_bytes)?;
+    let tensor = if any_float {
+        Tensor::from_vec(floats, items.len(), &Device::Cpu).np()?
+    } else {
+        let ints: Vec<i64> = items
+            .iter()
+            .map(|item| if let Value::Int(i) = item { *i } else { 0 })
+            .collect();
+        Tensor::from_vec(ints, items.len(), &Device::Cpu).np()?
+    };
+    Ok(Some(NdArray::from_tensor(tensor, dtype)))
 }
 
 /// `[a, b, c]` of arrays of one shape: stacked as tensors, without boxing items.
@@ -137,7 +187,12 @@ fn inhomogeneous(shape: &[usize], depth: usize) -> Box<Exception> {
     ))
 }
 
-/// numpy's spelling of a shape: `(3,)`, `(2, 3)`, `()`.
+/// numpy's error-message spelling of a shape: `(3,)`, `(2,3)`, `()`.
+pub(crate) fn compact_shape_text(shape: &[usize]) -> String {
+    shape_text(shape).replace(", ", ",")
+}
+
+/// numpy's spelling of a shape (a Python tuple): `(3,)`, `(2, 3)`, `()`.
 pub(crate) fn shape_text(shape: &[usize]) -> String {
     match shape {
         [one] => format!("({one},)"),
@@ -171,6 +226,11 @@ fn collect(value: &Value, depth: usize, out: &mut Collected) -> Result<()> {
             if out.shape.get(depth) != Some(&length) || out.shape.len() != depth + 1 {
                 return Err(inhomogeneous(&out.shape, depth));
             }
+            check_bytes(&[out.leaves.len() + length], DType::Int64, out.max_bytes)?;
+            out.python_kind = Some(
+                out.python_kind
+                    .map_or(DType::Int64, |kind| wider_kind(kind, DType::Int64)),
+            );
             out.leaves
                 .extend((0..length as i64).map(|i| Leaf::Int(start + i * step)));
             return Ok(());
@@ -257,6 +317,7 @@ fn build(collected: Collected, dtype: Option<DType>, max_bytes: u64) -> Result<N
         leaves,
         array_dtype,
         python_kind,
+        ..
     } = collected;
     let natural = match (array_dtype, python_kind) {
         (None, None) => DType::Float64,
@@ -403,6 +464,7 @@ pub(crate) fn cast(array: &NdArray, dtype: DType, max_bytes: u64) -> Result<NdAr
                     leaves,
                     array_dtype: None,
                     python_kind: Some(DType::Str),
+                    max_bytes,
                 },
                 Some(dtype),
                 max_bytes,

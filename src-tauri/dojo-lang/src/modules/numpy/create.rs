@@ -153,10 +153,11 @@ pub(crate) fn linspace(
         0.0
     };
     let mut values: Vec<f64> = (0..count).map(|i| first + i as f64 * step).collect();
-    if endpoint && count > 1 {
-        if let Some(end) = values.last_mut() {
-            *end = last;
-        }
+    if endpoint
+        && count > 1
+        && let Some(end) = values.last_mut()
+    {
+        *end = last;
     }
     let array = NdArray::from_tensor(
         float_tensor(values, &[count], DType::Float64)?,

@@ -111,7 +111,7 @@ fn edges(array: &NdArray) -> Result<(NdArray, Vec<bool>)> {
                 .chain(n as i64 - EDGE_ITEMS as i64..n as i64)
                 .collect();
             let keep = Tensor::new(keep, &Device::Cpu).np()?;
-            picked = picked.index_select(&keep, axis).np()?;
+            picked = picked.contiguous().np()?.index_select(&keep, axis).np()?;
         }
     }
     let shown = match array.storage() {

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use candle_core::{Device, Tensor};
 
-use super::convert::{self, shape_text};
+use super::convert::{self, compact_shape_text};
 use super::ops::broadcast_shape;
 use super::{CandleResult, check_bytes};
 use crate::error::{Exception, Result};
@@ -48,7 +48,13 @@ fn parse_item(value: &Value, max_bytes: u64) -> Result<Item> {
         Value::None => Item::NewAxis,
         value if convert::is_ellipsis(value) => Item::Ellipsis,
         Value::List(_) | Value::Native(_) | Value::Range { .. } => {
-            let array = convert::to_array(value, None, max_bytes).map_err(|_| invalid_index())?;
+            let array = convert::to_array(value, None, max_bytes).map_err(|error| {
+                if error.kind == "MemoryError" {
+                    error
+                } else {
+                    invalid_index()
+                }
+            })?;
             match array.dtype() {
                 DType::Bool => Item::Mask(array),
                 dtype if dtype.is_integer() => {
@@ -137,7 +143,7 @@ fn positions_tensor(positions: Vec<i64>) -> Result<Tensor> {
 }
 
 /// `tensor[index]` for a tensor of any dtype.
-fn select(tensor: &Tensor, items: &[Item], max_bytes: u64, item_size: u64) -> Result<Tensor> {
+fn select(tensor: &Tensor, items: &[Item], max_bytes: u64, dtype: DType) -> Result<Tensor> {
     let mut tensor = tensor.clone();
     let mut axis = 0;
     for item in items {
@@ -193,7 +199,7 @@ fn select(tensor: &Tensor, items: &[Item], max_bytes: u64, item_size: u64) -> Re
                 let mut result_shape = dims[..axis].to_vec();
                 result_shape.extend_from_slice(shape);
                 result_shape.extend_from_slice(&dims[axis + 1..]);
-                check_elements(&result_shape, item_size, max_bytes)?;
+                check_bytes(&result_shape, dtype, max_bytes)?;
                 tensor = take(&tensor, normalised, axis)?
                     .reshape(result_shape.as_slice())
                     .np()?;
@@ -246,17 +252,10 @@ fn take(tensor: &Tensor, positions: Vec<i64>, axis: usize) -> Result<Tensor> {
         return Tensor::zeros(shape.as_slice(), tensor.dtype(), &Device::Cpu).np();
     }
     tensor
+        .contiguous()
+        .np()?
         .index_select(&positions_tensor(positions)?, axis)
         .np()
-}
-
-fn check_elements(shape: &[usize], item_size: u64, max_bytes: u64) -> Result<()> {
-    let dtype = if item_size == 1 {
-        DType::UInt8
-    } else {
-        DType::Float64
-    };
-    check_bytes(shape, dtype, max_bytes)
 }
 
 /// A tensor of the flat positions of an array of `shape`.
@@ -273,11 +272,11 @@ pub(crate) fn get(array: &NdArray, index: &Value, max_bytes: u64) -> Result<Valu
     let items = parse(index, array.ndim(), max_bytes)?;
     let result = match array.storage() {
         Storage::Numeric(tensor) => {
-            let selected = select(tensor, &items, max_bytes, array.dtype().item_size())?;
+            let selected = select(tensor, &items, max_bytes, array.dtype())?;
             NdArray::from_tensor(selected, array.dtype())
         }
         Storage::Strings { items: strings, .. } => {
-            let selected = select(&positions(array.shape())?, &items, max_bytes, 8)?;
+            let selected = select(&positions(array.shape())?, &items, max_bytes, DType::Int64)?;
             let picked = selected
                 .flatten_all()
                 .np()?
@@ -303,7 +302,7 @@ pub(crate) fn set(
     max_bytes: u64,
 ) -> Result<NdArray> {
     let items = parse(index, array.ndim(), max_bytes)?;
-    let picked = select(&positions(array.shape())?, &items, max_bytes, 8)?;
+    let picked = select(&positions(array.shape())?, &items, max_bytes, DType::Int64)?;
     let target_shape = picked.dims().to_vec();
     let picked: Vec<i64> = picked.flatten_all().np()?.to_vec1::<i64>().np()?;
     let source = convert::to_array(value, Some(array.dtype()), max_bytes)?;
@@ -312,8 +311,8 @@ pub(crate) fn set(
     if !fits {
         return Err(crate::error::value_error(format!(
             "could not broadcast input array from shape {} into shape {}",
-            shape_text(source.shape()),
-            shape_text(&target_shape)
+            compact_shape_text(source.shape()),
+            compact_shape_text(&target_shape)
         )));
     }
     let shape = array.shape().to_vec();

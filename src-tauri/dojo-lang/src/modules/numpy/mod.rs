@@ -37,7 +37,10 @@ pub(crate) trait CandleResult<T> {
 impl<T> CandleResult<T> for candle_core::Result<T> {
     fn np(self) -> Result<T> {
         self.map_err(|error| {
-            Exception::new("RuntimeError", format!("array operation failed: {error}"))
+            // candle appends a backtrace when RUST_BACKTRACE is set; keep the message.
+            let text = error.to_string();
+            let message = text.lines().next().unwrap_or_default();
+            Exception::new("RuntimeError", format!("array operation failed: {message}"))
         })
     }
 }

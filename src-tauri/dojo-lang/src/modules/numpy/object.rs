@@ -241,9 +241,10 @@ impl NativeObject for PyArray {
 
     fn to_number(&self) -> Option<Result<Value>> {
         let array = self.array.borrow();
-        if array.len() != 1 {
+        // numpy 2.4 refuses `float(np.array([2.5]))` too.
+        if array.ndim() != 0 {
             return Some(Err(type_error(
-                "only length-1 arrays can be converted to Python scalars",
+                "only 0-dimensional arrays can be converted to Python scalars",
             )));
         }
         Some(convert::item(&array))

@@ -7,7 +7,7 @@
 
 use candle_core::{Device, Tensor};
 
-use super::convert::{self, numeric, shape_text, wrap_integer};
+use super::convert::{self, compact_shape_text, numeric, wrap_integer};
 use super::{CandleResult, check_bytes};
 use crate::error::{Exception, Result, type_error, value_error};
 use crate::ndarray::{DType, NdArray, Storage};
@@ -132,9 +132,9 @@ pub(crate) fn broadcast_shape(a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
             (x, 1) => x,
             _ => {
                 return Err(value_error(format!(
-                    "operands could not be broadcast together with shapes {} {}",
-                    shape_text(a),
-                    shape_text(b)
+                    "operands could not be broadcast together with shapes {} {} ",
+                    compact_shape_text(a),
+                    compact_shape_text(b)
                 )));
             }
         });

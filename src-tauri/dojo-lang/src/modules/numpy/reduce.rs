@@ -440,7 +440,7 @@ pub(crate) fn unique(array: &NdArray, counts: bool) -> Result<(NdArray, Option<N
             let picked = if count == 0 {
                 tensor.clone()
             } else {
-                tensor.index_select(&positions, 0).np()?
+                tensor.contiguous().np()?.index_select(&positions, 0).np()?
             };
             NdArray::from_tensor(picked, sorted.dtype())
         }

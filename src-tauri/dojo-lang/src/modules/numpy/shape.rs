@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use candle_core::{Device, Tensor};
 
-use super::convert::{self, shape_text};
+use super::convert;
 use super::reduce::normalize_axis;
 use super::{CandleResult, check_bytes};
 use crate::error::{Result, type_error, value_error};
@@ -49,17 +49,26 @@ pub(crate) fn resolve_shape(requested: &[i64], size: usize) -> Result<Vec<usize>
         .filter(|&&d| d >= 0)
         .map(|&d| d as usize)
         .product();
+    // numpy's own spelling: `(4,)`, `(4,2)`, and `(4,newaxis)` for a -1.
     let text = || {
-        let parts: Vec<String> = requested.iter().map(i64::to_string).collect();
-        if parts.len() == 1 {
-            format!("({},)", parts[0])
-        } else {
-            format!("({})", parts.join(", "))
+        let parts: Vec<String> = requested
+            .iter()
+            .map(|&d| {
+                if d == -1 {
+                    "newaxis".to_owned()
+                } else {
+                    d.to_string()
+                }
+            })
+            .collect();
+        match parts.as_slice() {
+            [one] => format!("({one},)"),
+            _ => format!("({})", parts.join(",")),
         }
     };
     let mut shape: Vec<usize> = requested.iter().map(|&d| d.max(0) as usize).collect();
     if let Some(&at) = unknown.first() {
-        if known == 0 || size % known != 0 {
+        if known == 0 || !size.is_multiple_of(known) {
             return Err(value_error(format!(
                 "cannot reshape array of size {size} into shape {}",
                 text()
@@ -113,7 +122,7 @@ pub(crate) fn reshape(array: &NdArray, shape: &[usize]) -> Result<NdArray> {
         return Err(value_error(format!(
             "cannot reshape array of size {} into shape {}",
             array.len(),
-            shape_text(shape)
+            convert::compact_shape_text(shape)
         )));
     }
     map_layout(array, |tensor| tensor.reshape(shape).np())

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use dojo_lang::vfs::VirtualFs;
 use dojo_lang::{Args, Interpreter, Limits, SourceFile, Value};
 
+use crate::python::TrainingContext;
 use crate::taskdata::TaskData;
 use crate::tasks::Task;
 
@@ -63,14 +64,17 @@ pub struct Report {
     pub steps: u64,
 }
 
-/// A fresh interpreter with Dojo's modules and, if given, a task's data.
-pub fn interpreter(
+/// A fresh interpreter with Dojo's modules and, if given, a task's data;
+/// training reports to `context`.
+pub fn interpreter_with(
     data: Option<&TaskData>,
     options: &RunOptions,
+    context: Rc<TrainingContext>,
     output: impl FnMut(&str) + 'static,
 ) -> Interpreter {
     let mut interpreter = Interpreter::new(options.limits, output);
     dojo_lang::modules::install_standard_modules(&mut interpreter);
+    crate::python::install(&mut interpreter, context);
     let vfs = VirtualFs::new();
     if let Some(data) = data {
         for file in &data.files {
@@ -84,6 +88,16 @@ pub fn interpreter(
     }
     interpreter.set_vfs(vfs);
     interpreter
+}
+
+/// [`interpreter_with`] a context that follows `options` and ignores events.
+pub fn interpreter(
+    data: Option<&TaskData>,
+    options: &RunOptions,
+    output: impl FnMut(&str) + 'static,
+) -> Interpreter {
+    let context = TrainingContext::new(options.max_epochs, options.dry_run, || false, |_| {});
+    interpreter_with(data, options, context, output)
 }
 
 fn syntax_errors(parsed: &dojo_lang::Parsed, file: &SourceFile) -> Vec<ProgramError> {
@@ -169,7 +183,7 @@ fn call_solution_model(
     Ok(Some(returned))
 }
 
-/// A returned value as the run report shows it.
+/// A returned value as the run report shows it: a model's summary, or its repr.
 fn describe(_interpreter: &mut Interpreter, value: &Value) -> String {
-    value.repr()
+    crate::python::model_summary(value).unwrap_or_else(|| value.repr())
 }

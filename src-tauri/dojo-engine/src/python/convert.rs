@@ -120,9 +120,8 @@ fn trace(interpreter: &mut Interpreter, function: &Value) -> Result<LambdaExpr> 
 pub fn tensor_of(interpreter: &Interpreter, value: &Value, what: &str) -> Result<Tensor> {
     let array = match NdArray::from_value(value) {
         Some(array) => array,
-        None => to_ndarray(interpreter, value, None).map_err(|error| {
-            type_error(format!("{what} must be an array: {}", error.message))
-        })?,
+        None => to_ndarray(interpreter, value, None)
+            .map_err(|error| type_error(format!("{what} must be an array: {}", error.message)))?,
     };
     let tensor = array.tensor().ok_or_else(|| {
         type_error(format!(

@@ -221,8 +221,16 @@ impl Host<'_> {
         }
     }
 
-    fn call_hook(&mut self, callback: &Value, hook: &str, args: Vec<Value>) -> dojo_keras::Result<()> {
-        let method = match self.interpreter.get_attribute(callback, hook, Span::default()) {
+    fn call_hook(
+        &mut self,
+        callback: &Value,
+        hook: &str,
+        args: Vec<Value>,
+    ) -> dojo_keras::Result<()> {
+        let method = match self
+            .interpreter
+            .get_attribute(callback, hook, Span::default())
+        {
             Ok(method) => method,
             Err(error) => return Err(self.fail(error)),
         };
@@ -272,7 +280,11 @@ impl FitHost for Host<'_> {
         self.python_hooks("on_train_begin", vec![Value::dict(Dict::new())])
     }
 
-    fn on_epoch_begin(&mut self, epoch: usize, control: &mut TrainControl) -> dojo_keras::Result<()> {
+    fn on_epoch_begin(
+        &mut self,
+        epoch: usize,
+        control: &mut TrainControl,
+    ) -> dojo_keras::Result<()> {
         for (schedule, verbose) in self.schedulers.clone() {
             let result = self.interpreter.call(
                 &schedule,
@@ -328,7 +340,10 @@ impl FitHost for Host<'_> {
             "on_train_batch_end",
             vec![Value::Int(batch as i64), logs_value(logs)],
         )?;
-        self.python_hooks("on_batch_end", vec![Value::Int(batch as i64), logs_value(logs)])
+        self.python_hooks(
+            "on_batch_end",
+            vec![Value::Int(batch as i64), logs_value(logs)],
+        )
     }
 
     fn on_epoch_end(
@@ -394,7 +409,11 @@ fn format_checkpoint_path(template: &str, epoch: usize, logs: &Logs) -> String {
         };
         match value {
             Some(value) if spec.ends_with('d') => {
-                let width: usize = spec.trim_end_matches('d').trim_start_matches('0').parse().unwrap_or(0);
+                let width: usize = spec
+                    .trim_end_matches('d')
+                    .trim_start_matches('0')
+                    .parse()
+                    .unwrap_or(0);
                 out.push_str(&format!("{:0width$}", value as i64));
             }
             Some(value) if spec.starts_with('.') && spec.ends_with('f') => {
@@ -454,9 +473,9 @@ pub fn fit(
         ],
     )?;
     let context = Rc::clone(&model.context);
-    let x = args
-        .get(0, "x")
-        .ok_or_else(|| type_error("fit() needs training data: fit(x, y, ...) or fit(dataset, ...)"))?;
+    let x = args.get(0, "x").ok_or_else(|| {
+        type_error("fit() needs training data: fit(x, y, ...) or fit(dataset, ...)")
+    })?;
     let y = args.get(1, "y");
     let train = source(interpreter, &x, y.as_ref())?;
     let requested_epochs = usize_arg(&args, 3, "epochs")?.unwrap_or(1);
@@ -530,13 +549,21 @@ pub fn fit(
         let fraction = match split {
             Value::Float(f) => f,
             Value::Int(i) => i as f64,
-            other => return Err(type_error(format!("validation_split must be a float, not {}", other.repr()))),
+            other => {
+                return Err(type_error(format!(
+                    "validation_split must be a float, not {}",
+                    other.repr()
+                )));
+            }
         };
         if fraction > 0.0 {
             options.validation = Validation::Split(fraction);
         }
     }
-    if let Some(validation) = args.keyword("validation_data").filter(|v| !matches!(v, Value::None)) {
+    if let Some(validation) = args
+        .keyword("validation_data")
+        .filter(|v| !matches!(v, Value::None))
+    {
         if is_stream(&validation) {
             options.validation = Validation::Host;
             validation_stream = Some(validation);
@@ -638,7 +665,13 @@ fn history_value(history: &dojo_keras::History, epochs: usize) -> Value {
     let _ = params.insert(Value::str("epochs"), Value::Int(epochs as i64));
     Value::Native(Rc::new(PyHistory {
         history: Value::dict(dict),
-        epoch: Value::list(history.epoch.iter().map(|e| Value::Int(*e as i64)).collect()),
+        epoch: Value::list(
+            history
+                .epoch
+                .iter()
+                .map(|e| Value::Int(*e as i64))
+                .collect(),
+        ),
         params: Value::dict(params),
     }))
 }
@@ -659,7 +692,9 @@ pub fn evaluate(
                 .model
                 .try_borrow_mut()
                 .map_err(|_| type_error("evaluate() called while the model trains"))?;
-            keras_model.evaluate(&x, &y, batch_size).map_err(keras_error)?
+            keras_model
+                .evaluate(&x, &y, batch_size)
+                .map_err(keras_error)?
         }
         Source::Arrays(_, None) => return Err(value_error("evaluate() got x without y")),
         Source::Stream(value) => {
@@ -763,6 +798,9 @@ mod tests {
             "model_03-0.12.keras"
         );
         assert_eq!(format_checkpoint_path("best.keras", 3, &logs), "best.keras");
-        assert_eq!(format_checkpoint_path("m_{missing}.h5", 1, &logs), "m_{missing}.h5");
+        assert_eq!(
+            format_checkpoint_path("m_{missing}.h5", 1, &logs),
+            "m_{missing}.h5"
+        );
     }
 }

@@ -77,7 +77,10 @@ fn config_args(
     interpreter: &mut Interpreter,
     args: &Args,
     trace: bool,
-) -> Result<(Vec<dojo_keras::ConfigValue>, Vec<(String, dojo_keras::ConfigValue)>)> {
+) -> Result<(
+    Vec<dojo_keras::ConfigValue>,
+    Vec<(String, dojo_keras::ConfigValue)>,
+)> {
     let positional = args
         .positional
         .iter()
@@ -105,8 +108,7 @@ fn layers_namespace() -> Value {
         attributes.push((
             name.to_owned(),
             Builtin::value(name, move |interpreter, args| {
-                let (positional, keywords) =
-                    config_args(interpreter, &args, class == "Lambda")?;
+                let (positional, keywords) = config_args(interpreter, &args, class == "Lambda")?;
                 let layer = layers::build(&class, positional, keywords).map_err(keras_error)?;
                 Ok(PyLayer::value(layer))
             }),
@@ -127,7 +129,19 @@ fn layers_namespace() -> Value {
 /// `Input(shape=(28, 28), name=None)`: a symbolic tensor.
 fn input_function() -> Value {
     Builtin::value("Input", |_, args| {
-        args.check("Input", 2, &["shape", "batch_size", "name", "dtype", "sparse", "tensor", "batch_shape"])?;
+        args.check(
+            "Input",
+            2,
+            &[
+                "shape",
+                "batch_size",
+                "name",
+                "dtype",
+                "sparse",
+                "tensor",
+                "batch_shape",
+            ],
+        )?;
         let shape = args
             .get(0, "shape")
             .ok_or_else(|| type_error("Input() missing required argument: 'shape'"))?;
@@ -173,8 +187,12 @@ fn model_constructors(context: &Rc<TrainingContext>) -> Vec<(String, Value)> {
     let functional_context = Rc::clone(context);
     let functional = Builtin::value("Model", move |_, args| {
         args.check("Model", 2, &["inputs", "outputs", "name", "trainable"])?;
-        let symbolic = |value: Option<Value>, what: &str| -> Result<Vec<dojo_keras::SymbolicTensor>> {
-            let value = value.ok_or_else(|| type_error(format!("Model() missing required argument: '{what}'")))?;
+        let symbolic = |value: Option<Value>,
+                        what: &str|
+         -> Result<Vec<dojo_keras::SymbolicTensor>> {
+            let value = value.ok_or_else(|| {
+                type_error(format!("Model() missing required argument: '{what}'"))
+            })?;
             let items = match &value {
                 Value::List(items) => items.borrow().clone(),
                 Value::Tuple(items) => items.to_vec(),
@@ -393,7 +411,10 @@ fn traced(name: &'static str, plain: Option<Value>) -> Value {
                         Some(Value::Int(axis)) => axis,
                         _ => return Err(type_error("tf.expand_dims needs an int axis")),
                     };
-                    Ok(PyTracer::value(LambdaExpr::ExpandDims(Box::new(expr), axis)))
+                    Ok(PyTracer::value(LambdaExpr::ExpandDims(
+                        Box::new(expr),
+                        axis,
+                    )))
                 }
                 _ => {
                     let shape = args.required(1, "shape", name)?;
@@ -406,7 +427,10 @@ fn traced(name: &'static str, plain: Option<Value>) -> Value {
                         .iter()
                         .map(|d| match d {
                             Value::Int(n) => Ok(*n),
-                            other => Err(type_error(format!("a shape holds ints, not {}", other.repr()))),
+                            other => Err(type_error(format!(
+                                "a shape holds ints, not {}",
+                                other.repr()
+                            ))),
                         })
                         .collect::<Result<_>>()?;
                     Ok(PyTracer::value(LambdaExpr::Reshape(Box::new(expr), dims)))
@@ -425,20 +449,21 @@ fn keras_module(interpreter: &mut Interpreter, context: &Rc<TrainingContext>) ->
     let mut attributes = dojo_lang::modules::tf::keras_attributes(interpreter)?;
     // clear_session also resets Keras's automatic layer names and seed.
     for (name, value) in &attributes {
-        if name == "backend" {
-            if let Value::Module(module) = value {
-                module.attributes.borrow_mut().insert(
-                    "clear_session".to_owned(),
-                    Builtin::value("clear_session", |_, _| {
-                        dojo_keras::session::clear_session();
-                        Ok(Value::None)
-                    }),
-                );
-            }
+        if let (true, Value::Module(module)) = (name == "backend", value) {
+            module.attributes.borrow_mut().insert(
+                "clear_session".to_owned(),
+                Builtin::value("clear_session", |_, _| {
+                    dojo_keras::session::clear_session();
+                    Ok(Value::None)
+                }),
+            );
         }
     }
     let models = model_constructors(context);
-    attributes.push(("models".to_owned(), module_value("keras.models", models.clone())));
+    attributes.push((
+        "models".to_owned(),
+        module_value("keras.models", models.clone()),
+    ));
     attributes.extend(models.into_iter().filter(|(name, _)| name != "load_model"));
     attributes.push(("Input".to_owned(), input_function()));
     attributes.push(("layers".to_owned(), layers_namespace()));
@@ -446,12 +471,18 @@ fn keras_module(interpreter: &mut Interpreter, context: &Rc<TrainingContext>) ->
     attributes.push(("losses".to_owned(), losses_namespace()));
     attributes.push(("metrics".to_owned(), metrics_namespace()));
     attributes.push(("callbacks".to_owned(), callbacks_namespace()));
-    attributes.push(("activations".to_owned(), activations_namespace("activations")));
+    attributes.push((
+        "activations".to_owned(),
+        activations_namespace("activations"),
+    ));
     attributes.push(("regularizers".to_owned(), regularizers_namespace()));
     Ok(module_value("keras", attributes))
 }
 
-fn tensorflow_module(interpreter: &mut Interpreter, context: &Rc<TrainingContext>) -> Result<Value> {
+fn tensorflow_module(
+    interpreter: &mut Interpreter,
+    context: &Rc<TrainingContext>,
+) -> Result<Value> {
     let mut attributes = dojo_lang::modules::tf::tensorflow_attributes(interpreter)?;
     for (name, value) in attributes.iter_mut() {
         match name.as_str() {
@@ -470,7 +501,9 @@ fn tensorflow_module(interpreter: &mut Interpreter, context: &Rc<TrainingContext
 
 /// Makes `tf.random.set_seed` seed Keras's initialisers and shuffles too.
 fn seed_keras_too(interpreter: &mut Interpreter, random: &Value) {
-    let Value::Module(module) = random else { return };
+    let Value::Module(module) = random else {
+        return;
+    };
     let Ok(original) = interpreter.get_attribute(random, "set_seed", Span::default()) else {
         return;
     };

@@ -30,7 +30,9 @@ pub fn method<T: NativeObject>(
     let method_name = name.to_owned();
     Builtin::value(name, move |interpreter, args| {
         let receiver = this.as_any().downcast_ref::<T>().ok_or_else(|| {
-            type_error(format!("{method_name}() called on the wrong kind of object"))
+            type_error(format!(
+                "{method_name}() called on the wrong kind of object"
+            ))
         })?;
         body(receiver, &this, interpreter, args)
     })
@@ -48,7 +50,11 @@ fn weights_value(tensors: Vec<candle_core::Tensor>) -> Value {
     Value::list(tensors.into_iter().map(array_value).collect())
 }
 
-fn tensors_of(interpreter: &Interpreter, value: &Value, what: &str) -> Result<Vec<candle_core::Tensor>> {
+fn tensors_of(
+    interpreter: &Interpreter,
+    value: &Value,
+    what: &str,
+) -> Result<Vec<candle_core::Tensor>> {
     interpreter_items(value)?
         .iter()
         .map(|item| tensor_of(interpreter, item, what))
@@ -102,7 +108,9 @@ impl NativeObject for PyLayer {
                 Ok(Value::Int(layer.layer.count_params() as i64))
             }),
             "get_weights" => method::<PyLayer>(this, name, |layer, _, _, _| {
-                Ok(weights_value(layer.layer.get_weights().map_err(keras_error)?))
+                Ok(weights_value(
+                    layer.layer.get_weights().map_err(keras_error)?,
+                ))
             }),
             "weights" | "trainable_weights" => {
                 weights_value(self.layer.get_weights().map_err(keras_error)?)
@@ -155,7 +163,9 @@ impl NativeObject for PyLayer {
             }
             let training = args.keyword("training").is_some_and(|t| t.truthy());
             let tensors = match &input {
-                Value::List(_) | Value::Tuple(_) => tensors_of(interpreter, &input, "a layer's input")?,
+                Value::List(_) | Value::Tuple(_) => {
+                    tensors_of(interpreter, &input, "a layer's input")?
+                }
                 other => vec![tensor_of(interpreter, other, "a layer's input")?],
             };
             let output = self.layer.call(&tensors, training).map_err(keras_error)?;
@@ -309,10 +319,7 @@ impl NativeObject for PyModel {
             "add" => method::<PyModel>(this, name, |model, _, _, args| {
                 let layer = args.required(0, "layer", "add")?;
                 let layer = layer_of(&layer).ok_or_else(|| {
-                    type_error(format!(
-                        "add() takes a layer, not {}",
-                        layer.type_name()
-                    ))
+                    type_error(format!("add() takes a layer, not {}", layer.type_name()))
                 })?;
                 let mut model = model.model.try_borrow_mut().map_err(|_| PyModel::busy())?;
                 model.add(layer).map_err(keras_error)?;
@@ -381,7 +388,9 @@ impl NativeObject for PyModel {
             let x = tensor_of(interpreter, &input, "the model's input")?;
             let model = self.model.try_borrow().map_err(|_| Self::busy())?;
             let training = args.keyword("training").is_some_and(|t| t.truthy());
-            Ok(array_value(model.forward(&x, training).map_err(keras_error)?))
+            Ok(array_value(
+                model.forward(&x, training).map_err(keras_error)?,
+            ))
         })())
     }
 

@@ -73,14 +73,13 @@ impl NativeObject for Namespace {
     }
 }
 
-fn config_args(
-    interpreter: &mut Interpreter,
-    args: &Args,
-    trace: bool,
-) -> Result<(
+/// A call's arguments as Keras constructor arguments.
+type ConfigArgs = (
     Vec<dojo_keras::ConfigValue>,
     Vec<(String, dojo_keras::ConfigValue)>,
-)> {
+);
+
+fn config_args(interpreter: &mut Interpreter, args: &Args, trace: bool) -> Result<ConfigArgs> {
     let positional = args
         .positional
         .iter()

@@ -97,12 +97,35 @@ fn loss_case(name: &str) -> (losses::Loss, Tensor, Tensor) {
         }
         "bce_smooth" => {
             let (y, p) = bin(&YP_PROB);
-            (b("BinaryCrossentropy", vec![kw("label_smoothing", V::Float(0.1))]), y, p)
+            (
+                b(
+                    "BinaryCrossentropy",
+                    vec![kw("label_smoothing", V::Float(0.1))],
+                ),
+                y,
+                p,
+            )
         }
-        "cce" => (b("categorical_crossentropy", vec![]), t(&YT_CAT, &[3, 3]), t(&YP_CAT_PROB, &[3, 3])),
-        "cce_logits" => (b("CategoricalCrossentropy", logits()), t(&YT_CAT, &[3, 3]), t(&YP_CAT_LOGIT, &[3, 3])),
-        "scce" => (b("sparse_categorical_crossentropy", vec![]), t(&YT_SPARSE, &[3]), t(&YP_CAT_PROB, &[3, 3])),
-        "scce_logits" => (b("SparseCategoricalCrossentropy", logits()), t(&YT_SPARSE, &[3]), t(&YP_CAT_LOGIT, &[3, 3])),
+        "cce" => (
+            b("categorical_crossentropy", vec![]),
+            t(&YT_CAT, &[3, 3]),
+            t(&YP_CAT_PROB, &[3, 3]),
+        ),
+        "cce_logits" => (
+            b("CategoricalCrossentropy", logits()),
+            t(&YT_CAT, &[3, 3]),
+            t(&YP_CAT_LOGIT, &[3, 3]),
+        ),
+        "scce" => (
+            b("sparse_categorical_crossentropy", vec![]),
+            t(&YT_SPARSE, &[3]),
+            t(&YP_CAT_PROB, &[3, 3]),
+        ),
+        "scce_logits" => (
+            b("SparseCategoricalCrossentropy", logits()),
+            t(&YT_SPARSE, &[3]),
+            t(&YP_CAT_LOGIT, &[3, 3]),
+        ),
         other => panic!("unknown case {other}"),
     }
 }
@@ -132,7 +155,10 @@ fn losses_match_tensorflow() {
     for (name, want) in LOSSES {
         let (loss, y, p) = loss_case(name);
         let got = loss.compute(&y, &p).unwrap().to_scalar::<f32>().unwrap() as f64;
-        assert!((got - want).abs() <= 1e-5 * want.abs().max(1.0), "{name}: got {got}, want {want}");
+        assert!(
+            (got - want).abs() <= 1e-5 * want.abs().max(1.0),
+            "{name}: got {got}, want {want}"
+        );
     }
 }
 
@@ -143,10 +169,16 @@ fn optimizer_steps_match_tensorflow() {
         let mut opt = optimizer(name);
         let var = Var::from_tensor(&t(&[0.5, -0.3, 0.8], &[3])).unwrap();
         for (step, g) in grads.iter().enumerate() {
-            opt.apply(std::slice::from_ref(&var), &[Some(t(g, &[3]))]).unwrap();
+            opt.apply(std::slice::from_ref(&var), &[Some(t(g, &[3]))])
+                .unwrap();
             let got: Vec<f32> = var.as_tensor().to_vec1().unwrap();
             for (g, w) in got.iter().zip(want[step]) {
-                assert!((*g as f64 - w).abs() < 1e-5, "{name} step {}: got {got:?}, want {:?}", step + 1, want[step]);
+                assert!(
+                    (*g as f64 - w).abs() < 1e-5,
+                    "{name} step {}: got {got:?}, want {:?}",
+                    step + 1,
+                    want[step]
+                );
             }
         }
     }
@@ -167,12 +199,60 @@ const LOSSES: &[(&str, f64)] = &[
 ];
 
 const OPTIMIZERS: &[(&str, [[f64; 3]; 2])] = &[
-    ("sgd", [[4.90000010e-01, -2.80000001e-01, 7.69999981e-01], [4.95000005e-01, -3.19999993e-01, 7.40000010e-01]]),
-    ("sgd_momentum", [[4.90000010e-01, -2.80000001e-01, 7.69999981e-01], [4.86000001e-01, -3.02000016e-01, 7.13000000e-01]]),
-    ("sgd_nesterov", [[4.81000006e-01, -2.62000024e-01, 7.43000031e-01], [4.82400000e-01, -3.21800023e-01, 6.61700010e-01]]),
-    ("adam", [[4.00003821e-01, -2.00002253e-01, 7.00001717e-01], [3.73371124e-01, -2.36611977e-01, 6.00003481e-01]]),
-    ("adamw", [[3.95003825e-01, -1.97002262e-01, 6.92001700e-01], [3.64421099e-01, -2.31641963e-01, 5.85083425e-01]]),
-    ("rmsprop", [[1.83788031e-01, 1.62238181e-02, 4.83774006e-01], [3.31223607e-01, -2.69489765e-01, 2.54358947e-01]]),
-    ("rmsprop_centered_momentum", [[1.66685164e-01, 3.33287120e-02, 4.66668725e-01], [1.48499683e-01, -8.93148780e-02, 4.50976193e-02]]),
-    ("adagrad", [[4.69848871e-01, -2.46547788e-01, 7.31175303e-01], [4.84755993e-01, -3.19577456e-01, 6.74480617e-01]]),
+    (
+        "sgd",
+        [
+            [4.90000010e-01, -2.80000001e-01, 7.69999981e-01],
+            [4.95000005e-01, -3.19999993e-01, 7.40000010e-01],
+        ],
+    ),
+    (
+        "sgd_momentum",
+        [
+            [4.90000010e-01, -2.80000001e-01, 7.69999981e-01],
+            [4.86000001e-01, -3.02000016e-01, 7.13000000e-01],
+        ],
+    ),
+    (
+        "sgd_nesterov",
+        [
+            [4.81000006e-01, -2.62000024e-01, 7.43000031e-01],
+            [4.82400000e-01, -3.21800023e-01, 6.61700010e-01],
+        ],
+    ),
+    (
+        "adam",
+        [
+            [4.00003821e-01, -2.00002253e-01, 7.00001717e-01],
+            [3.73371124e-01, -2.36611977e-01, 6.00003481e-01],
+        ],
+    ),
+    (
+        "adamw",
+        [
+            [3.95003825e-01, -1.97002262e-01, 6.92001700e-01],
+            [3.64421099e-01, -2.31641963e-01, 5.85083425e-01],
+        ],
+    ),
+    (
+        "rmsprop",
+        [
+            [1.83788031e-01, 1.62238181e-02, 4.83774006e-01],
+            [3.31223607e-01, -2.69489765e-01, 2.54358947e-01],
+        ],
+    ),
+    (
+        "rmsprop_centered_momentum",
+        [
+            [1.66685164e-01, 3.33287120e-02, 4.66668725e-01],
+            [1.48499683e-01, -8.93148780e-02, 4.50976193e-02],
+        ],
+    ),
+    (
+        "adagrad",
+        [
+            [4.69848871e-01, -2.46547788e-01, 7.31175303e-01],
+            [4.84755993e-01, -3.19577456e-01, 6.74480617e-01],
+        ],
+    ),
 ];

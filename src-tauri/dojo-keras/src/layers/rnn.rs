@@ -431,7 +431,9 @@ impl LayerKind for Bidirectional {
         if self.return_sequences {
             let t = b.dim(1)?;
             let rev: Vec<u32> = (0..t as u32).rev().collect();
-            b = b.contiguous()?.index_select(&Tensor::new(rev.as_slice(), b.device())?, 1)?;
+            b = b
+                .contiguous()?
+                .index_select(&Tensor::new(rev.as_slice(), b.device())?, 1)?;
         }
         Ok(match self.merge_mode.as_str() {
             "sum" => (f + b)?,

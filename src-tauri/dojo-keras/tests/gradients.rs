@@ -56,7 +56,7 @@ fn check(name: &str, l: &LayerRef, x: Tensor, check_input: bool, training: bool)
         // Check up to 12 coordinates spread over the tensor.
         let step = (base.len() / 12).max(1);
         for i in (0..base.len()).step_by(step) {
-            let mut eval = |delta: f64| {
+            let eval = |delta: f64| {
                 let mut v = base.clone();
                 v[i] += delta;
                 var.set(&Tensor::from_vec(v, dims.as_slice(), &Device::Cpu).unwrap())

@@ -375,6 +375,15 @@ pub(crate) fn ints_value(v: &[usize]) -> ConfigValue {
 }
 
 impl Args {
+    /// Whether `name` was not passed at all (an explicit None counts as
+    /// passed).
+    pub(crate) fn absent(&self, name: &str) -> bool {
+        self.params
+            .iter()
+            .position(|p| *p == name)
+            .is_none_or(|i| self.values[i].is_none())
+    }
+
     /// Whether `name` is absent or None (without consuming it).
     pub(crate) fn take_peek_none(&self, name: &str) -> bool {
         self.params

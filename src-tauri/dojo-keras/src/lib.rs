@@ -18,6 +18,7 @@
 //! | `tf.keras.Input(shape=(28, 28))` | [`model::input`] → [`SymbolicTensor`] (its [`SymbolicTensor::layer`] can be `add`ed to a Sequential) |
 //! | `layer(t)` on symbolic tensors | [`model::call_symbolic`] |
 //! | `layer(x)` on arrays | [`LayerRef::call`] |
+//! | `norm.adapt(data)` | [`LayerRef::adapt`] |
 //! | `Sequential([...])`, `.add`, `.pop` | [`Model::sequential`], [`Model::add`], [`Model::pop`] |
 //! | `Model(inputs, outputs)` | [`Model::functional`] |
 //! | `model.summary()` | [`Model::summary`] (returns the text to print) |
@@ -32,7 +33,9 @@
 //!
 //! Layer shapes are [`Dims`] (batch axis first, `None` unknown), tensors are
 //! channels-last as in Keras. All state (seed, automatic names such as
-//! `dense_1`, float type, device) is per thread in [`session`].
+//! `dense_1`, float type, device) is per thread in [`session`]; layers and
+//! models are `Rc`-shared (not `Send`), so a model lives and trains on the
+//! interpreter's thread.
 //!
 //! The convolution and pooling kernels sit behind one private adapter
 //! (`layers::backend`), whose signatures match the fast `ops` module.

@@ -125,7 +125,10 @@ impl Model {
             compiled: None,
         };
         for l in layers {
-            m.add(l)?;
+            m.add_inner(l, false)?;
+        }
+        if m.seq_input.is_some() && !m.seq_layers.is_empty() {
+            m.build_sequential()?;
         }
         Ok(m)
     }
@@ -133,6 +136,10 @@ impl Model {
     /// `model.add(layer)`. An `InputLayer` (from `keras.Input`) sets the input
     /// shape; it must come first.
     pub fn add(&mut self, layer: LayerRef) -> Result<()> {
+        self.add_inner(layer, true)
+    }
+
+    fn add_inner(&mut self, layer: LayerRef, rebuild: bool) -> Result<()> {
         if !self.sequential {
             return Err(KerasError::State(
                 "add() is only available on Sequential models".into(),
@@ -160,7 +167,7 @@ impl Model {
             self.seq_input = Some(input_layer_for(hint)?);
         }
         self.seq_layers.push(layer);
-        if self.seq_input.is_some() {
+        if rebuild && self.seq_input.is_some() {
             // Build eagerly so shape errors surface at `add`, as in Keras.
             if let Err(e) = self.build_sequential() {
                 self.seq_layers.pop();
@@ -209,15 +216,7 @@ impl Model {
                     .into(),
             ));
         }
-        let name = name.unwrap_or_else(|| {
-            // Keras 3 numbers functional models from 1.
-            let n = session::unique_name("functional");
-            if n == "functional" {
-                session::unique_name("functional")
-            } else {
-                n
-            }
-        });
+        let name = name.unwrap_or_else(|| session::unique_name("functional"));
         Ok(Self {
             name,
             sequential: false,
@@ -232,6 +231,13 @@ impl Model {
         let Some(input) = &self.seq_input else {
             return Ok(());
         };
+        if self.seq_layers.is_empty() {
+            self.nodes.clear();
+            return Ok(());
+        }
+        // Keras 3 builds a Sequential through an inner Functional model,
+        // which takes a `functional` name each time.
+        session::unique_name("functional");
         let shape = input.input_hint().unwrap_or_default();
         let mut nodes = vec![Node {
             layer: input.clone(),
@@ -431,11 +437,18 @@ impl Model {
                 .seq_layers
                 .iter()
                 .map(|l| {
+                    // Keras marks only layers with a `build` (the classes
+                    // that create weights) as unbuilt.
+                    let params = if WEIGHTED_CLASSES.contains(&l.class_name()) {
+                        "0 (unbuilt)"
+                    } else {
+                        "0"
+                    };
                     (
                         l.name(),
                         l.class_name(),
                         "?".to_string(),
-                        "0 (unbuilt)".to_string(),
+                        params.to_string(),
                         Vec::new(),
                     )
                 })
@@ -537,6 +550,21 @@ impl Model {
         self.compiled.is_some()
     }
 }
+
+/// Layer classes that create weights when built.
+const WEIGHTED_CLASSES: &[&str] = &[
+    "Dense",
+    "Conv1D",
+    "Conv2D",
+    "Embedding",
+    "BatchNormalization",
+    "LayerNormalization",
+    "Normalization",
+    "SimpleRNN",
+    "LSTM",
+    "GRU",
+    "Bidirectional",
+];
 
 fn input_layer_for(shape: Dims) -> Result<LayerRef> {
     layers::build(

@@ -131,8 +131,16 @@ pub(crate) fn render(model: &Model) -> Result<String> {
                     .map(move |w| (w.trainable && !frozen, w))
             })
             .filter(|(t, _)| *t == trainable)
-            .map(|(_, w)| (w.var.elem_count() * w.var.dtype().size_in_bytes()) as f64)
-            .sum()
+            .map(|(_, w)| {
+                // Keras keeps Normalization's `count` as an int64.
+                let size = if w.name == "count" {
+                    8
+                } else {
+                    w.var.dtype().size_in_bytes()
+                };
+                (w.var.elem_count() * size) as f64
+            })
+            .fold(0.0, |a, b| a + b)
     };
     let (t, n) = model.param_counts();
     let (tb, nb) = (bytes(true), bytes(false));

@@ -99,7 +99,8 @@ pub fn conv2d(
     y.contiguous()
 }
 
-/// 1-D convolution: `x` NWC, `kernel` [k, in, out].
+/// 1-D convolution: `x` NWC, `kernel` [k, in, out]. Runs as a 2-D
+/// convolution of height 1 (candle's conv1d backward is wrong with dilation).
 pub fn conv1d(
     x: &Tensor,
     kernel: &Tensor,
@@ -111,11 +112,11 @@ pub fn conv1d(
     let (k, _, _) = kernel.dims3()?;
     let (pl, pr) = pad_amounts(w, k, stride, dilation, padding);
     let x = x.pad_with_zeros(1, pl, pr)?;
-    let ncw = x.transpose(1, 2)?.contiguous()?;
-    let oik = kernel.permute((2, 1, 0))?.contiguous()?;
-    ncw.conv1d(&oik, 0, stride, dilation, 1)?
-        .transpose(1, 2)?
-        .contiguous()
+    // [N, C, 1, W] and [O, I, 1, K].
+    let nchw = x.transpose(1, 2)?.unsqueeze(2)?.contiguous()?;
+    let oihw = kernel.permute((2, 1, 0))?.unsqueeze(2)?.contiguous()?;
+    let y = nchw.conv2d(&oihw, 0, stride, dilation, 1)?;
+    y.squeeze(2)?.transpose(1, 2)?.contiguous()
 }
 
 /// Pads a spatial axis with `value`.

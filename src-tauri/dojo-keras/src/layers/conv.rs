@@ -262,7 +262,8 @@ const POOL_PARAMS: &[&str] = &["pool_size", "strides", "padding", "data_format"]
 impl Pool {
     fn from_args(a: &mut Args, rank: usize, max: bool) -> Result<Box<dyn LayerKind>> {
         channels_last(a)?;
-        let pool = a.ints_or("pool_size", rank, Some(2))?;
+        // Keras 3: max pooling defaults to 2; average pooling requires it.
+        let pool = a.ints_or("pool_size", rank, if max { Some(2) } else { None })?;
         let strides = if a.take_peek_none("strides") {
             pool.clone()
         } else {

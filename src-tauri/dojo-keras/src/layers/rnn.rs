@@ -93,12 +93,13 @@ impl Rnn {
             ));
         }
         let units = a.usize_req("units")?;
-        let activation = if a.take_peek_none("activation") {
+        // `activation=None` means linear, as in Keras; absent means tanh.
+        let activation = if a.absent("activation") {
             Activation::Tanh
         } else {
             a.activation("activation")?
         };
-        let recurrent_activation = if a.take_peek_none("recurrent_activation") {
+        let recurrent_activation = if a.absent("recurrent_activation") {
             Activation::Sigmoid
         } else {
             a.activation("recurrent_activation")?

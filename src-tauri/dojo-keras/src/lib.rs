@@ -4,3 +4,5 @@
 //!
 //! This crate knows nothing of the Python interpreter: the engine binds its
 //! API to the `tensorflow` module user code imports.
+
+pub mod ops;

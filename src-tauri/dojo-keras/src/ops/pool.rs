@@ -48,12 +48,15 @@ pub fn avg_pool1d(x: &Tensor, pool: usize, stride: usize, padding: Padding) -> R
     pool1d(x, pool, stride, padding, avg_pool2d)
 }
 
+/// A two-dimensional pooling function: input, pool, strides, padding.
+type Pool2d = fn(&Tensor, (usize, usize), (usize, usize), Padding) -> Result<Tensor>;
+
 fn pool1d(
     x: &Tensor,
     pool: usize,
     stride: usize,
     padding: Padding,
-    pool2d: fn(&Tensor, (usize, usize), (usize, usize), Padding) -> Result<Tensor>,
+    pool2d: Pool2d,
 ) -> Result<Tensor> {
     let (n, _, c) = x.dims3()?;
     let out = pool2d(&x.unsqueeze(1)?, (1, pool), (1, stride), padding)?;

@@ -14,6 +14,7 @@
 //! kernels `(kh, kw, in, out)` or `(k, in, out)`.
 
 mod conv;
+mod cpu;
 mod geometry;
 mod pool;
 mod windows;

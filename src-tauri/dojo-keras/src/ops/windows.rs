@@ -2,7 +2,7 @@
 //! `index_select`, whose gradient is one `index_add`.
 
 use super::geometry::Axis;
-use candle_core::{DType, Device, Result, Tensor};
+use candle_core::{DType, Device, Result, Tensor, bail};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -85,19 +85,25 @@ impl Window {
         ids
     }
 
+    /// [`Window::source_rows`] as a `u32` tensor on `device`.
+    fn source_ids(&self, device: &Device) -> Result<Tensor> {
+        let rows = self.cached_source_rows();
+        Tensor::from_slice(rows.as_slice(), rows.len(), device)
+    }
+
     /// The windows of `x` `(N, H, W, C)` as `(N, positions, taps, C)`, with
     /// `fill` at padded taps. `x` must match the window's input size.
     pub fn gather(&self, x: &Tensor, fill: f64) -> Result<Tensor> {
         let (n, h, w, c) = x.dims4()?;
         if (h, w) != (self.rows.input, self.cols.input) {
-            candle_core::bail!(
+            bail!(
                 "window built for {}x{} applied to {h}x{w}",
                 self.rows.input,
                 self.cols.input
             );
         }
         if h * w >= u32::MAX as usize {
-            candle_core::bail!("a {h}x{w} image is too large to index");
+            bail!("a {h}x{w} image is too large to index");
         }
         let flat = x.reshape((n, h * w, c))?;
         let flat = if self.is_padded() {
@@ -106,10 +112,25 @@ impl Window {
         } else {
             flat
         };
-        let rows = self.cached_source_rows();
-        let ids = Tensor::from_slice(rows.as_slice(), rows.len(), x.device())?;
-        flat.index_select(&ids, 1)?
+        flat.index_select(&self.source_ids(x.device())?, 1)?
             .reshape((n, self.positions(), self.taps(), c))
+    }
+
+    /// The adjoint of [`Window::gather`]: sums `patches` `(N, positions *
+    /// taps, C)` back onto the input positions they were read from, giving
+    /// `(N, H, W, C)`; padded taps are dropped.
+    pub fn scatter(&self, patches: &Tensor) -> Result<Tensor> {
+        let (n, _, c) = patches.dims3()?;
+        let (h, w) = (self.rows.input, self.cols.input);
+        let rows = h * w + usize::from(self.is_padded());
+        Tensor::zeros((n, rows, c), patches.dtype(), patches.device())?
+            .index_add(
+                &self.source_ids(patches.device())?,
+                &patches.contiguous()?,
+                1,
+            )?
+            .narrow(1, 0, h * w)?
+            .reshape((n, h, w, c))
     }
 }
 

@@ -49,6 +49,7 @@ pub mod layers;
 pub mod losses;
 pub mod metrics;
 pub mod model;
+pub mod ops;
 pub mod optimizers;
 pub mod regularizers;
 mod serial;

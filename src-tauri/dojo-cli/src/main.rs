@@ -58,9 +58,23 @@ enum Command {
         /// Cap every `fit` at this many epochs.
         #[arg(long)]
         max_epochs: Option<u32>,
+        /// Cap every epoch at this many batches (quick checks).
+        #[arg(long)]
+        max_steps: Option<u32>,
         /// Build and compile the model but skip training; print its summary.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Write a task's visible data files (what its programs can read) and
+    /// its URL table (`urls.json`) into a folder, e.g. to run the same
+    /// program under TensorFlow for comparison. The hidden split is never
+    /// written.
+    Data {
+        /// The task (see `dojo tasks`).
+        task: String,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Train a small built-in model to check the compute device and measure its speed.
     DeviceCheck {
@@ -92,6 +106,15 @@ fn configure_threads() {
     unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
 }
 
+/// Writes program output to stdout, flushed; a closed pipe (`dojo run … |
+/// head`) silently drops the rest instead of panicking.
+fn say(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 /// `dojo run`: parses, refuses a program with errors, runs it (against a
 /// task's data with `--task`) and streams its output; with `--json`, one
 /// JSON object per line.
@@ -106,7 +129,7 @@ fn run_program(
         || file.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let emit = |object: serde_json::Value| println!("{object}");
+    let emit = |object: serde_json::Value| say(&format!("{object}\n"));
     let task = task.map(|id| dojo_engine::tasks::task(&id)).transpose()?;
     let data = match task {
         Some(task) => Some(dojo_engine::taskdata::task_data(task)?.0),
@@ -116,8 +139,7 @@ fn run_program(
         if json {
             emit(serde_json::json!({ "kind": "stdout", "text": text }));
         } else {
-            print!("{text}");
-            let _ = std::io::stdout().flush();
+            say(text);
         }
     });
     let report = program::run(&mut interpreter, &name, &source, task);
@@ -130,7 +152,7 @@ fn run_program(
                     "model": model_summary,
                 }));
             } else if let Some(summary) = model_summary {
-                println!("solution_model() returned {summary}");
+                say(&format!("solution_model() returned {summary}\n"));
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -261,16 +283,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             task,
             max_epochs,
+            max_steps,
             dry_run,
         } => {
             let source = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let options = RunOptions {
                 max_epochs,
+                max_steps,
                 dry_run,
                 ..RunOptions::default()
             };
             return run_program(&file, source, task, options, cli.json);
+        }
+        Command::Data { task, out: folder } => {
+            let task = dojo_engine::tasks::task(&task)?;
+            let (data, _) = dojo_engine::taskdata::task_data(task)?;
+            for file in &data.files {
+                let path = folder.join(file.path.trim_start_matches('/'));
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("cannot create {}", parent.display()))?;
+                }
+                std::fs::write(&path, &*file.bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            let urls: serde_json::Map<String, serde_json::Value> = data
+                .urls
+                .iter()
+                .map(|(url, path)| (url.clone(), serde_json::Value::from(path.clone())))
+                .collect();
+            std::fs::write(
+                folder.join("urls.json"),
+                serde_json::to_string_pretty(&urls)?,
+            )
+            .with_context(|| format!("cannot write {}", folder.join("urls.json").display()))?;
+            writeln!(
+                out,
+                "wrote {} files of {} under {}",
+                data.files.len(),
+                task.id,
+                folder.display()
+            )?;
         }
         Command::DeviceCheck { steps } => {
             let device = ComputeDevice::select()?;

@@ -24,6 +24,8 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Caps every `fit` to this many epochs (CI and quick checks).
     pub max_epochs: Option<u32>,
+    /// Caps every epoch to this many batches (CI and quick checks).
+    pub max_steps: Option<u32>,
     /// Skips training: `fit` returns at once and the model is summarised.
     pub dry_run: bool,
 }
@@ -96,7 +98,13 @@ pub fn interpreter(
     options: &RunOptions,
     output: impl FnMut(&str) + 'static,
 ) -> Interpreter {
-    let context = TrainingContext::new(options.max_epochs, options.dry_run, || false, |_| {});
+    let context = TrainingContext::new(
+        options.max_epochs,
+        options.max_steps,
+        options.dry_run,
+        || false,
+        |_| {},
+    );
     interpreter_with(data, options, context, output)
 }
 

@@ -497,6 +497,10 @@ pub fn fit(
         },
         ..FitOptions::default()
     };
+    if let Some(cap) = context.max_steps.map(|cap| cap as usize) {
+        options.steps_per_epoch = Some(options.steps_per_epoch.map_or(cap, |s| s.min(cap)));
+        options.validation_steps = Some(options.validation_steps.map_or(cap, |s| s.min(cap)));
+    }
     let mut python_callbacks = Vec::new();
     let mut schedulers = Vec::new();
     let callbacks = match args.keyword("callbacks") {

@@ -53,6 +53,8 @@ pub enum TrainingEvent {
 pub struct TrainingContext {
     /// Caps each `fit`'s epochs.
     pub max_epochs: Option<u32>,
+    /// Caps each epoch's training (and validation) batches.
+    pub max_steps: Option<u32>,
     /// `fit` returns at once without training.
     pub dry_run: bool,
     cancelled: Box<dyn Fn() -> bool>,
@@ -66,12 +68,14 @@ pub struct TrainingContext {
 impl TrainingContext {
     pub fn new(
         max_epochs: Option<u32>,
+        max_steps: Option<u32>,
         dry_run: bool,
         cancelled: impl Fn() -> bool + 'static,
         sink: impl FnMut(TrainingEvent) + 'static,
     ) -> Rc<TrainingContext> {
         Rc::new(TrainingContext {
             max_epochs,
+            max_steps,
             dry_run,
             cancelled: Box::new(cancelled),
             sink: RefCell::new(Box::new(sink)),

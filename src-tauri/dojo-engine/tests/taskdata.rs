@@ -153,3 +153,40 @@ fn fashion_mnist_shows_half_of_the_test_images() {
     assert_eq!(&raw[..8], &[0, 0, 8, 1, 0, 0, 0x13, 0x88]);
     assert_eq!(raw.len(), 8 + 5000);
 }
+
+/// The re-packed archives open with Python's zipfile, as exam code opens them.
+#[test]
+fn the_repacked_zip_archives_extract_in_a_program() {
+    use dojo_engine::program::{self, Outcome, RunOptions};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    for (task_id, url, expect) in [
+        (
+            "horses_or_humans",
+            "https://storage.googleapis.com/download.tensorflow.org/data/horse-or-human.zip",
+            "horses humans",
+        ),
+        (
+            "sms_spam",
+            "https://archive.ics.uci.edu/ml/machine-learning-databases/00228/smsspamcollection.zip",
+            "SMSSpamCollection",
+        ),
+    ] {
+        let (data, _) = task_data(task(task_id).unwrap()).unwrap();
+        let printed = Rc::new(RefCell::new(String::new()));
+        let sink = Rc::clone(&printed);
+        let mut interpreter = program::interpreter(Some(&data), &RunOptions::default(), move |t| {
+            sink.borrow_mut().push_str(t)
+        });
+        let source = format!(
+            "import os, urllib.request, zipfile\nurllib.request.urlretrieve('{url}', 'a.zip')\nzipfile.ZipFile('a.zip').extractall('out')\nprint(' '.join(sorted(os.listdir('out'))))\n"
+        );
+        let report = program::run(&mut interpreter, "unzip.py", &source, None);
+        assert!(
+            matches!(report.outcome, Outcome::Finished { .. }),
+            "{:?}",
+            report.outcome
+        );
+        assert_eq!(printed.borrow().trim(), expect);
+    }
+}

@@ -1340,6 +1340,7 @@ const STR_METHODS: &[&str] = &[
     "format",
     "zfill",
     "encode",
+    "decode",
 ];
 const LIST_METHODS: &[&str] = &[
     "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy",
@@ -1590,6 +1591,9 @@ fn string_method(
                 "bytes are not supported; keep text as str",
             ));
         }
+        // Dojo has no bytes type: what `read()` returns from a file or an
+        // archive is already text, so `.decode(...)` keeps it as it is.
+        "decode" => text_value(text),
         _ => return Err(type_error(format!("'str' object has no method '{name}'"))),
     })
 }

@@ -22,7 +22,11 @@ pub fn keras_error(error: KerasError) -> Box<Exception> {
         KerasError::Host(_) => "RuntimeError",
         KerasError::Tensor(_) => "ValueError",
     };
-    Exception::new(kind, error.to_string())
+    let message = match &error {
+        KerasError::Tensor(inner) => format!("tensor error: {}", candle_message(inner)),
+        other => other.to_string(),
+    };
+    Exception::new(kind, message)
 }
 
 /// The value as a Keras constructor argument. Python functions become a
@@ -128,14 +132,13 @@ pub fn tensor_of(interpreter: &Interpreter, value: &Value, what: &str) -> Result
             "{what} is an array of strings; models take numbers (tokenize the text first)"
         ))
     })?;
+    // Slices of arrays are strided views; the trainer gathers rows, which
+    // needs contiguous storage (a no-op when it already is).
     let floatx = dojo_keras::session::floatx();
-    if tensor.dtype() == floatx {
-        Ok(tensor.clone())
-    } else {
-        tensor
-            .to_dtype(floatx)
-            .map_err(|error| type_error(format!("{what}: {error}")))
-    }
+    tensor
+        .to_dtype(floatx)
+        .and_then(|tensor| tensor.contiguous())
+        .map_err(|error| type_error(format!("{what}: {}", candle_message(&error))))
 }
 
 /// A tensor returned to Python as a numpy array.
@@ -145,5 +148,18 @@ pub fn array_value(tensor: Tensor) -> Value {
 
 /// Candle errors while preparing data, as `ValueError`s.
 pub fn candle(error: candle_core::Error) -> Box<Exception> {
-    Exception::new("ValueError", error.to_string())
+    Exception::new("ValueError", candle_message(&error))
+}
+
+/// A candle error's message without the Rust backtrace candle attaches
+/// when `RUST_BACKTRACE` is set: users see Python tracebacks only.
+pub fn candle_message(error: &candle_core::Error) -> String {
+    let text = error.to_string();
+    text.split("\n   0:")
+        .next()
+        .unwrap_or(&text)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -68,7 +68,7 @@ pub fn zip_stored(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
         central.extend(size.to_le_bytes());
         central.extend(size.to_le_bytes());
         central.extend(name_len.to_le_bytes());
-        central.extend([0u8; 12]); // extra, comment, disk, internal attrs
+        central.extend([0u8; 8]); // extra, comment, disk, internal attrs
         central.extend(0u32.to_le_bytes()); // external attrs
         central.extend(offset.to_le_bytes());
         central.extend(name.as_bytes());

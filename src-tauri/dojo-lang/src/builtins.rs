@@ -128,6 +128,10 @@ pub(crate) fn install(interpreter: &mut Interpreter) {
     for (name, function) in functions {
         interpreter.define_builtin(name, Builtin::value(name, *function));
     }
+    interpreter.define_builtin(
+        "super",
+        Builtin::value("super", |interpreter, args| interpreter.super_object(&args)),
+    );
     let blocked: &[(&str, &str)] = &[
         ("__import__", "import modules with an `import` statement"),
         ("eval", "Dojo does not evaluate code from strings"),

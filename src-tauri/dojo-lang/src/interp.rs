@@ -214,6 +214,61 @@ pub trait NativeObject: Any {
     fn as_any(&self) -> &dyn Any;
 }
 
+/// The class among `class` and its bases whose body defines `definition`.
+fn defining_class(class: &Rc<Class>, definition: &Rc<FunctionDef>) -> Option<Rc<Class>> {
+    let defines = class.attributes.borrow().values().any(|value| {
+        matches!(value, Value::Function(function) if Rc::ptr_eq(&function.definition, definition))
+    });
+    if defines {
+        return Some(Rc::clone(class));
+    }
+    class.bases.iter().find_map(|base| match base {
+        Value::Class(base) => defining_class(base, definition),
+        _ => None,
+    })
+}
+
+/// What `super()` returns: attribute lookups start after `after`.
+struct SuperObject {
+    after: Rc<Class>,
+    receiver: Value,
+}
+
+impl NativeObject for SuperObject {
+    fn type_name(&self) -> String {
+        "super".to_owned()
+    }
+
+    fn get_attribute(&self, _this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
+        let found = self.after.bases.iter().find_map(|base| match base {
+            Value::Class(class) => class.lookup(name),
+            Value::Native(native) => native.class_attribute(name),
+            _ => None,
+        });
+        Ok(match found {
+            Some(function @ Value::Function(_)) => Some(Value::BoundMethod(Rc::new((
+                self.receiver.clone(),
+                function,
+            )))),
+            Some(Value::Builtin(builtin)) if name == "__init__" => {
+                // A native base's `__init__` takes the instance first.
+                let receiver = self.receiver.clone();
+                Some(Builtin::value("__init__", move |interpreter, mut args| {
+                    args.positional.insert(0, receiver.clone());
+                    (builtin.function)(interpreter, args)
+                }))
+            }
+            Some(other) => Some(other),
+            None if name == "__init__" => Some(Builtin::value("__init__", |_, _| Ok(Value::None))),
+            None => None,
+        })
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// Python's `...` (`Ellipsis`), which numpy indexing gives a meaning.
 #[derive(Debug)]
 pub struct EllipsisObject;
@@ -363,6 +418,9 @@ pub struct Interpreter {
     vfs: Rc<crate::vfs::VirtualFs>,
     steps: Cell<u64>,
     call_stack: Vec<String>,
+    /// The user functions running, innermost last, with their first
+    /// argument (`self` in a method): what `super()` needs.
+    frames: Vec<(Rc<FunctionDef>, Option<Value>)>,
 }
 
 impl Interpreter {
@@ -378,6 +436,7 @@ impl Interpreter {
             vfs: crate::vfs::VirtualFs::new(),
             steps: Cell::new(0),
             call_stack: vec!["<module>".to_owned()],
+            frames: Vec::new(),
         };
         crate::builtins::install(&mut interpreter);
         crate::modules::install_standard_modules(&mut interpreter);
@@ -1359,6 +1418,39 @@ impl Interpreter {
         }
     }
 
+    /// `super()` inside a method: a proxy that looks attributes up in the
+    /// bases of the class defining the running method, bound to `self`.
+    /// `super(Class, obj)` names both explicitly.
+    pub fn super_object(&mut self, args: &Args) -> Result<Value> {
+        let (after, receiver) = match (args.positional.first(), args.positional.get(1)) {
+            (Some(Value::Class(class)), Some(receiver)) => (Rc::clone(class), receiver.clone()),
+            (None, None) => {
+                let Some((definition, Some(receiver))) = self.frames.last().cloned() else {
+                    return Err(Exception::new(
+                        "RuntimeError",
+                        "super(): no arguments (call it inside a method)",
+                    ));
+                };
+                let Value::Instance(instance) = &receiver else {
+                    return Err(Exception::new(
+                        "RuntimeError",
+                        "super(): the method's first argument is not an instance",
+                    ));
+                };
+                let defining = defining_class(&instance.class, &definition).ok_or_else(|| {
+                    Exception::new("RuntimeError", "super(): __class__ cell not found")
+                })?;
+                (defining, receiver)
+            }
+            _ => {
+                return Err(type_error(
+                    "super() takes no arguments, or a class and an instance",
+                ));
+            }
+        };
+        Ok(Value::Native(Rc::new(SuperObject { after, receiver })))
+    }
+
     fn instantiate(&mut self, class: &Rc<Class>, args: Args) -> Result<Value> {
         let instance = Value::Instance(Rc::new(Instance {
             class: Rc::clone(class),
@@ -1390,8 +1482,10 @@ impl Interpreter {
             ));
         }
         let scope = Scope::new(Some(Rc::clone(&function.scope)));
+        let first = args.positional.first().cloned();
         self.bind_arguments(function, args, &scope)?;
         self.call_stack.push(definition.name.clone());
+        self.frames.push((Rc::clone(definition), first));
         let outcome = match &definition.body {
             FunctionBody::Block(body) => self.exec_block(body, &scope).map(|flow| match flow {
                 Flow::Return(value) => value,
@@ -1400,6 +1494,7 @@ impl Interpreter {
             FunctionBody::Expr(expr) => self.eval(expr, &scope),
         };
         self.call_stack.pop();
+        self.frames.pop();
         outcome
     }
 

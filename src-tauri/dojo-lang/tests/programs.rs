@@ -489,3 +489,39 @@ fn syntax_errors_stop_the_run_before_any_output() {
             SyntaxError: Expected an expression"#]],
     );
 }
+
+/// `super()` in a method resolves from the class that defines the method,
+/// so a chain of `__init__`s each calling `super().__init__()` ends.
+/// Expected output from CPython 3.11:
+/// `python3 -c "<the program below>"`.
+#[test]
+fn super_calls_follow_the_defining_class() {
+    let output = run(
+        r#"
+class Base:
+    def __init__(self, n):
+        self.seen = [n]
+        print('base', n)
+
+class Middle(Base):
+    def __init__(self, n):
+        super().__init__(n - 1)
+        self.seen.append(n)
+        print('middle', n)
+
+class Leaf(Middle):
+    def __init__(self, n):
+        super().__init__(n - 1)
+        self.seen.append(n)
+        print('leaf', n)
+
+    def describe(self):
+        return len(self.seen)
+
+leaf = Leaf(3)
+print(leaf.describe(), leaf.seen)
+"#,
+        Limits::default(),
+    );
+    assert_eq!(output, "base 1\nmiddle 2\nleaf 3\n3 [1, 2, 3]\n");
+}

@@ -286,13 +286,19 @@ impl FitHost for Host<'_> {
         control: &mut TrainControl,
     ) -> dojo_keras::Result<()> {
         for (schedule, verbose) in self.schedulers.clone() {
-            let result = self.interpreter.call(
+            // Keras calls schedule(epoch, lr) and, on a TypeError, schedule(epoch).
+            let mut result = self.interpreter.call(
                 &schedule,
                 Args::new(vec![
                     Value::Int(epoch as i64),
                     Value::Float(control.learning_rate),
                 ]),
             );
+            if matches!(&result, Err(error) if error.kind == "TypeError") {
+                result = self
+                    .interpreter
+                    .call(&schedule, Args::new(vec![Value::Int(epoch as i64)]));
+            }
             let rate = match result {
                 Ok(Value::Float(rate)) => rate,
                 Ok(Value::Int(rate)) => rate as f64,

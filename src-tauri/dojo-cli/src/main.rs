@@ -76,12 +76,27 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Measure Dojo's speed (a benchmark, not a test): `interpreter` times
+    /// the interpreter's own overhead on the sunspots CSV and windowing.
+    Bench {
+        /// Which benchmark to run.
+        #[arg(value_enum, default_value_t = BenchSuite::Interpreter)]
+        suite: BenchSuite,
+        /// Repetitions; the median is reported.
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+    },
     /// Train a small built-in model to check the compute device and measure its speed.
     DeviceCheck {
         /// Number of training steps.
         #[arg(long, default_value_t = 500)]
         steps: u32,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum BenchSuite {
+    Interpreter,
 }
 
 fn main() -> ExitCode {
@@ -326,6 +341,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 folder.display()
             )?;
         }
+        Command::Bench { suite, runs } => match suite {
+            BenchSuite::Interpreter => {
+                let result = dojo_engine::bench::interpreter(runs)?;
+                if cli.json {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&result)?)?;
+                } else {
+                    writeln!(
+                        out,
+                        "interpreter, median of {} runs: sunspots CSV ({} rows) {:.1} ms; CSV + windowing + one epoch ({} batches) {:.1} ms",
+                        result.runs,
+                        result.csv_rows,
+                        result.csv_median_ms,
+                        result.batches,
+                        result.csv_and_window_median_ms
+                    )?;
+                }
+            }
+        },
         Command::DeviceCheck { steps } => {
             let device = ComputeDevice::select()?;
             let (sender, receiver) = mpsc::channel();

@@ -23,6 +23,8 @@ pub enum Error {
     },
     #[error("the bundled dataset {dataset} is malformed: {message}")]
     Dataset { dataset: String, message: String },
+    #[error("the benchmark program failed:\n{0}")]
+    Bench(String),
     #[error("tensor error: {0}")]
     Candle(#[from] candle_core::Error),
 }

@@ -13,6 +13,7 @@
 //! [`JobEvent`]: dojo_protocol::JobEvent
 
 pub mod assets;
+pub mod bench;
 pub mod datasets;
 pub mod device;
 mod error;

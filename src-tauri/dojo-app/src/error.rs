@@ -24,6 +24,9 @@ impl CommandError {
                 E::JobNotFound(_) => "job_not_found",
                 E::DeviceUnavailable { .. } => "device_unavailable",
                 E::Spawn(_) => "spawn_failed",
+                E::AssetsMissing { .. } | E::AssetRead { .. } => "assets_unavailable",
+                E::Dataset { .. } => "dataset_malformed",
+                E::Bench(_) => "bench_failed",
                 E::Candle(_) => "tensor_error",
             },
             CommandError::Store(error) => match error {

@@ -97,21 +97,28 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate.to_owned())
 }
 
-/// Levenshtein distance ignoring case; a difference in case alone counts 1.
+/// Edit distance ignoring case, counting a swap of two neighbouring
+/// letters (`lenght`, `Desne`) as one edit; a difference in case alone
+/// counts 1.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b_lower: Vec<char> = b.to_lowercase().chars().collect();
-    let mut previous: Vec<usize> = (0..=b_lower.len()).collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut before_previous: Vec<usize> = Vec::new();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b_lower.len() + 1];
-        for (j, cb) in b_lower.iter().enumerate() {
-            current[j + 1] = (previous[j] + usize::from(ca != cb))
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let mut best = (previous[j] + usize::from(ca != cb))
                 .min(previous[j + 1] + 1)
                 .min(current[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                best = best.min(before_previous[j - 1] + 1);
+            }
+            current[j + 1] = best;
         }
-        previous = current;
+        before_previous = std::mem::replace(&mut previous, current);
     }
-    previous[b_lower.len()].max(1)
+    previous[b.len()].max(1)
 }
 
 #[cfg(test)]
@@ -124,6 +131,11 @@ mod tests {
         assert_eq!(did_you_mean("Sequentail", names), Some("Sequential".into()));
         assert_eq!(did_you_mean("conv2d", names), Some("Conv2D".into()));
         assert_eq!(did_you_mean("Dens", names), Some("Dense".into()));
+        assert_eq!(did_you_mean("Desne", names), Some("Dense".into()));
+        assert_eq!(
+            did_you_mean("lenght", ["len", "length"]),
+            Some("length".into())
+        );
         assert_eq!(did_you_mean("Transformer", names), None);
     }
 }

@@ -696,6 +696,16 @@ impl Interpreter {
                     .import(module)
                     .map_err(|error| self.error_at(error, stmt.span))?;
                 for import in names {
+                    // A host namespace (`tensorflow.keras.layers`) answers itself,
+                    // with its own message for names it lacks.
+                    if let Value::Native(_) = &module_value {
+                        let value = self
+                            .get_attribute(&module_value, &import.name, import.span)
+                            .map_err(|error| self.error_at(error, import.span))?;
+                        let name = import.alias.as_ref().unwrap_or(&import.name);
+                        self.store_name(name, value, scope);
+                        continue;
+                    }
                     let value = match self.module_attribute(&module_value, &import.name) {
                         Some(value) => value,
                         None => {

@@ -3,6 +3,9 @@
 import csv
 import numpy as np
 import tensorflow as tf
+from tensorflow.keras.layers import Dense, Lambda
+from tensorflow.keras.models import Sequential
+from tensorflow.keras.optimizers import RMSprop
 
 
 def solution_model():
@@ -15,12 +18,12 @@ def solution_model():
     x = np.array([normalised[i:i + window] for i in range(len(normalised) - window)])
     y = normalised[window:]
     print('windows', x.shape, 'targets', y.shape)
-    model = tf.keras.Sequential([
-        tf.keras.layers.Dense(64, activation='relu', input_shape=(window,)),
-        tf.keras.layers.Dense(32, activation='relu'),
-        tf.keras.layers.Dense(1),
-        tf.keras.layers.Lambda(lambda v: v * std + mean),
+    model = Sequential([
+        Dense(64, activation='relu', input_shape=(window,)),
+        Dense(32, activation='relu'),
+        Dense(1),
+        Lambda(lambda v: v * std + mean),
     ])
-    model.compile(loss='mae', optimizer=tf.keras.optimizers.RMSprop(learning_rate=1e-3))
+    model.compile(loss='mae', optimizer=RMSprop(learning_rate=1e-3))
     model.fit(x, y * std + mean, epochs=20, batch_size=32, validation_split=0.1, shuffle=True)
     return model

@@ -50,18 +50,29 @@ impl NativeObject for Namespace {
             return Ok(None);
         }
         let short = self.name.rsplit('.').next().unwrap_or(self.name);
+        // Keras's alternative spellings (`MaxPool2D`) are accepted but not listed.
+        let aliases: Vec<&str> = layers::LAYER_ALIASES
+            .iter()
+            .map(|(alias, _)| *alias)
+            .collect();
         let names: Vec<&str> = self
             .attributes
             .keys()
             .map(String::as_str)
-            .filter(|key| !key.starts_with('_') && *key != "experimental" && *key != "legacy")
+            .filter(|key| {
+                !key.starts_with('_')
+                    && *key != "experimental"
+                    && *key != "legacy"
+                    && (*key == "Input" || !aliases.contains(key))
+            })
             .collect();
         let mut error = Exception::new(
             "NotSupportedInDojo",
             format!("`{short}.{name}` is not available in Dojo"),
         );
         let mut help = format!("available {short}: {}", names.join(", "));
-        if let Some(close) = dojo_lang::error::did_you_mean(name, names.iter().copied()) {
+        let all = self.attributes.keys().map(String::as_str);
+        if let Some(close) = dojo_lang::error::did_you_mean(name, all) {
             help = format!("did you mean `{short}.{close}`? {help}");
         }
         error = error.with_help(help);

@@ -191,3 +191,25 @@ for path in walk('/'):
         }
     }
 }
+
+#[test]
+fn huge_models_and_endless_fits_are_refused_before_any_allocation() {
+    let error = failure(
+        "sunspots",
+        "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(100000, input_shape=(100000,))])",
+    );
+    assert_eq!(error.kind, "LimitExceeded", "{}", error.report);
+    assert!(
+        error.message.contains("Dojo's limit is"),
+        "{}",
+        error.message
+    );
+    assert_eq!(error.line, Some(2));
+
+    let error = failure(
+        "sunspots",
+        "import numpy as np\nimport tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(1,))])\nmodel.compile(loss='mse')\nmodel.fit(np.zeros((4, 1)), np.zeros((4, 1)), epochs=10 ** 9)",
+    );
+    assert_eq!(error.kind, "LimitExceeded", "{}", error.report);
+    assert!(error.message.contains("epochs"), "{}", error.message);
+}

@@ -10,6 +10,8 @@ use candle_core::{DType, Device};
 use crate::error::{KerasError, Result};
 
 struct State {
+    /// The most parameters one weight tensor or model may have.
+    max_params: usize,
     rng: Rng,
     dtype: DType,
     device: Device,
@@ -19,6 +21,7 @@ struct State {
 impl Default for State {
     fn default() -> Self {
         Self {
+            max_params: DEFAULT_MAX_PARAMS,
             rng: Rng::new(0),
             dtype: DType::F32,
             device: Device::Cpu,
@@ -31,14 +34,43 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
-/// Resets names, seed, float type and device to their defaults.
+/// The parameter limit unless the host sets another.
+pub const DEFAULT_MAX_PARAMS: usize = 100_000_000;
+
+/// Resets names, seed, float type and device to their defaults (the device
+/// and the parameter limit are the host's and stay).
 pub fn clear_session() {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         let device = s.device.clone();
+        let max_params = s.max_params;
         *s = State::default();
         s.device = device;
+        s.max_params = max_params;
     });
+}
+
+/// Sets the most parameters a model (or one of its weights) may have;
+/// building past it is an error before anything is allocated.
+pub fn set_max_params(limit: usize) {
+    STATE.with(|s| s.borrow_mut().max_params = limit);
+}
+
+pub fn max_params() -> usize {
+    STATE.with(|s| s.borrow().max_params)
+}
+
+/// Fails if `count` parameters exceed the limit.
+pub fn check_params(count: Option<usize>, what: &str) -> Result<()> {
+    let limit = max_params();
+    match count {
+        Some(count) if count <= limit => Ok(()),
+        count => Err(KerasError::Argument(format!(
+            "{what} would have {} parameters; Dojo's limit is {limit} (about {} MB of weights)",
+            count.map_or_else(|| "more than 2^64".to_owned(), |c| c.to_string()),
+            limit * 4 / 1_000_000
+        ))),
+    }
 }
 
 /// Seeds every random choice that follows (weights, dropout, shuffling):

@@ -34,6 +34,11 @@ pub struct Limits {
     /// Bytes of one numpy array; every numpy allocation checks it first, so
     /// `np.zeros((100000, 100000))` is a `MemoryError`, never an abort.
     pub max_array_bytes: u64,
+    /// Parameters of one model (the host checks it before allocating
+    /// weights), so a 10-billion-parameter model is refused, not attempted.
+    pub max_model_params: u64,
+    /// Epochs of one `fit`.
+    pub max_epochs: u64,
 }
 
 impl Default for Limits {
@@ -43,6 +48,8 @@ impl Default for Limits {
             max_call_depth: 200,
             max_collection_items: 50_000_000,
             max_array_bytes: 4 << 30,
+            max_model_params: 100_000_000,
+            max_epochs: 10_000,
         }
     }
 }

@@ -14,6 +14,7 @@ pub fn keras_error(error: KerasError) -> Box<Exception> {
         KerasError::Argument(message) if message.contains("got an unexpected keyword") => {
             "TypeError"
         }
+        KerasError::Argument(message) if message.contains("Dojo's limit is") => "LimitExceeded",
         KerasError::Argument(_) | KerasError::Shape(_) | KerasError::Load(_) => "ValueError",
         KerasError::NotAvailable(_) => "NotSupportedInDojo",
         KerasError::State(_) => "RuntimeError",

@@ -485,6 +485,13 @@ pub fn fit(
     let y = args.get(1, "y");
     let train = source(interpreter, &x, y.as_ref())?;
     let requested_epochs = usize_arg(&args, 3, "epochs")?.unwrap_or(1);
+    let max_epochs = interpreter.limits.max_epochs;
+    if requested_epochs as u64 > max_epochs {
+        return Err(Exception::new(
+            "LimitExceeded",
+            format!("fit(epochs={requested_epochs}) exceeds Dojo's limit of {max_epochs} epochs"),
+        ));
+    }
     let epochs = match context.max_epochs {
         Some(cap) => requested_epochs.min(cap as usize),
         None => requested_epochs,
@@ -615,6 +622,17 @@ pub fn fit(
         *model.history.borrow_mut() = Some(history.clone());
         context.record_model(this);
         return Ok(history);
+    }
+    {
+        let keras_model = model
+            .model
+            .try_borrow()
+            .map_err(|_| type_error("fit() called while the model is already training"))?;
+        if keras_model.built() {
+            let count = keras_model.count_params().map_err(keras_error)?;
+            dojo_keras::session::check_params(Some(count), "this model")
+                .map_err(|error| Exception::new("LimitExceeded", error.to_string()))?;
+        }
     }
     let steps_limit = options.steps_per_epoch;
     let validation_limit = options.validation_steps;

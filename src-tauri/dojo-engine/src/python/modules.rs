@@ -532,6 +532,9 @@ fn seed_keras_too(interpreter: &mut Interpreter, random: &Value) {
 pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
     dojo_lang::modules::tf::install_tensorflow_data(interpreter);
     dojo_keras::session::clear_session();
+    dojo_keras::session::set_max_params(
+        usize::try_from(interpreter.limits.max_model_params).unwrap_or(usize::MAX),
+    );
     let tf_context = Rc::clone(&context);
     interpreter.register_module("tensorflow", move |interpreter| {
         tensorflow_module(interpreter, &tf_context)

@@ -65,6 +65,16 @@ impl WeightBuilder<'_> {
         trainable: bool,
         regularizer: Option<Regularizer>,
     ) -> Result<()> {
+        let count = shape
+            .iter()
+            .try_fold(1usize, |total, &size| total.checked_mul(size));
+        let total = count.and_then(|count| {
+            self.weights
+                .iter()
+                .map(|weight| weight.var.elem_count())
+                .try_fold(count, |total, n| total.checked_add(n))
+        });
+        crate::session::check_params(total, &format!("this layer's weight '{name}'"))?;
         let var = Var::from_tensor(&init.tensor(shape)?)?;
         self.weights.push(Weight {
             name: name.to_string(),

@@ -1,12 +1,11 @@
 # task: none
-# expect: training diverges to a NaN loss with learning_rate=1e10; the user is told the loss became NaN and why
+# expect: training diverges (learning_rate=1e30): the loss becomes NaN/inf and fit stops, naming the epoch and batch
 import numpy as np
 import tensorflow as tf
 
-xs = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
-ys = np.array([-3.0, -1.0, 1.0, 3.0, 5.0, 7.0])
+xs = np.linspace(-1.0, 4.0, 128)
+ys = 2.0 * xs - 1.0
 model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=[1])])
-model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=1e10), loss='mse')
-history = model.fit(xs, ys, epochs=3, verbose=0)
-loss = history.history['loss'][-1]
-assert loss == loss, f'the loss is {loss}'  # <-- error
+model.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=1e30), loss='mse')
+history = model.fit(xs, ys, epochs=3, verbose=0)  # <-- error
+print(history.history['loss'])

@@ -22,7 +22,13 @@ pub fn keras_error(error: KerasError) -> Box<Exception> {
         KerasError::Host(_) => "RuntimeError",
         KerasError::Tensor(_) => "ValueError",
     };
-    Exception::new(kind, error.to_string())
+    let (message, help) = super::hints::split_suggestion(&error.to_string());
+    let help = help.or_else(|| super::hints::shape_help(&message));
+    let exception = Exception::new(kind, message);
+    match help {
+        Some(help) => exception.with_help(help),
+        None => exception,
+    }
 }
 
 /// The value as a Keras constructor argument. Python functions become a

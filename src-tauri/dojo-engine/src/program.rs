@@ -172,22 +172,53 @@ pub fn run(
     }
 }
 
-/// Calls the program's `solution_model()` as the grader does.
+/// Calls the program's `solution_model()` as the grader does; it must
+/// return a Keras model.
 fn call_solution_model(
     interpreter: &mut Interpreter,
     task: &Task,
 ) -> dojo_lang::error::Result<Option<Value>> {
     let Some(function) = interpreter.global("solution_model") else {
-        return Err(dojo_lang::Exception::new(
+        let error = dojo_lang::Exception::new(
             "NameError",
             format!(
                 "the {} task calls solution_model(), but this program does not define it",
                 task.id
             ),
-        )
-        .with_help("define `def solution_model():` that builds, trains and returns the model"));
+        );
+        let functions: Vec<String> = interpreter
+            .global_names()
+            .into_iter()
+            .filter(|name| matches!(interpreter.global(name), Some(Value::Function(_))))
+            .collect();
+        let help = match functions.iter().find(|name| name.contains("solution")) {
+            Some(name) => format!("rename `def {name}():` to `def solution_model():`"),
+            None => "define `def solution_model():` that builds, trains and returns the model"
+                .to_owned(),
+        };
+        return Err(error.with_help(help));
     };
     let returned = interpreter.call(&function, Args::new(Vec::new()))?;
+    if crate::python::PyModel::of(&returned).is_none() {
+        let mut error = dojo_lang::Exception::new(
+            "TypeError",
+            format!(
+                "solution_model() must return the Keras model, but it returned {}",
+                match &returned {
+                    Value::None => "None".to_owned(),
+                    other => format!("a value of type {}", other.type_name()),
+                }
+            ),
+        )
+        .with_help("end solution_model() with `return model`");
+        if let Value::Function(function) = &function {
+            error.traceback.push(dojo_lang::error::TraceFrame {
+                function: "solution_model".to_owned(),
+                span: function.definition.span,
+            });
+        }
+        return Err(error);
+    }
     Ok(Some(returned))
 }
 

@@ -374,6 +374,17 @@ impl Model {
     pub fn forward(&self, x: &Tensor, training: bool) -> Result<Tensor> {
         self.require_built("the model")?;
         let want = &self.nodes[0].shape;
+        // Like Keras's `Functional._adjust_input_rank`: a missing trailing
+        // axis of size 1 is added (`fit(xs)` with `xs` of shape (n,) and
+        // `input_shape=[1]`), an extra one is dropped.
+        let adjusted = if x.rank() + 1 == want.len() && want.last() == Some(&Some(1)) {
+            Some(x.unsqueeze(x.rank())?)
+        } else if x.rank() == want.len() + 1 && x.dims().last() == Some(&1) {
+            Some(x.squeeze(x.rank() - 1)?)
+        } else {
+            None
+        };
+        let x = adjusted.as_ref().unwrap_or(x);
         let got = x.dims();
         let ok = want.len() == got.len()
             && want

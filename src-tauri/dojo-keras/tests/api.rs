@@ -643,3 +643,28 @@ fn accuracy_resolves_like_keras_and_frozen_layers_do_not_train() {
         frozen_before
     );
 }
+
+/// Keras's `_adjust_input_rank`: `fit(xs)` with `xs` of shape (n,) feeds a
+/// model whose input is (None, 1); a trailing axis of 1 too many is dropped.
+#[test]
+fn inputs_one_axis_short_or_long_by_a_trailing_one_are_adjusted() {
+    let mut m = Model::sequential(vec![], None).unwrap();
+    m.add(model::input(vec![Some(1)], None).unwrap().layer())
+        .unwrap();
+    m.add(dense(2, "linear")).unwrap();
+    let flat = f32_tensor(vec![1.0, 2.0, 3.0], &[3]);
+    assert_eq!(m.forward(&flat, false).unwrap().dims(), &[3, 2]);
+    let column = f32_tensor(vec![1.0, 2.0, 3.0], &[3, 1]);
+    let deep = f32_tensor(vec![1.0, 2.0, 3.0], &[3, 1, 1]);
+    let want = m.forward(&column, false).unwrap().to_vec2::<f32>().unwrap();
+    assert_eq!(
+        m.forward(&flat, false).unwrap().to_vec2::<f32>().unwrap(),
+        want
+    );
+    assert_eq!(
+        m.forward(&deep, false).unwrap().to_vec2::<f32>().unwrap(),
+        want
+    );
+    let wrong = f32_tensor(vec![1.0; 6], &[3, 2]);
+    assert!(m.forward(&wrong, false).is_err());
+}

@@ -900,13 +900,19 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
     if let (Some(a), Some(b)) = (number(left), number(right)) {
         return numeric(op, a, b);
     }
-    let unsupported = || {
-        type_error(format!(
+    let unsupported = || match (op, left) {
+        // Python's own wording, and the usual fix, for `'loss: ' + loss`.
+        (BinaryOp::Add, Value::Str(_)) => type_error(format!(
+            "can only concatenate str (not \"{}\") to str",
+            right.type_name()
+        ))
+        .with_help("convert the value with str(...), or use an f-string: f'text {value}'"),
+        _ => type_error(format!(
             "unsupported operand type(s) for {}: '{}' and '{}'",
             op.symbol(),
             left.type_name(),
             right.type_name()
-        ))
+        )),
     };
     match (op, left, right) {
         (BinaryOp::Add, Value::Str(a), Value::Str(b)) => Ok(Value::str(&format!("{a}{b}"))),

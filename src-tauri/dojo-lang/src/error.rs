@@ -46,7 +46,12 @@ impl Exception {
 
     /// The whole report, outermost frame first, as Python prints it.
     pub fn render(&self, file: &SourceFile) -> String {
-        let mut text = String::from("Traceback (most recent call last):\n");
+        // An error raised outside the program (by the grader) has no frames.
+        let mut text = if self.traceback.is_empty() {
+            String::new()
+        } else {
+            String::from("Traceback (most recent call last):\n")
+        };
         for frame in self.traceback.iter().rev() {
             let frame_text = file.frame(frame.span);
             // `File "x", line 3, column 5` gains `, in function` like Python's.

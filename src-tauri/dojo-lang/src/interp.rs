@@ -372,11 +372,38 @@ impl Args {
     }
 }
 
+/// What to use instead of a well-known module that Dojo does not provide.
+fn substitute_module(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "pandas" => {
+            "pandas is not available in Dojo: read CSV files with the csv module (csv.reader) \
+             and build numpy arrays from the rows"
+        }
+        "torch" | "torchvision" | "jax" | "flax" => {
+            "the exam is written with TensorFlow: use `import tensorflow as tf` and tf.keras"
+        }
+        "sklearn" => {
+            "scikit-learn is not available in Dojo: split arrays by slicing (x[:n], x[n:]) \
+             and use tf.keras.metrics for scores"
+        }
+        "tensorflow_datasets" => {
+            "tensorflow_datasets is not available offline: use tf.keras.datasets or the \
+             files under /data"
+        }
+        "matplotlib" | "seaborn" => {
+            "plotting is not available in Dojo: print the values (e.g. history.history) instead"
+        }
+        _ => return None,
+    })
+}
+
 /// A variable scope: a function call's locals, or the module's globals.
 pub struct Scope {
     variables: RefCell<HashMap<String, Value>>,
     parent: Option<Rc<Scope>>,
     declared_global: RefCell<HashSet<String>>,
+    /// The function whose call this scope is, for its local names.
+    function: Option<Rc<FunctionDef>>,
 }
 
 impl Scope {
@@ -385,7 +412,28 @@ impl Scope {
             variables: RefCell::new(HashMap::new()),
             parent,
             declared_global: RefCell::new(HashSet::new()),
+            function: None,
         })
+    }
+
+    fn for_call(parent: Rc<Scope>, function: Rc<FunctionDef>) -> Rc<Scope> {
+        Rc::new(Scope {
+            variables: RefCell::new(HashMap::new()),
+            parent: Some(parent),
+            declared_global: RefCell::new(HashSet::new()),
+            function: Some(function),
+        })
+    }
+
+    /// Whether `name` is local to this call but not bound (yet).
+    fn is_unbound_local(&self, name: &str) -> bool {
+        self.function.as_ref().is_some_and(|function| {
+            function
+                .locals
+                .binary_search_by(|local| local.as_str().cmp(name))
+                .is_ok()
+        }) && !self.variables.borrow().contains_key(name)
+            && !self.declared_global.borrow().contains(name)
     }
 
     fn lookup(&self, name: &str) -> Option<Value> {
@@ -481,6 +529,11 @@ impl Interpreter {
 
     pub fn global(&self, name: &str) -> Option<Value> {
         self.globals.variables.borrow().get(name).cloned()
+    }
+
+    /// The names the program's module defines.
+    pub fn global_names(&self) -> Vec<String> {
+        self.globals.variables.borrow().keys().cloned().collect()
     }
 
     pub fn set_global(&self, name: &str, value: Value) {
@@ -915,6 +968,22 @@ impl Interpreter {
     }
 
     fn load_name(&self, name: &str, span: Span, scope: &Rc<Scope>) -> Result<Value> {
+        if scope.is_unbound_local(name) {
+            let error = Exception::new(
+                "UnboundLocalError",
+                format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ),
+            );
+            let help = if self.globals.variables.borrow().contains_key(name) {
+                format!(
+                    "the function assigns '{name}', which makes it local to the function; to change the module's '{name}', put `global {name}` first in the function"
+                )
+            } else {
+                format!("assign '{name}' before this line")
+            };
+            return Err(self.error_at(error.with_help(help), span));
+        }
         if let Some(value) = scope.lookup(name) {
             return Ok(value);
         }
@@ -1498,7 +1567,7 @@ impl Interpreter {
                 ),
             ));
         }
-        let scope = Scope::new(Some(Rc::clone(&function.scope)));
+        let scope = Scope::for_call(Rc::clone(&function.scope), Rc::clone(definition));
         let first = args.positional.first().cloned();
         self.bind_arguments(function, args, &scope)?;
         self.call_stack.push(definition.name.clone());
@@ -1622,9 +1691,14 @@ impl Interpreter {
                 .collect();
             available.sort_unstable();
             let error = Exception::new("ModuleNotFoundError", format!("No module named '{name}'"));
-            let help = match did_you_mean(name, self.module_factories.keys().map(String::as_str)) {
-                Some(suggestion) => format!("did you mean '{suggestion}'?"),
-                None => format!("Dojo provides these modules: {}", available.join(", ")),
+            let top = name.split('.').next().unwrap_or(name);
+            let help = match (
+                substitute_module(top),
+                did_you_mean(name, self.module_factories.keys().map(String::as_str)),
+            ) {
+                (Some(substitute), _) => substitute.to_owned(),
+                (None, Some(suggestion)) => format!("did you mean '{suggestion}'?"),
+                (None, None) => format!("Dojo provides these modules: {}", available.join(", ")),
             };
             return Err(error.with_help(help));
         };
@@ -1802,11 +1876,12 @@ impl Interpreter {
                 let position = normalize_index(index, length as usize)?;
                 Ok(Value::Int(start + step * position as i64))
             }
-            Value::Dict(dict) => dict
-                .borrow()
-                .get(index)
-                .cloned()
-                .ok_or_else(|| Exception::new("KeyError", index.repr())),
+            Value::Dict(dict) => {
+                let dict = dict.borrow();
+                dict.get(index)
+                    .cloned()
+                    .ok_or_else(|| missing_key(&dict, index))
+            }
             Value::Native(native) => match native.get_item(index) {
                 Some(result) => result,
                 None => Err(unsupported_by(object, "is not subscriptable")),
@@ -2064,6 +2139,31 @@ fn exception_from_value(value: &Value) -> Box<Exception> {
 }
 
 /// `TypeError: '<type>' object <what>`, for an operation a value does not support.
+/// The most keys a `KeyError`'s help names.
+const KEYS_LISTED: usize = 12;
+
+/// `KeyError` for `index`, with the dict's keys (or the closest) as help.
+fn missing_key(dict: &Dict, index: &Value) -> Box<Exception> {
+    let error = Exception::new("KeyError", index.repr());
+    let keys: Vec<String> = dict.keys().iter().map(Value::repr).collect();
+    if keys.is_empty() {
+        return error.with_help("the dict is empty");
+    }
+    if let Some(close) = did_you_mean(&index.repr(), keys.iter().map(String::as_str)) {
+        return error.with_help(format!("did you mean {close}?"));
+    }
+    let more = keys.len().saturating_sub(KEYS_LISTED);
+    let mut listed = keys
+        .into_iter()
+        .take(KEYS_LISTED)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if more > 0 {
+        listed.push_str(&format!(" and {more} more"));
+    }
+    error.with_help(format!("the dict's keys are {listed}"))
+}
+
 fn unsupported_by(value: &Value, what: &str) -> Box<Exception> {
     type_error(format!("'{}' object {what}", value.type_name()))
 }
@@ -2087,7 +2187,18 @@ pub(crate) fn normalize_index(index: &Value, length: usize) -> Result<usize> {
     let length = length as i64;
     let position = if raw < 0 { raw + length } else { raw };
     if position < 0 || position >= length {
-        return Err(Exception::new("IndexError", "index out of range"));
+        let help = if length == 0 {
+            "the sequence is empty".to_owned()
+        } else {
+            format!(
+                "it has {length} item{}: indexes 0 to {} (or -{length} to -1)",
+                if length == 1 { "" } else { "s" },
+                length - 1
+            )
+        };
+        return Err(
+            Exception::new("IndexError", format!("index {raw} is out of range")).with_help(help),
+        );
     }
     Ok(position as usize)
 }

@@ -10,6 +10,8 @@ use ruff_python_ast as ast;
 use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 use ruff_text_size::{Ranged, TextRange};
 
+mod locals;
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::*;
 
@@ -120,13 +122,23 @@ impl Lowerer {
                     self.unsupported("`async def`", stmt, Some("write a plain `def`"));
                 }
                 if let Some(decorator) = node.decorator_list.first() {
-                    self.unsupported("a function decorator", &decorator.expression, None);
+                    self.unsupported(
+                        "a function decorator",
+                        &decorator.expression,
+                        Some("remove the decorator; the function runs without it"),
+                    );
+                }
+                let scan = locals::BodyScan::of(&node.body);
+                for (message, range) in scan.late_globals() {
+                    self.diagnostics
+                        .push(Diagnostic::syntax(message, span(range)));
                 }
                 StmtKind::FunctionDef(std::rc::Rc::new(FunctionDef {
                     name: node.name.as_str().to_owned(),
                     parameters: self.parameters(&node.parameters),
                     body: FunctionBody::Block(self.block(&node.body)),
                     span: span_of(stmt),
+                    locals: scan.locals(),
                 }))
             }
             ast::Stmt::ClassDef(node) => {
@@ -514,6 +526,7 @@ impl Lowerer {
                     .unwrap_or_default(),
                 body: FunctionBody::Expr(self.boxed(&node.body)),
                 span: span_of(expr),
+                locals: Vec::new(),
             })),
             ast::Expr::ListComp(node) => ExprKind::Comprehension {
                 kind: ComprehensionKind::List,

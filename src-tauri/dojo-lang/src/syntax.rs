@@ -128,6 +128,10 @@ pub struct FunctionDef {
     pub parameters: Parameters,
     pub body: FunctionBody,
     pub span: Span,
+    /// The names the body binds that are not declared `global`, sorted:
+    /// local to the whole call, so reading one before it is bound raises
+    /// `UnboundLocalError` instead of reading an outer variable.
+    pub locals: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

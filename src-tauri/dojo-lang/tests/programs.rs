@@ -417,6 +417,16 @@ fn a_missing_file_names_the_files_that_exist() {
 #[test]
 fn unknown_modules_list_what_exists() {
     check(
+        "import requests\n",
+        expect![[r#"
+            Traceback (most recent call last):
+              File "solution.py", line 1, column 8, in <module>
+                import requests
+                       ^^^^^^^^
+            ModuleNotFoundError: No module named 'requests'
+              help: Dojo provides these modules: csv, json, math, numpy, os, random, urllib, zipfile"#]],
+    );
+    check(
         "import pandas as pd\n",
         expect![[r#"
             Traceback (most recent call last):
@@ -424,7 +434,7 @@ fn unknown_modules_list_what_exists() {
                 import pandas as pd
                        ^^^^^^^^^^^^
             ModuleNotFoundError: No module named 'pandas'
-              help: Dojo provides these modules: csv, json, math, numpy, os, random, urllib, zipfile"#]],
+              help: pandas is not available in Dojo: read CSV files with the csv module (csv.reader) and build numpy arrays from the rows"#]],
     );
 }
 

@@ -166,6 +166,7 @@ fn mutated_programs_never_panic() {
         max_call_depth: 50,
         max_collection_items: 100_000,
         max_array_bytes: 1 << 20,
+        ..Limits::default()
     };
     let mut random = Lcg(0x5eed);
     let mut ran = 0;

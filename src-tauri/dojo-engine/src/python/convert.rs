@@ -23,11 +23,17 @@ pub fn keras_error(error: KerasError) -> Box<Exception> {
         KerasError::Host(_) => "RuntimeError",
         KerasError::Tensor(_) => "ValueError",
     };
-    let message = match &error {
+    let raw = match &error {
         KerasError::Tensor(inner) => format!("tensor error: {}", candle_message(inner)),
         other => other.to_string(),
     };
-    Exception::new(kind, message)
+    let (message, help) = super::hints::split_suggestion(&raw);
+    let help = help.or_else(|| super::hints::shape_help(&message));
+    let exception = Exception::new(kind, message);
+    match help {
+        Some(help) => exception.with_help(help),
+        None => exception,
+    }
 }
 
 /// The value as a Keras constructor argument. Python functions become a

@@ -11,6 +11,7 @@
 
 mod convert;
 mod fit;
+mod hints;
 mod modules;
 mod objects;
 

@@ -28,7 +28,7 @@ pub(crate) fn vfs_exception(error: VfsError, vfs: &VirtualFs) -> Box<Exception> 
             } else {
                 format!(
                     "Dojo programs see only their task's data files ({}) and what they write themselves",
-                    files.join(", ")
+                    describe_files(&files)
                 )
             };
             Exception::new(
@@ -51,6 +51,42 @@ pub(crate) fn vfs_exception(error: VfsError, vfs: &VirtualFs) -> Box<Exception> 
             format!("the program wrote more than {} MiB of files", limit >> 20),
         ),
     }
+}
+
+/// The most files a help line names one by one.
+const FILES_LISTED: usize = 6;
+
+/// A few files by name; more as their folders' top-level entries
+/// (`/data/x/ (train/, a.zip; 1000 files)`), so a help line stays short.
+fn describe_files(files: &[String]) -> String {
+    if files.len() <= FILES_LISTED {
+        return files.join(", ");
+    }
+    let mut folders: Vec<(String, Vec<String>)> = Vec::new();
+    for file in files {
+        // `/data/<dataset>/<entry>[/...]`: group by the dataset folder.
+        let parts: Vec<&str> = file.trim_start_matches('/').splitn(3, '/').collect();
+        let (folder, entry) = match parts.as_slice() {
+            [top, dataset, rest] => {
+                let entry = match rest.split_once('/') {
+                    Some((directory, _)) => format!("{directory}/"),
+                    None => (*rest).to_owned(),
+                };
+                (format!("/{top}/{dataset}/"), entry)
+            }
+            _ => ("/".to_owned(), file.trim_start_matches('/').to_owned()),
+        };
+        match folders.iter_mut().find(|(name, _)| *name == folder) {
+            Some((_, entries)) if entries.contains(&entry) => {}
+            Some((_, entries)) => entries.push(entry),
+            None => folders.push((folder, vec![entry])),
+        }
+    }
+    let folders: Vec<String> = folders
+        .into_iter()
+        .map(|(folder, entries)| format!("{folder} with {}", entries.join(", ")))
+        .collect();
+    format!("{}; {} files in all", folders.join("; "), files.len())
 }
 
 pub(crate) fn path_argument(
@@ -267,4 +303,26 @@ pub(crate) fn open(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
         file.flush()?;
     }
     Ok(Value::Native(Rc::new(file)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_file_lists_shrink_to_their_folders() {
+        let few: Vec<String> = ["/data/a/x.csv", "/data/a/y.csv"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(describe_files(&few), "/data/a/x.csv, /data/a/y.csv");
+        let mut many: Vec<String> = (0..40)
+            .map(|i| format!("/data/h/train/horses/h{i}.jpg"))
+            .collect();
+        many.push("/data/h/train.zip".into());
+        many.push("/data/h/validation/humans/m.jpg".into());
+        assert_eq!(
+            describe_files(&many),
+            "/data/h/ with train/, train.zip, validation/; 42 files in all"
+        );
+    }
 }

@@ -425,6 +425,16 @@ impl NativeObject for Tokenizer {
 
 /// One sequence of `pad_sequences` as numbers (floats kept for float dtypes).
 fn sequence_numbers(interpreter: &mut Interpreter, value: &Value) -> Result<Vec<f64>> {
+    if let Value::Str(text) = value {
+        let shown: String = text.chars().take(40).collect();
+        let ellipsis = if text.chars().count() > 40 { "..." } else { "" };
+        return Err(type_error(format!(
+            "pad_sequences() pads sequences of token ids, but got the text '{shown}{ellipsis}'"
+        ))
+        .with_help(
+            "turn the texts into sequences first: sequences = tokenizer.texts_to_sequences(sentences)",
+        ));
+    }
     if let Some(array) = NdArray::from_value(value) {
         if array.shape().len() > 1 {
             return Err(value_error(

@@ -1326,6 +1326,16 @@ impl NativeObject for PyDataset {
         Ok(None)
     }
 
+    /// Indexing a dataset fails as in TensorFlow; the usual cause is a
+    /// window from `window()`, which is itself a dataset.
+    fn get_item(&self, _index: &Value) -> Option<Result<Value>> {
+        Some(Err(type_error("'Dataset' object is not subscriptable")
+            .with_help(
+                "each window from dataset.window() is a Dataset, not a tensor: add \
+             dataset = dataset.flat_map(lambda window: window.batch(size)) before indexing",
+            )))
+    }
+
     fn set_attribute(&self, name: &str, value: Value) -> Result<bool> {
         if METHODS.contains(&name) {
             return Ok(false);

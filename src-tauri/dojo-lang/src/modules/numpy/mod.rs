@@ -120,17 +120,16 @@ pub(crate) fn unavailable(prefix: &'static str, names: Vec<String>) -> Value {
             .filter(|name| !name.starts_with('_'))
             .collect();
         available.sort_unstable();
-        let error = Exception::new(
+        // A likely typo gets its correction; anything else the whole list.
+        let help = match did_you_mean(&name, available.iter().copied()) {
+            Some(suggestion) => format!("did you mean `{prefix}.{suggestion}`?"),
+            None => format!("available: {}", available.join(", ")),
+        };
+        Err(Exception::new(
             "AttributeError",
-            format!(
-                "`{prefix}.{name}` is not available in Dojo; available: {}",
-                available.join(", ")
-            ),
-        );
-        Err(match did_you_mean(&name, available.iter().copied()) {
-            Some(suggestion) => error.with_help(format!("did you mean `{prefix}.{suggestion}`?")),
-            None => error,
-        })
+            format!("`{prefix}.{name}` is not available in Dojo"),
+        )
+        .with_help(help))
     })
 }
 

@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use dojo_engine::device::ComputeDevice;
 use dojo_engine::jobs::{DeviceCheck, JobRunner};
 use dojo_engine::program::{self, Outcome, RunOptions};
+use dojo_engine::python::{TrainingContext, TrainingEvent};
 use dojo_protocol::JobEvent;
 
 #[global_allocator]
@@ -150,13 +151,39 @@ fn run_program(
         Some(task) => Some(dojo_engine::taskdata::task_data(task)?.0),
         None => None,
     };
-    let mut interpreter = program::interpreter(data.as_ref(), &options, move |text| {
-        if json {
-            emit(serde_json::json!({ "kind": "stdout", "text": text }));
-        } else {
-            say(text);
-        }
-    });
+    // With --json, each finished epoch is also a structured event.
+    let context = TrainingContext::new(
+        options.max_epochs,
+        options.max_steps,
+        options.dry_run,
+        || false,
+        move |event| {
+            if let (
+                true,
+                TrainingEvent::EpochEnd {
+                    epoch,
+                    epochs,
+                    logs,
+                },
+            ) = (json, event)
+            {
+                emit(serde_json::json!({
+                    "kind": "epoch",
+                    "epoch": epoch + 1,
+                    "epochs": epochs,
+                    "logs": logs,
+                }));
+            }
+        },
+    );
+    let mut interpreter =
+        program::interpreter_with(data.as_ref(), &options, context, move |text| {
+            if json {
+                emit(serde_json::json!({ "kind": "stdout", "text": text }));
+            } else {
+                say(text);
+            }
+        });
     let report = program::run(&mut interpreter, &name, &source, task);
     let errors = match report.outcome {
         Outcome::Finished { model_summary } => {

@@ -19,7 +19,7 @@ def solution_model():
     model.compile(optimizer='adam',
                   loss='sparse_categorical_crossentropy',
                   metrics=['accuracy'])
-    model.fit(x_train, y_train, epochs=5, batch_size=32,
+    model.fit(x_train, y_train, epochs=5, batch_size=128,
               validation_data=(x_test, y_test))
     return model
 

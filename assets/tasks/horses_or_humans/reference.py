@@ -42,7 +42,7 @@ def solution_model():
         tf.keras.layers.Dense(1, activation='sigmoid'),
     ])
     model.compile(loss='binary_crossentropy',
-                  optimizer=tf.keras.optimizers.RMSprop(learning_rate=0.001),
+                  optimizer=tf.keras.optimizers.Adam(learning_rate=0.001),
                   metrics=['accuracy'])
     model.fit(train_generator, epochs=10, validation_data=validation_generator, verbose=2)
     return model

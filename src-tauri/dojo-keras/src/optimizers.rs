@@ -176,7 +176,10 @@ impl Optimizer {
         let lr = self.learning_rate;
         for ((var, grad), slots) in vars.iter().zip(grads).zip(self.slots.iter_mut()) {
             let Some(g) = grad else { continue };
-            let mut g = g.to_dtype(var.dtype())?;
+            // Gradients carry the step's autograd graph (they are computed
+            // from its activations); detached, the slots built from them
+            // never chain one step's graph to the next.
+            let mut g = g.to_dtype(var.dtype())?.detach();
             if let Some(c) = self.clipvalue {
                 g = g.clamp(-c, c)?;
             }
@@ -279,5 +282,44 @@ impl Optimizer {
                 ..
             } => vec![(z + initial_accumulator_value)?],
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gradient computed from the variable carries an autograd graph, as
+    /// `backward()`'s gradients do. The optimizer's slots must not keep it:
+    /// otherwise every step's graph (and its activations) stays alive.
+    #[test]
+    fn slots_never_keep_the_gradients_graph() {
+        let cases: [(&str, Vec<(String, ConfigValue)>); 5] = [
+            ("SGD", vec![("momentum".into(), ConfigValue::Float(0.9))]),
+            ("Adam", vec![]),
+            ("AdamW", vec![]),
+            (
+                "RMSprop",
+                vec![
+                    ("momentum".into(), ConfigValue::Float(0.9)),
+                    ("centered".into(), ConfigValue::Bool(true)),
+                ],
+            ),
+            ("Adagrad", vec![]),
+        ];
+        for (name, keywords) in cases {
+            let mut optimizer = build(name, vec![], keywords).unwrap();
+            let var = Var::new(&[0.5f32, -0.3, 0.8], &candle_core::Device::Cpu).unwrap();
+            for _ in 0..2 {
+                let grad = (var.as_tensor() * 2.0).unwrap();
+                assert!(grad.track_op());
+                optimizer
+                    .apply(std::slice::from_ref(&var), &[Some(grad)])
+                    .unwrap();
+                for slot in optimizer.slots.iter().flatten() {
+                    assert!(!slot.track_op(), "{name} keeps the gradient's graph");
+                }
+            }
+        }
     }
 }

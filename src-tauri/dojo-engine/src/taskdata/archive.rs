@@ -68,7 +68,7 @@ pub fn zip_stored(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
         central.extend(size.to_le_bytes());
         central.extend(size.to_le_bytes());
         central.extend(name_len.to_le_bytes());
-        central.extend([0u8; 12]); // extra, comment, disk, internal attrs
+        central.extend([0u8; 8]); // extra and comment lengths, disk, internal attrs
         central.extend(0u32.to_le_bytes()); // external attrs
         central.extend(offset.to_le_bytes());
         central.extend(name.as_bytes());
@@ -95,6 +95,43 @@ mod tests {
     fn crc32_matches_the_standard_check_value() {
         // The CRC-32/ISO-HDLC check value of "123456789" (reveng catalogue).
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    /// The offsets of the central directory records, read through the
+    /// end-of-central-directory record, each checked for its signature.
+    fn central_names(zip: &[u8]) -> Vec<String> {
+        let read16 = |at: usize| usize::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
+        let read32 =
+            |at: usize| u32::from_le_bytes([zip[at], zip[at + 1], zip[at + 2], zip[at + 3]]);
+        let end = zip.len() - 22;
+        assert_eq!(read32(end), 0x0605_4b50);
+        let count = read16(end + 10);
+        let mut at = read32(end + 16) as usize;
+        let mut names = Vec::new();
+        for _ in 0..count {
+            assert_eq!(read32(at), 0x0201_4b50, "central record signature");
+            let name_len = read16(at + 28);
+            let extra_len = read16(at + 30);
+            let comment_len = read16(at + 32);
+            let local = read32(at + 42) as usize;
+            assert_eq!(read32(local), 0x0403_4b50, "local header signature");
+            names.push(String::from_utf8(zip[at + 46..at + 46 + name_len].to_vec()).unwrap());
+            at += 46 + name_len + extra_len + comment_len;
+        }
+        assert_eq!(
+            at, end,
+            "the central directory ends where the end record starts"
+        );
+        names
+    }
+
+    #[test]
+    fn zip_central_directory_records_are_46_bytes_plus_the_name() {
+        let zip = zip_stored(&[
+            ("horses/a.jpg".to_owned(), vec![1, 2, 3]),
+            ("humans/b.jpg".to_owned(), vec![4; 10]),
+        ]);
+        assert_eq!(central_names(&zip), ["horses/a.jpg", "humans/b.jpg"]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 Usage (with the TensorFlow venv's Python):
 
-    /root/tfvenv/bin/python scripts/tf_compare/run_tf.py PROGRAM.py --data DIR \
+    /root/tfvenv/bin/python tests/tf_compare/run_tf.py PROGRAM.py --data DIR \
         [--max-epochs N] [--metric NAME]
 
 DIR is what `dojo data TASK --out DIR` wrote: the task's visible files under

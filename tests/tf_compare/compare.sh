@@ -3,7 +3,7 @@
 # same data and epochs, and prints a Markdown table of the final epoch's
 # validation metric and the wall time of each. Run by hand, never in CI.
 #
-# Usage: scripts/tf_compare/compare.sh [--max-epochs N] [--programs DIR] [TASK...]
+# Usage: tests/tf_compare/compare.sh [--max-epochs N] [--programs DIR] [TASK...]
 #   TASK        task ids (default: all six)
 #   --max-epochs caps every fit in both runs (default: the program's epochs)
 #   --programs  folder holding <task>/reference.py (default: assets/tasks)
@@ -53,7 +53,7 @@ run_dojo() { # task program
 }
 
 run_tf() { # task program
-  "$TF_PYTHON" "$ROOT/scripts/tf_compare/run_tf.py" "$2" --data "$WORK/$1" "${epoch_args[@]}" \
+  "$TF_PYTHON" "$ROOT/tests/tf_compare/run_tf.py" "$2" --data "$WORK/$1" "${epoch_args[@]}" \
     >"$WORK/$1.tf.out" 2>"$WORK/$1.tf.err" || true
 }
 

@@ -43,12 +43,47 @@ fn the_corpus_covers_every_task_with_at_least_25_programs() {
     }
 }
 
+/// Each task's reference solution (`assets/tasks/<id>/reference.py`), with
+/// the task its folder names.
+fn references() -> Vec<(PathBuf, String)> {
+    dojo_engine::tasks::TASKS
+        .iter()
+        .map(|task| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../assets/tasks")
+                .join(task.id)
+                .join("reference.py");
+            (path, task.id.to_owned())
+        })
+        .collect()
+}
+
 #[test]
 fn every_corpus_program_runs_end_to_end() {
+    check_programs(
+        corpus()
+            .into_iter()
+            .map(|file| {
+                let task = task_of(&std::fs::read_to_string(&file).unwrap());
+                (file, task)
+            })
+            .collect(),
+    );
+}
+
+#[test]
+fn every_task_has_a_reference_solution_that_runs() {
+    let references = references();
+    for (path, _) in &references {
+        assert!(path.is_file(), "{} is missing", path.display());
+    }
+    check_programs(references);
+}
+
+fn check_programs(programs: Vec<(PathBuf, String)>) {
     let mut failures = Vec::new();
-    for file in corpus() {
+    for (file, task) in programs {
         let source = std::fs::read_to_string(&file).unwrap();
-        let task = task_of(&source);
         let data_dir = tempfile::tempdir().unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
             .args(["run", file.to_str().unwrap(), "--task", &task])

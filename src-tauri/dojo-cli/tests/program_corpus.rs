@@ -83,7 +83,6 @@ fn every_task_has_a_reference_solution_that_runs() {
 fn check_programs(programs: Vec<(PathBuf, String)>) {
     let mut failures = Vec::new();
     for (file, task) in programs {
-        let source = std::fs::read_to_string(&file).unwrap();
         let data_dir = tempfile::tempdir().unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
             .args(["run", file.to_str().unwrap(), "--task", &task])

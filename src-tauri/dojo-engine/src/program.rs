@@ -162,7 +162,7 @@ pub fn run(
     };
     let outcome = match result {
         Ok(returned) => Outcome::Finished {
-            model_summary: returned.map(|value| describe(interpreter, &value)),
+            model_summary: returned.map(|value| describe(&value)),
         },
         Err(error) => Outcome::Failed(exception_error(&error, &file)),
     };
@@ -223,6 +223,6 @@ fn call_solution_model(
 }
 
 /// A returned value as the run report shows it: a model's summary, or its repr.
-fn describe(_interpreter: &mut Interpreter, value: &Value) -> String {
+fn describe(value: &Value) -> String {
     crate::python::model_summary(value).unwrap_or_else(|| value.repr())
 }

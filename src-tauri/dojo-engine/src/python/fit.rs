@@ -153,7 +153,6 @@ struct Host<'a> {
     interpreter: &'a mut Interpreter,
     context: Rc<TrainingContext>,
     model: &'a PyModel,
-    model_value: Value,
     train: Option<Value>,
     validation: Option<Value>,
     pending: VecDeque<Value>,
@@ -640,7 +639,6 @@ pub fn fit(
         interpreter,
         context: Rc::clone(&context),
         model,
-        model_value: Value::Native(Rc::clone(this)),
         train: train_stream,
         validation: validation_stream,
         pending: VecDeque::new(),
@@ -661,7 +659,6 @@ pub fn fit(
             .map_err(|_| type_error("fit() called while the model is already training"))?;
         keras_model.fit(data, options, &mut host)
     };
-    let _ = &host.model_value;
     let raised = host.raised.take();
     context.record_model(this);
     let history = match result {

@@ -15,12 +15,12 @@ mod hints;
 mod modules;
 mod objects;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use dojo_keras::training::Logs;
+use dojo_lang::Value;
 use dojo_lang::interp::NativeObject;
-use dojo_lang::{Interpreter, Value};
 
 pub use modules::install;
 pub use objects::PyModel;
@@ -63,7 +63,6 @@ pub struct TrainingContext {
     /// The model most recently trained (or dry-run), for grading when
     /// `solution_model()` returns something else.
     last_model: RefCell<Option<Rc<dyn NativeObject>>>,
-    fits: Cell<usize>,
 }
 
 impl TrainingContext {
@@ -81,7 +80,6 @@ impl TrainingContext {
             cancelled: Box::new(cancelled),
             sink: RefCell::new(Box::new(sink)),
             last_model: RefCell::new(None),
-            fits: Cell::new(0),
         })
     }
 
@@ -96,7 +94,6 @@ impl TrainingContext {
     }
 
     fn record_model(&self, model: &Rc<dyn NativeObject>) {
-        self.fits.set(self.fits.get() + 1);
         *self.last_model.borrow_mut() = Some(Rc::clone(model));
     }
 
@@ -104,19 +101,9 @@ impl TrainingContext {
     pub fn last_model(&self) -> Option<Value> {
         self.last_model.borrow().clone().map(Value::Native)
     }
-
-    /// How many times `fit` ran.
-    pub fn fits(&self) -> usize {
-        self.fits.get()
-    }
 }
 
 /// The Keras summary of `value` if it is a model.
 pub fn model_summary(value: &Value) -> Option<String> {
     PyModel::of(value).and_then(|model| model.summary_text().ok())
-}
-
-/// Installs `tensorflow` and `keras` into `interpreter` for this run.
-pub fn install_for_run(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
-    install(interpreter, context);
 }

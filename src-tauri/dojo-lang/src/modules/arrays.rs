@@ -16,8 +16,9 @@ pub(crate) fn candle_error(error: candle_core::Error) -> Box<Exception> {
     value_error(format!("array operation failed: {error}"))
 }
 
-/// The dtypes that Python numbers become: TensorFlow makes `float32`/`int32`,
-/// numpy `float64`/`int64`.
+/// The dtypes that Python numbers become in TensorFlow's conversions
+/// (`float32`/`int32`); numpy's own conversion (`float64`/`int64`) is
+/// `numpy::convert::to_array`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Defaults {
     pub float: DType,
@@ -27,11 +28,6 @@ pub(crate) struct Defaults {
 pub(crate) const TF_DEFAULTS: Defaults = Defaults {
     float: DType::Float32,
     int: DType::Int32,
-};
-
-pub(crate) const NUMPY_DEFAULTS: Defaults = Defaults {
-    float: DType::Float64,
-    int: DType::Int64,
 };
 
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use crate::error::{Result, type_error, value_error};
 use crate::interp::{Args, Builtin, Interpreter, NativeObject};
-use crate::modules::arrays::{self, NUMPY_DEFAULTS};
+use crate::modules::arrays;
 use crate::modules::tf::{count, dtype_argument, integer, method, number, optional, string};
 use crate::ndarray::{DType, NdArray, Storage};
 use crate::value::{Dict, Value};
@@ -553,7 +553,7 @@ pub(crate) fn to_categorical(interpreter: &mut Interpreter, args: Args) -> Resul
         Some(array) => array,
         None => {
             let items = interpreter.iterate(&labels)?;
-            arrays::to_array(&Value::list(items), NUMPY_DEFAULTS)?
+            crate::ndarray::to_ndarray(interpreter, &Value::list(items), None)?
         }
     };
     let mut shape = labels.shape().to_vec();

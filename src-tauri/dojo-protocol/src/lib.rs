@@ -18,6 +18,13 @@ pub mod commands {
     pub const LIST_DATASETS: &str = "list_datasets";
     pub const START_DEVICE_CHECK: &str = "start_device_check";
     pub const CANCEL_JOB: &str = "cancel_job";
+    pub const GET_TASK: &str = "get_task";
+    pub const CHECK_CODE: &str = "check_code";
+    pub const SAVE_DRAFT: &str = "save_draft";
+    pub const START_TRAINING: &str = "start_training";
+    pub const SUBMIT_RUN: &str = "submit_run";
+    pub const TASK_STATS: &str = "task_stats";
+    pub const LIST_ATTEMPTS: &str = "list_attempts";
 }
 
 /// The one error shape every command returns: a stable machine-readable
@@ -176,6 +183,9 @@ impl JobEvent {
         )
     }
 }
+
+pub mod practice;
+pub use practice::*;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,343 @@
+//! The practice loop's wire types: a task's page, training runs streamed to
+//! the workspace, grading reports, and stored attempts.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{JobId, Metric, TaskSummary};
+
+/// Everything the workspace shows about one task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskDetail {
+    pub summary: TaskSummary,
+    /// The statement in the exam's voice; paragraphs separated by blank lines,
+    /// `code` in backticks.
+    pub statement: String,
+    /// The grader's input contract, one rule per item.
+    pub contract: Vec<ContractItem>,
+    /// The starter file in the `solution_model()` shape.
+    pub starter: String,
+    pub thresholds: Thresholds,
+    /// A look at the visible data.
+    pub preview: DatasetPreview,
+    /// The user's unsaved code for this task, if any (restored on open).
+    pub draft: Option<String>,
+}
+
+/// One rule of the grader's input contract, e.g. `input` / `(None, 28, 28, 1)
+/// float32, pixels scaled to [0, 1]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractItem {
+    pub name: String,
+    pub value: String,
+}
+
+/// How a metric value maps to a score. `levels[i]` is the value a model must
+/// reach (at least for accuracy, at most for MAE) to score `i + 2`; any valid
+/// model scores at least 1, and 0 means nothing valid was submitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub metric: Metric,
+    pub levels: [f64; 4],
+}
+
+/// A sample of the visible data for the task page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DatasetPreview {
+    /// Labelled images as `data:image/png;base64,...` URLs.
+    Images { items: Vec<LabelledImage> },
+    /// Labelled texts.
+    Texts { items: Vec<LabelledText> },
+    /// A numeric series (e.g. monthly sunspots) with its unit.
+    Series {
+        name: String,
+        unit: String,
+        /// Label of the first point, e.g. `1749-01`.
+        start: String,
+        values: Vec<f32>,
+    },
+    /// The first rows of a table.
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelledImage {
+    pub label: String,
+    pub data_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelledText {
+    pub label: String,
+    pub text: String,
+}
+
+/// A problem in user code located at a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeDiagnostic {
+    /// `SyntaxError`, `TypeError`, `NotSupportedInDojo`, ...
+    pub kind: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    /// Where the problem ends (exclusive), when known; same line as `line`
+    /// when the span is on one line.
+    pub end_line: Option<u32>,
+    pub end_column: Option<u32>,
+}
+
+/// Arguments of `start_training`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingRequest {
+    pub task_id: String,
+    pub code: String,
+    /// Caps every `fit` to this many epochs (quick tries, tests).
+    pub max_epochs: Option<u32>,
+    /// Caps every epoch to this many batches (quick tries, tests).
+    pub max_steps: Option<u32>,
+}
+
+/// Identifies a stored training run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RunId(pub i64);
+
+/// Keras `logs`: metric name to value, e.g. `loss`, `val_accuracy`,
+/// `learning_rate`.
+pub type Logs = BTreeMap<String, f64>;
+
+/// What a training run streams to the workspace, in order: one `Started`,
+/// then any of `Output`, `FitStarted`, `Batch`, `Epoch`, then exactly one of
+/// `Finished`, `Cancelled` or `Failed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TrainingEvent {
+    Started {
+        job_id: JobId,
+        run_id: RunId,
+        device: String,
+    },
+    /// Text the program printed: `print`, `summary()`, Keras epoch lines.
+    Output { text: String },
+    /// A `fit` call began (a program may call `fit` more than once).
+    FitStarted { fit: u32, epochs: u32 },
+    /// A training batch ended (rate-limited: not every batch is sent).
+    Batch {
+        fit: u32,
+        /// 0-based.
+        epoch: u32,
+        epochs: u32,
+        /// 0-based.
+        batch: u32,
+        /// Known for arrays, and for datasets after their first epoch.
+        batches: Option<u32>,
+        logs: Logs,
+        elapsed_ms: u64,
+    },
+    /// An epoch ended; `logs` holds the epoch's averages and `val_*` keys.
+    Epoch {
+        fit: u32,
+        /// 0-based.
+        epoch: u32,
+        epochs: u32,
+        logs: Logs,
+        elapsed_ms: u64,
+    },
+    Finished {
+        run_id: RunId,
+        elapsed_ms: u64,
+        /// Advice read from the curves.
+        hints: Vec<Hint>,
+        /// Whether a model can be submitted for grading.
+        gradable: bool,
+    },
+    Cancelled {
+        run_id: RunId,
+        elapsed_ms: u64,
+        hints: Vec<Hint>,
+        /// A stopped run can still be submitted with the model it trained.
+        gradable: bool,
+    },
+    Failed {
+        run_id: Option<RunId>,
+        error: CodeDiagnostic,
+        /// The full Python-style report (traceback or caret frame).
+        report: String,
+    },
+}
+
+impl TrainingEvent {
+    /// Whether this event ends its run's stream.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            TrainingEvent::Finished { .. }
+                | TrainingEvent::Cancelled { .. }
+                | TrainingEvent::Failed { .. }
+        )
+    }
+}
+
+/// Advice read from training curves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hint {
+    pub kind: HintKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HintKind {
+    Overfitting,
+    Divergence,
+    LearningRateTooHigh,
+    LearningRateTooLow,
+    Plateau,
+    /// The learning-rate sweep suggests a value.
+    LearningRateSweep,
+}
+
+/// The grader's verdict on one model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeReport {
+    pub task_id: String,
+    pub metric: Metric,
+    /// The metric on the hidden test split.
+    pub value: f64,
+    /// 0 to 5.
+    pub score: u8,
+    pub thresholds: Thresholds,
+    /// Number of hidden examples the model was scored on.
+    pub samples: u32,
+    /// Per-class accuracy, for classification tasks.
+    pub classes: Vec<ClassResult>,
+    /// `confusion[true][predicted]` counts, for classification tasks.
+    pub confusion: Vec<Vec<u32>>,
+    /// Contract mismatches and other things the grader noticed, in plain words.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassResult {
+    pub label: String,
+    pub correct: u32,
+    pub total: u32,
+}
+
+/// Arguments of `submit_run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmitRequest {
+    pub run_id: RunId,
+}
+
+/// A graded submission as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    pub id: i64,
+    pub run_id: RunId,
+    pub task_id: String,
+    /// Unix milliseconds.
+    pub submitted_at: i64,
+    pub report: GradeReport,
+}
+
+/// A task's record on the home screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskStats {
+    pub task_id: String,
+    /// Training runs started, whatever their end.
+    pub attempts: u32,
+    pub submissions: u32,
+    pub best_score: Option<u8>,
+    /// The metric of the best submission.
+    pub best_value: Option<f64>,
+}
+
+/// How a stored run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Running,
+    Finished,
+    Cancelled,
+    Failed,
+    Interrupted,
+}
+
+/// One stored run as a list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptSummary {
+    pub run_id: RunId,
+    pub task_id: String,
+    pub status: RunStatus,
+    pub device: String,
+    /// Unix milliseconds.
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    /// The error of a failed run.
+    pub error: Option<String>,
+    /// The final epoch's logs.
+    pub final_logs: Logs,
+    /// The best score among this run's submissions.
+    pub score: Option<u8>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    #[test]
+    fn training_event_wire_shapes() {
+        let epoch = TrainingEvent::Epoch {
+            fit: 0,
+            epoch: 1,
+            epochs: 5,
+            logs: Logs::from([("loss".to_owned(), 0.5), ("val_loss".to_owned(), 0.75)]),
+            elapsed_ms: 1200,
+        };
+        expect![[r#"{"kind":"epoch","fit":0,"epoch":1,"epochs":5,"logs":{"loss":0.5,"val_loss":0.75},"elapsed_ms":1200}"#]]
+            .assert_eq(&serde_json::to_string(&epoch).unwrap_or_default());
+        let failed = TrainingEvent::Failed {
+            run_id: Some(RunId(3)),
+            error: CodeDiagnostic {
+                kind: "NameError".into(),
+                message: "name 'x' is not defined".into(),
+                help: None,
+                line: Some(4),
+                column: Some(5),
+                end_line: Some(4),
+                end_column: Some(6),
+            },
+            report: String::new(),
+        };
+        let json = serde_json::to_string(&failed).unwrap_or_default();
+        expect![[r#"{"kind":"failed","run_id":3,"error":{"kind":"NameError","message":"name 'x' is not defined","help":null,"line":4,"column":5,"end_line":4,"end_column":6},"report":""}"#]]
+            .assert_eq(&json);
+        let back: TrainingEvent = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert!(back.is_terminal());
+        assert!(!epoch.is_terminal());
+    }
+
+    #[test]
+    fn preview_and_status_wire_names() {
+        let preview = DatasetPreview::Texts {
+            items: vec![LabelledText {
+                label: "spam".into(),
+                text: "WIN".into(),
+            }],
+        };
+        expect![[r#"{"kind":"texts","items":[{"label":"spam","text":"WIN"}]}"#]]
+            .assert_eq(&serde_json::to_string(&preview).unwrap_or_default());
+        expect![[r#"["finished","interrupted"]"#]].assert_eq(
+            &serde_json::to_string(&[RunStatus::Finished, RunStatus::Interrupted])
+                .unwrap_or_default(),
+        );
+    }
+}

@@ -26,6 +26,8 @@ pub enum Error {
     SchemaTooNew { found: u32, known: u32 },
     #[error("no run with id {0}")]
     RunNotFound(i64),
+    #[error("run {0} has no graded model to submit: it failed before a model was built")]
+    NotGradable(i64),
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

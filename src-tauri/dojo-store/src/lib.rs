@@ -19,6 +19,7 @@
 
 mod error;
 mod migrations;
+mod practice;
 mod runs;
 
 use std::path::{Path, PathBuf};
@@ -26,7 +27,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use error::{Error, Result};
-pub use runs::{NewRun, RunId, RunRecord, RunStatus};
+pub use practice::{SubmissionRecord, TaskRecord};
+pub use runs::{NewRun, RunEnd, RunId, RunRecord, RunStatus};
 
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "dojo.sqlite3";

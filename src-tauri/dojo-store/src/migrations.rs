@@ -31,6 +31,25 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         logs    TEXT    NOT NULL,     -- JSON object, Keras `logs` keys
         PRIMARY KEY (run_id, epoch)
     ) STRICT;",
+    // 2: what the practice loop keeps: a run's console and its grade (computed
+    // when the run ends, shown once submitted), submissions, and drafts.
+    "ALTER TABLE runs ADD COLUMN console TEXT;
+    ALTER TABLE runs ADD COLUMN grade TEXT;          -- JSON grade report of the run's model
+    CREATE TABLE submissions (
+        id            INTEGER PRIMARY KEY,
+        run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        task_id       TEXT    NOT NULL,
+        submitted_at  INTEGER NOT NULL,  -- unix milliseconds
+        score         INTEGER NOT NULL CHECK (score BETWEEN 0 AND 5),
+        metric_value  REAL    NOT NULL,
+        report        TEXT    NOT NULL   -- JSON grade report
+    ) STRICT;
+    CREATE INDEX submissions_by_task ON submissions (task_id, score);
+    CREATE TABLE drafts (
+        task_id     TEXT    PRIMARY KEY,
+        code        TEXT    NOT NULL,
+        updated_at  INTEGER NOT NULL     -- unix milliseconds
+    ) STRICT;",
 ];
 
 pub(crate) fn migrate(connection: &mut Connection) -> Result<()> {
@@ -61,6 +80,29 @@ mod tests {
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap();
         assert_eq!(version as usize, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn a_version_1_database_keeps_its_runs_through_migration_2() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        let transaction = connection.transaction().unwrap();
+        transaction.execute_batch(MIGRATIONS[0]).unwrap();
+        transaction.pragma_update(None, "user_version", 1).unwrap();
+        transaction.commit().unwrap();
+        connection
+            .execute(
+                "INSERT INTO runs (task_id, code, seed, device, started_at, status)
+                 VALUES ('sunspots', 'x = 1', 1, 'CPU', 5, 'finished')",
+                [],
+            )
+            .unwrap();
+        migrate(&mut connection).unwrap();
+        let (code, grade): (String, Option<String>) = connection
+            .query_row("SELECT code, grade FROM runs", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((code.as_str(), grade), ("x = 1", None));
     }
 
     #[test]

@@ -64,6 +64,31 @@ pub struct NewRun {
     pub device: String,
 }
 
+/// How a run ended, written in one transaction when it is closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunEnd<'a> {
+    pub status: RunStatus,
+    pub error: Option<&'a str>,
+    /// JSON object of the final metrics (the last epoch's logs).
+    pub metrics_json: Option<&'a str>,
+    pub console: Option<&'a str>,
+    /// JSON grade report of the run's model.
+    pub grade_json: Option<&'a str>,
+}
+
+impl RunEnd<'_> {
+    /// An end with only a status.
+    pub fn status(status: RunStatus) -> RunEnd<'static> {
+        RunEnd {
+            status,
+            error: None,
+            metrics_json: None,
+            console: None,
+            grade_json: None,
+        }
+    }
+}
+
 /// A stored run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRecord {
@@ -77,11 +102,15 @@ pub struct RunRecord {
     pub status: RunStatus,
     pub error: Option<String>,
     pub metrics_json: Option<String>,
+    /// What the program printed (bounded by the caller).
+    pub console: Option<String>,
+    /// The grade report (JSON) of the model the run produced, if it could be graded.
+    pub grade_json: Option<String>,
     /// `(epoch, logs JSON)` in epoch order.
     pub epochs: Vec<(u32, String)>,
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_millis() as i64)
@@ -119,17 +148,20 @@ impl Store {
 
     /// Closes a running run with its final status. Closing a run twice is an
     /// error, so a late `Cancelled` cannot overwrite a `Finished`.
-    pub fn finish_run(
-        &mut self,
-        run: RunId,
-        status: RunStatus,
-        error: Option<&str>,
-        metrics_json: Option<&str>,
-    ) -> Result<()> {
+    pub fn finish_run(&mut self, run: RunId, end: &RunEnd<'_>) -> Result<()> {
         let changed = self.connection.execute(
-            "UPDATE runs SET status = ?2, error = ?3, metrics = ?4, ended_at = ?5
+            "UPDATE runs SET status = ?2, error = ?3, metrics = ?4, ended_at = ?5,
+                 console = ?6, grade = ?7
              WHERE id = ?1 AND status = 'running'",
-            params![run.0, status.as_str(), error, metrics_json, now_ms()],
+            params![
+                run.0,
+                end.status.as_str(),
+                end.error,
+                end.metrics_json,
+                now_ms(),
+                end.console,
+                end.grade_json
+            ],
         )?;
         if changed == 0 {
             return Err(Error::RunNotFound(run.0));
@@ -153,7 +185,8 @@ impl Store {
         let mut record = self
             .connection
             .query_row(
-                "SELECT id, task_id, code, seed, device, started_at, ended_at, status, error, metrics
+                "SELECT id, task_id, code, seed, device, started_at, ended_at, status, error, metrics,
+                        console, grade
                  FROM runs WHERE id = ?1",
                 params![id.0],
                 read_run,
@@ -172,7 +205,8 @@ impl Store {
     /// Runs, newest first, optionally of one task; epochs are not loaded.
     pub fn list_runs(&self, task_id: Option<&str>) -> Result<Vec<RunRecord>> {
         let mut statement = self.connection.prepare(
-            "SELECT id, task_id, code, seed, device, started_at, ended_at, status, error, metrics
+            "SELECT id, task_id, code, seed, device, started_at, ended_at, status, error, metrics,
+                    console, grade
              FROM runs WHERE ?1 IS NULL OR task_id = ?1 ORDER BY started_at DESC, id DESC",
         )?;
         let rows = statement.query_map(params![task_id], read_run)?;
@@ -203,6 +237,8 @@ fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord>> {
         status,
         error: row.get(8)?,
         metrics_json: row.get(9)?,
+        console: row.get(10)?,
+        grade_json: row.get(11)?,
         epochs: Vec::new(),
     }))
 }
@@ -220,7 +256,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn store() -> (tempfile::TempDir, Store) {
+    pub(crate) fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_in(dir.path()).unwrap();
         (dir, store)
@@ -233,13 +269,23 @@ pub(crate) mod tests {
         store.record_epoch(id, 0, r#"{"loss":1.0}"#).unwrap();
         store.record_epoch(id, 1, r#"{"loss":0.5}"#).unwrap();
         store
-            .finish_run(id, RunStatus::Finished, None, Some(r#"{"accuracy":0.9}"#))
+            .finish_run(
+                id,
+                &RunEnd {
+                    metrics_json: Some(r#"{"accuracy":0.9}"#),
+                    console: Some("Epoch 1/2"),
+                    grade_json: Some(r#"{"score":4}"#),
+                    ..RunEnd::status(RunStatus::Finished)
+                },
+            )
             .unwrap();
 
         let run = store.run(id).unwrap();
         assert_eq!(run.code, sample_run().code);
         assert_eq!(run.status, RunStatus::Finished);
         assert_eq!(run.metrics_json.as_deref(), Some(r#"{"accuracy":0.9}"#));
+        assert_eq!(run.console.as_deref(), Some("Epoch 1/2"));
+        assert_eq!(run.grade_json.as_deref(), Some(r#"{"score":4}"#));
         assert_eq!(
             run.epochs,
             vec![(0, r#"{"loss":1.0}"#.into()), (1, r#"{"loss":0.5}"#.into())]
@@ -252,10 +298,10 @@ pub(crate) mod tests {
         let (_dir, mut store) = store();
         let id = store.start_run(&sample_run()).unwrap();
         store
-            .finish_run(id, RunStatus::Finished, None, None)
+            .finish_run(id, &RunEnd::status(RunStatus::Finished))
             .unwrap();
         let error = store
-            .finish_run(id, RunStatus::Cancelled, None, None)
+            .finish_run(id, &RunEnd::status(RunStatus::Cancelled))
             .unwrap_err();
         assert!(matches!(error, Error::RunNotFound(_)));
         assert_eq!(store.run(id).unwrap().status, RunStatus::Finished);
@@ -273,7 +319,7 @@ pub(crate) mod tests {
         let (dir, mut store) = store();
         let finished = store.start_run(&sample_run()).unwrap();
         store
-            .finish_run(finished, RunStatus::Finished, None, None)
+            .finish_run(finished, &RunEnd::status(RunStatus::Finished))
             .unwrap();
         let killed = store.start_run(&sample_run()).unwrap();
         store.record_epoch(killed, 0, r#"{"loss":2.0}"#).unwrap();

@@ -1,0 +1,268 @@
+//! Submissions, drafts and the per-task record the home screen shows.
+//!
+//! A submission copies the grade a run stored when it ended, so it stays as
+//! graded even if grading changes later. Drafts are the editor's unsaved
+//! code, one per task, overwritten on every save.
+
+use rusqlite::{OptionalExtension, params};
+
+use crate::runs::now_ms;
+use crate::{Error, Result, RunId, Store};
+
+/// A stored submission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmissionRecord {
+    pub id: i64,
+    pub run_id: RunId,
+    pub task_id: String,
+    pub submitted_at_ms: i64,
+    pub score: u8,
+    pub metric_value: f64,
+    pub report_json: String,
+}
+
+/// One task's attempts and best submission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRecord {
+    pub task_id: String,
+    /// Runs started, whatever their end.
+    pub attempts: u32,
+    pub submissions: u32,
+    pub best_score: Option<u8>,
+    /// The metric of the best submission: highest score, then best value.
+    pub best_value: Option<f64>,
+}
+
+impl Store {
+    /// Submits a run's graded model: records a submission carrying the grade
+    /// the run stored when it ended. `score` and `metric_value` are the
+    /// grade's, given by the caller, which knows the report's shape.
+    pub fn submit_run(
+        &mut self,
+        run: RunId,
+        score: u8,
+        metric_value: f64,
+    ) -> Result<SubmissionRecord> {
+        let transaction = self.connection.transaction()?;
+        let found: Option<(String, Option<String>)> = transaction
+            .query_row(
+                "SELECT task_id, grade FROM runs WHERE id = ?1",
+                params![run.0],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let (task_id, grade) = found.ok_or(Error::RunNotFound(run.0))?;
+        let report_json = grade.ok_or(Error::NotGradable(run.0))?;
+        let submitted_at_ms = now_ms();
+        transaction.execute(
+            "INSERT INTO submissions (run_id, task_id, submitted_at, score, metric_value, report)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                run.0,
+                task_id,
+                submitted_at_ms,
+                score,
+                metric_value,
+                report_json
+            ],
+        )?;
+        let id = transaction.last_insert_rowid();
+        transaction.commit()?;
+        Ok(SubmissionRecord {
+            id,
+            run_id: run,
+            task_id,
+            submitted_at_ms,
+            score,
+            metric_value,
+            report_json,
+        })
+    }
+
+    /// The grade report a run stored when it ended, if any.
+    pub fn run_grade(&self, run: RunId) -> Result<Option<String>> {
+        self.connection
+            .query_row(
+                "SELECT grade FROM runs WHERE id = ?1",
+                params![run.0],
+                |row| row.get(0),
+            )
+            .optional()?
+            .ok_or(Error::RunNotFound(run.0))
+    }
+
+    /// Submissions, newest first, optionally of one task.
+    pub fn submissions(&self, task_id: Option<&str>) -> Result<Vec<SubmissionRecord>> {
+        let mut statement = self.connection.prepare(
+            "SELECT id, run_id, task_id, submitted_at, score, metric_value, report
+             FROM submissions WHERE ?1 IS NULL OR task_id = ?1
+             ORDER BY submitted_at DESC, id DESC",
+        )?;
+        let rows = statement.query_map(params![task_id], |row| {
+            Ok(SubmissionRecord {
+                id: row.get(0)?,
+                run_id: RunId(row.get(1)?),
+                task_id: row.get(2)?,
+                submitted_at_ms: row.get(3)?,
+                score: row.get(4)?,
+                metric_value: row.get(5)?,
+                report_json: row.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The record of each task in `tasks`, given as `(task_id,
+    /// higher_is_better)` so the best value can be chosen among equal scores.
+    pub fn task_records(&self, tasks: &[(&str, bool)]) -> Result<Vec<TaskRecord>> {
+        let mut records = Vec::with_capacity(tasks.len());
+        for &(task_id, higher_is_better) in tasks {
+            let attempts: u32 = self.connection.query_row(
+                "SELECT COUNT(*) FROM runs WHERE task_id = ?1",
+                params![task_id],
+                |row| row.get(0),
+            )?;
+            let submissions: u32 = self.connection.query_row(
+                "SELECT COUNT(*) FROM submissions WHERE task_id = ?1",
+                params![task_id],
+                |row| row.get(0),
+            )?;
+            let order = if higher_is_better { "DESC" } else { "ASC" };
+            let best: Option<(u8, f64)> = self
+                .connection
+                .query_row(
+                    &format!(
+                        "SELECT score, metric_value FROM submissions WHERE task_id = ?1
+                         ORDER BY score DESC, metric_value {order} LIMIT 1"
+                    ),
+                    params![task_id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            records.push(TaskRecord {
+                task_id: task_id.to_owned(),
+                attempts,
+                submissions,
+                best_score: best.map(|(score, _)| score),
+                best_value: best.map(|(_, value)| value),
+            });
+        }
+        Ok(records)
+    }
+
+    /// Saves the editor's code for a task, replacing the previous draft.
+    pub fn save_draft(&mut self, task_id: &str, code: &str) -> Result<()> {
+        self.connection.execute(
+            "INSERT INTO drafts (task_id, code, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (task_id) DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at",
+            params![task_id, code, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// The saved draft of a task.
+    pub fn draft(&self, task_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT code FROM drafts WHERE task_id = ?1",
+                params![task_id],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runs::tests::{sample_run, store};
+    use crate::{RunEnd, RunStatus};
+
+    fn graded_run(store: &mut Store, grade: Option<&str>) -> RunId {
+        let id = store.start_run(&sample_run()).unwrap();
+        store
+            .finish_run(
+                id,
+                &RunEnd {
+                    grade_json: grade,
+                    ..RunEnd::status(RunStatus::Finished)
+                },
+            )
+            .unwrap();
+        id
+    }
+
+    #[test]
+    fn a_submission_copies_the_runs_grade() {
+        let (_dir, mut store) = store();
+        let run = graded_run(&mut store, Some(r#"{"score":3}"#));
+        let submission = store.submit_run(run, 3, 0.87).unwrap();
+        assert_eq!(submission.report_json, r#"{"score":3}"#);
+        assert_eq!(submission.task_id, "fashion_mnist");
+        assert_eq!(
+            store.submissions(Some("fashion_mnist")).unwrap(),
+            vec![submission]
+        );
+        assert!(store.submissions(Some("sunspots")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_run_without_a_grade_cannot_be_submitted() {
+        let (_dir, mut store) = store();
+        let run = graded_run(&mut store, None);
+        assert!(matches!(
+            store.submit_run(run, 0, 0.0),
+            Err(Error::NotGradable(_))
+        ));
+        assert!(matches!(
+            store.submit_run(RunId(404), 0, 0.0),
+            Err(Error::RunNotFound(404))
+        ));
+        assert!(store.submissions(None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn task_records_count_attempts_and_pick_the_best_submission() {
+        let (_dir, mut store) = store();
+        let first = graded_run(&mut store, Some("{}"));
+        let second = graded_run(&mut store, Some("{}"));
+        let third = graded_run(&mut store, Some("{}"));
+        store.start_run(&sample_run()).unwrap(); // still running: an attempt, no submission
+        store.submit_run(first, 4, 0.88).unwrap();
+        store.submit_run(second, 4, 0.90).unwrap();
+        store.submit_run(third, 2, 0.95).unwrap(); // a lower score never wins on value
+
+        let records = store
+            .task_records(&[("fashion_mnist", true), ("sunspots", false)])
+            .unwrap();
+        assert_eq!(records[0].attempts, 4);
+        assert_eq!(records[0].submissions, 3);
+        assert_eq!(records[0].best_score, Some(4));
+        assert_eq!(records[0].best_value, Some(0.90));
+        assert_eq!(
+            records[1],
+            TaskRecord {
+                task_id: "sunspots".into(),
+                attempts: 0,
+                submissions: 0,
+                best_score: None,
+                best_value: None,
+            }
+        );
+        // Lower is better: the smaller error wins among equal scores.
+        let lower = store.task_records(&[("fashion_mnist", false)]).unwrap();
+        assert_eq!(lower[0].best_value, Some(0.88));
+    }
+
+    #[test]
+    fn drafts_are_replaced_and_survive_reopening() {
+        let (dir, mut store) = store();
+        assert_eq!(store.draft("sunspots").unwrap(), None);
+        store.save_draft("sunspots", "x = 1").unwrap();
+        store.save_draft("sunspots", "x = 2").unwrap();
+        drop(store);
+        let store = Store::open_in(dir.path()).unwrap();
+        assert_eq!(store.draft("sunspots").unwrap().as_deref(), Some("x = 2"));
+    }
+}

@@ -8,8 +8,13 @@
 mod api;
 mod app;
 mod components;
+mod countdown;
+mod curves;
+mod highlight;
+mod indent;
 mod pages;
 mod progress;
+mod training;
 
 fn main() {
     console_error_panic_hook::set_once();

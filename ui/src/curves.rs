@@ -153,6 +153,9 @@ pub struct Series {
 pub struct ChartData {
     pub x_label: &'static str,
     pub log_x: bool,
+    /// Where curves are unlikely to run: the legend goes to the bottom
+    /// right for rising curves (accuracy), else to the top right.
+    pub legend_at_bottom: bool,
     pub series: Vec<Series>,
 }
 
@@ -229,6 +232,7 @@ pub fn loss_chart(curves: &Curves, smoothed: bool) -> ChartData {
     ChartData {
         x_label: "epoch",
         log_x: false,
+        legend_at_bottom: false,
         series: metric_series(curves, "loss", smoothed),
     }
 }
@@ -238,6 +242,7 @@ pub fn metric_chart(curves: &Curves, metric: Metric, smoothed: bool) -> ChartDat
     ChartData {
         x_label: "epoch",
         log_x: false,
+        legend_at_bottom: metric == Metric::Accuracy,
         series: curves
             .metric_key(metric)
             .map(|key| metric_series(curves, &key, smoothed))
@@ -251,6 +256,7 @@ pub fn learning_rate_chart(curves: &Curves, smoothed: bool) -> Option<ChartData>
     Some(ChartData {
         x_label: "learning rate",
         log_x: true,
+        legend_at_bottom: false,
         series: vec![Series {
             name: "loss".to_owned(),
             style: Style::Epoch,
@@ -387,6 +393,7 @@ mod tests {
         let one = ChartData {
             x_label: "epoch",
             log_x: false,
+            legend_at_bottom: false,
             series: vec![Series {
                 name: "loss".into(),
                 style: Style::Epoch,

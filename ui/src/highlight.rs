@@ -463,14 +463,39 @@ pub fn to_html(code: &str, tokens: &[Token], marks: &[Mark]) -> String {
     html
 }
 
-/// Highlights `code` with `diagnostics` underlined.
-pub fn highlight(code: &str, diagnostics: &[CodeDiagnostic]) -> String {
-    to_html(code, &tokenize(code), &marks(code, diagnostics))
+/// The line-number gutter as HTML: one number per line of `code`, those
+/// with an underline marked `has-diag` with the messages as their title.
+pub fn gutter_html(code: &str, marks: &[Mark]) -> String {
+    let lines = code.matches('\n').count() + 1;
+    let mut html = String::with_capacity(lines * 6);
+    for line in 1..=lines {
+        let messages: Vec<&str> = marks
+            .iter()
+            .filter(|mark| usize::try_from(mark.line).is_ok_and(|at| at == line))
+            .map(|mark| mark.message.as_str())
+            .collect();
+        if messages.is_empty() {
+            html.push_str(&line.to_string());
+        } else {
+            html.push_str("<span class=\"has-diag\" title=\"");
+            escape(&messages.join("\n"), &mut html);
+            html.push_str("\">");
+            html.push_str(&line.to_string());
+            html.push_str("</span>");
+        }
+        html.push('\n');
+    }
+    html
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Highlights `code` with `diagnostics` underlined, as the editor does.
+    fn highlight(code: &str, diagnostics: &[CodeDiagnostic]) -> String {
+        to_html(code, &tokenize(code), &marks(code, diagnostics))
+    }
 
     fn kinds(code: &str) -> Vec<(TokenKind, &str)> {
         tokenize(code)
@@ -607,6 +632,16 @@ mod tests {
         // Mid-line, an empty span covers the next character instead.
         let found = marks("ab", &[diagnostic(1, Some(1), Some(1))]);
         assert_eq!((found[0].start, found[0].end), (0, 1));
+    }
+
+    #[test]
+    fn the_gutter_numbers_every_line_and_flags_marked_ones() {
+        let code = "a\nb = x\n";
+        let found = marks(code, &[diagnostic(2, Some(5), Some(6))]);
+        assert_eq!(
+            gutter_html(code, &found),
+            "1\n<span class=\"has-diag\" title=\"name &#39;x&#39; &lt;is&gt; not defined\">2</span>\n3\n"
+        );
     }
 
     #[test]

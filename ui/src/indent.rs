@@ -154,6 +154,19 @@ pub fn newline(text: &str, start: u32, end: u32) -> Edit {
     }
 }
 
+/// The UTF-16 offset where 1-based `line` starts (the text's end past the last line).
+pub fn line_offset(text: &str, line: u32) -> u32 {
+    let skip = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
+    let byte = if skip == 0 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(skip - 1)
+            .map_or(text.len(), |(at, _)| at + 1)
+    };
+    utf16_of(text, byte)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +227,15 @@ mod tests {
         assert_eq!(run("    x = 1[]", newline), "    x = 1\n    []");
         assert_eq!(run("def f():[]", newline), "def f():\n    []");
         assert_eq!(run("    if a: [old]", newline), "    if a: \n        []");
+    }
+
+    #[test]
+    fn line_offsets_count_utf16_units() {
+        let text = "😀\nab\nc";
+        assert_eq!(line_offset(text, 1), 0);
+        assert_eq!(line_offset(text, 2), 3);
+        assert_eq!(line_offset(text, 3), 6);
+        assert_eq!(line_offset(text, 9), 7);
     }
 
     #[test]

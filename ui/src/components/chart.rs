@@ -16,6 +16,7 @@ const INK: RGBColor = RGBColor(0x1f, 0x29, 0x37);
 const ACCENT: RGBColor = RGBColor(0xd9, 0x77, 0x06);
 const MUTED: RGBColor = RGBColor(0x9c, 0xa3, 0xaf);
 const GRID: RGBColor = RGBColor(0xe5, 0xe7, 0xeb);
+const LIGHT_GRID: RGBColor = RGBColor(0xf6, 0xf7, 0xf9);
 
 /// Draws `data()` whenever `revision` changes.
 #[component]
@@ -84,13 +85,14 @@ where
     let mut chart = ChartBuilder::on(root)
         .caption(title, text(13))
         .margin(6)
+        .margin_right(18)
         .x_label_area_size(28)
         .y_label_area_size(48)
         .build_cartesian_2d(x, y)
         .map_err(|error| error.to_string())?;
     chart
         .configure_mesh()
-        .light_line_style(GRID)
+        .light_line_style(LIGHT_GRID)
         .bold_line_style(GRID)
         .x_desc(data.x_label)
         .label_style(text(11))

@@ -113,13 +113,20 @@ pub fn Editor(
         else {
             return;
         };
-        let edit = code.with_untracked(|text| match key.as_str() {
-            "Tab" if event.shift_key() => Some(indent::outdent(text, start, end)),
-            "Tab" if !modifier && !event.alt_key() => Some(indent::indent(text, start, end)),
-            "Enter" if !event.shift_key() && !event.alt_key() => {
+        // WebKitGTK reports Shift+Tab as key "Unidentified" (ISO_Left_Tab);
+        // its code and key code still say Tab.
+        let tab = key == "Tab" || event.code() == "Tab" || event.key_code() == 9;
+        let plain = !modifier && !event.alt_key();
+        let edit = code.with_untracked(|text| {
+            if tab && plain && event.shift_key() {
+                Some(indent::outdent(text, start, end))
+            } else if tab && plain {
+                Some(indent::indent(text, start, end))
+            } else if key == "Enter" && plain && !event.shift_key() {
                 Some(indent::newline(text, start, end))
+            } else {
+                None
             }
-            _ => None,
         });
         if let Some(edit) = edit {
             event.prevent_default();

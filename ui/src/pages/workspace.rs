@@ -274,6 +274,19 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                     <ProgressBar id="progress" fraction=Signal::derive(move || run.with(RunState::fraction)) />
                 </div>
                 <div id="progress-text" class="status">{move || run.with(RunState::progress_text)}</div>
+                {move || match submission.get() {
+                    None => None,
+                    Some(Ok(submission)) => Some(view! { <ScoreCard report=submission.report /> }.into_any()),
+                    Some(Err(message)) => Some(view! { <p class="error">"Grading failed: " {message}</p> }.into_any()),
+                }}
+                <ul id="hints" class="hints">
+                    {move || {
+                        run.with(|state| state.hints.clone())
+                            .into_iter()
+                            .map(|hint| view! { <li class="hint">{hint.message}</li> })
+                            .collect_view()
+                    }}
+                </ul>
                 <Console run />
                 <div class="row chart-controls">
                     <label class="check">
@@ -310,19 +323,6 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                         }
                     />
                 </Show>
-                <ul id="hints" class="hints">
-                    {move || {
-                        run.with(|state| state.hints.clone())
-                            .into_iter()
-                            .map(|hint| view! { <li class="hint">{hint.message}</li> })
-                            .collect_view()
-                    }}
-                </ul>
-                {move || match submission.get() {
-                    None => None,
-                    Some(Ok(submission)) => Some(view! { <ScoreCard report=submission.report /> }.into_any()),
-                    Some(Err(message)) => Some(view! { <p class="error">"Grading failed: " {message}</p> }.into_any()),
-                }}
                 <Attempts task_id=task_id.clone() version=attempts_version />
             </div>
         </div>

@@ -5,8 +5,9 @@
 //! `window.__TAURI__.core.Channel` created here.
 
 use dojo_protocol::{
-    AppInfo, CommandError, DatasetAttribution, DeviceCheckRequest, JobEvent, JobId, TaskSummary,
-    commands,
+    AppInfo, AttemptSummary, CodeDiagnostic, CommandError, DatasetAttribution, DeviceCheckRequest,
+    JobEvent, JobId, RunId, Submission, SubmitRequest, TaskDetail, TaskStats, TaskSummary,
+    TrainingEvent, TrainingRequest, commands,
 };
 use js_sys::{Array, Function, Object, Reflect};
 use serde::Serialize;
@@ -68,6 +69,36 @@ pub async fn list_datasets() -> Result<Vec<DatasetAttribution>, CommandError> {
     invoke(commands::LIST_DATASETS, JsValue::UNDEFINED).await
 }
 
+/// An event a job streams over a channel.
+pub trait StreamEvent: DeserializeOwned + 'static {
+    /// The terminal event standing for a message that could not be read.
+    fn unreadable(message: String) -> Self;
+}
+
+impl StreamEvent for JobEvent {
+    fn unreadable(message: String) -> JobEvent {
+        JobEvent::Failed { message }
+    }
+}
+
+impl StreamEvent for TrainingEvent {
+    fn unreadable(message: String) -> TrainingEvent {
+        TrainingEvent::Failed {
+            run_id: None,
+            error: CodeDiagnostic {
+                kind: "IpcError".to_owned(),
+                message,
+                help: None,
+                line: None,
+                column: None,
+                end_line: None,
+                end_column: None,
+            },
+            report: String::new(),
+        }
+    }
+}
+
 /// A Tauri channel whose messages are handed to a Rust callback. Dropping
 /// it stops delivery, so keep it until its job has ended.
 pub struct EventChannel {
@@ -76,7 +107,9 @@ pub struct EventChannel {
 }
 
 impl EventChannel {
-    fn new(mut on_event: impl FnMut(JobEvent) + 'static) -> Result<EventChannel, CommandError> {
+    fn new<E: StreamEvent>(
+        mut on_event: impl FnMut(E) + 'static,
+    ) -> Result<EventChannel, CommandError> {
         let core = Reflect::get(&js_sys::global(), &JsValue::from_str("__TAURI__"))
             .and_then(|tauri| Reflect::get(&tauri, &JsValue::from_str("core")))
             .map_err(|_| ipc_error("the Tauri API is not available in this window"))?;
@@ -87,11 +120,11 @@ impl EventChannel {
         let channel = Reflect::construct(&constructor, &Array::new())
             .map_err(|error| ipc_error(format!("cannot create a channel: {error:?}")))?;
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
-            match serde_wasm_bindgen::from_value::<JobEvent>(message) {
+            match serde_wasm_bindgen::from_value::<E>(message) {
                 Ok(event) => on_event(event),
-                Err(error) => on_event(JobEvent::Failed {
-                    message: format!("unreadable progress event: {error}"),
-                }),
+                Err(error) => {
+                    on_event(E::unreadable(format!("unreadable progress event: {error}")))
+                }
             }
         });
         Reflect::set(
@@ -123,4 +156,66 @@ pub async fn start_device_check(
 
 pub async fn cancel_job(job_id: JobId) -> Result<(), CommandError> {
     invoke(commands::CANCEL_JOB, args(&[("jobId", to_js(&job_id)?)])?).await
+}
+
+pub async fn get_task(task_id: &str) -> Result<TaskDetail, CommandError> {
+    invoke(
+        commands::GET_TASK,
+        args(&[("taskId", JsValue::from_str(task_id))])?,
+    )
+    .await
+}
+
+/// Static problems in `code` (syntax, unsupported constructs), located.
+pub async fn check_code(task_id: &str, code: &str) -> Result<Vec<CodeDiagnostic>, CommandError> {
+    let arguments = args(&[
+        ("taskId", JsValue::from_str(task_id)),
+        ("code", JsValue::from_str(code)),
+    ])?;
+    invoke(commands::CHECK_CODE, arguments).await
+}
+
+pub async fn save_draft(task_id: &str, code: &str) -> Result<(), CommandError> {
+    let arguments = args(&[
+        ("taskId", JsValue::from_str(task_id)),
+        ("code", JsValue::from_str(code)),
+    ])?;
+    invoke(commands::SAVE_DRAFT, arguments).await
+}
+
+/// Starts a training run; `on_event` sees its events in order.
+pub async fn start_training(
+    request: TrainingRequest,
+    on_event: impl FnMut(TrainingEvent) + 'static,
+) -> Result<(JobId, EventChannel), CommandError> {
+    let channel = EventChannel::new(on_event)?;
+    let arguments = args(&[
+        ("request", to_js(&request)?),
+        ("onEvent", channel.channel.clone()),
+    ])?;
+    let job_id = invoke(commands::START_TRAINING, arguments).await?;
+    Ok((job_id, channel))
+}
+
+/// Grades the model a run trained.
+pub async fn submit_run(run_id: RunId) -> Result<Submission, CommandError> {
+    let request = SubmitRequest { run_id };
+    invoke(
+        commands::SUBMIT_RUN,
+        args(&[("request", to_js(&request)?)])?,
+    )
+    .await
+}
+
+pub async fn task_stats() -> Result<Vec<TaskStats>, CommandError> {
+    invoke(commands::TASK_STATS, JsValue::UNDEFINED).await
+}
+
+/// Stored runs, newest first as the backend orders them; all tasks' when `task_id` is `None`.
+pub async fn list_attempts(task_id: Option<String>) -> Result<Vec<AttemptSummary>, CommandError> {
+    invoke(
+        commands::LIST_ATTEMPTS,
+        args(&[("taskId", to_js(&task_id)?)])?,
+    )
+    .await
 }

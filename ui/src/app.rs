@@ -1,10 +1,13 @@
-//! The app shell: a header with the navigation, and the current page.
+//! The app shell: a header with the navigation and the practice countdown,
+//! and the current page (or an open task's workspace).
 
 use leptos::prelude::*;
 
+use crate::components::countdown_clock::CountdownClock;
 use crate::pages::about::AboutPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::tasks::TasksPage;
+use crate::pages::workspace::WorkspacePage;
 
 /// The top-level screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,8 @@ impl Page {
 #[component]
 pub fn App() -> impl IntoView {
     let (page, set_page) = signal(Page::Tasks);
+    // The task whose workspace is open, over the Tasks page.
+    let open_task = RwSignal::new(None::<String>);
     view! {
         <header class="top">
             <div class="brand">"Dojo" <span>"."</span></div>
@@ -49,7 +54,10 @@ pub fn App() -> impl IntoView {
                             <button
                                 id=target.nav_id()
                                 class:active=move || page.get() == target
-                                on:click=move |_| set_page.set(target)
+                                on:click=move |_| {
+                                    open_task.set(None);
+                                    set_page.set(target);
+                                }
                             >
                                 {target.label()}
                             </button>
@@ -57,12 +65,14 @@ pub fn App() -> impl IntoView {
                     })
                     .collect_view()}
             </nav>
+            <CountdownClock />
         </header>
-        <main>
-            {move || match page.get() {
-                Page::Tasks => view! { <TasksPage /> }.into_any(),
-                Page::Settings => view! { <SettingsPage /> }.into_any(),
-                Page::About => view! { <AboutPage /> }.into_any(),
+        <main class:wide=move || open_task.with(Option::is_some)>
+            {move || match (open_task.get(), page.get()) {
+                (Some(task_id), _) => view! { <WorkspacePage task_id open_task /> }.into_any(),
+                (None, Page::Tasks) => view! { <TasksPage open_task /> }.into_any(),
+                (None, Page::Settings) => view! { <SettingsPage /> }.into_any(),
+                (None, Page::About) => view! { <AboutPage /> }.into_any(),
             }}
         </main>
     }

@@ -2,14 +2,23 @@
 //!
 //! Invariant: the UI holds no business logic. It shows what the backend
 //! returns and sends what the user asks for; every backend call goes through
-//! [`api`], typed with `dojo_protocol`. View-independent state lives in
-//! [`progress`], plain Rust that is unit-tested natively.
+//! [`api`], typed with `dojo_protocol`. View-independent logic is plain
+//! Rust, unit-tested natively: [`progress`] (a device check),
+//! [`training`] and [`curves`] (a training run and its charts),
+//! [`highlight`] and [`indent`] (the code editor), [`countdown`] and
+//! [`statement`].
 
 mod api;
 mod app;
 mod components;
+mod countdown;
+mod curves;
+mod highlight;
+mod indent;
 mod pages;
 mod progress;
+mod statement;
+mod training;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -3,3 +3,4 @@
 pub mod about;
 pub mod settings;
 pub mod tasks;
+pub mod workspace;

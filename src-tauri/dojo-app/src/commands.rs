@@ -2,7 +2,9 @@
 
 use dojo_engine::jobs::DeviceCheck;
 use dojo_protocol::{
-    AppInfo, DatasetAttribution, DeviceCheckRequest, JobEvent, JobId, TaskSummary,
+    AppInfo, AttemptSummary, CodeDiagnostic, DatasetAttribution, DeviceCheckRequest, JobEvent,
+    JobId, Submission, SubmitRequest, TaskDetail, TaskStats, TaskSummary, TrainingEvent,
+    TrainingRequest,
 };
 use tauri::State;
 use tauri::ipc::Channel;
@@ -51,4 +53,63 @@ pub fn start_device_check(
 #[tauri::command]
 pub fn cancel_job(job_id: JobId, state: State<'_, AppState>) -> Result<(), CommandError> {
     Ok(state.runner.cancel(job_id)?)
+}
+
+/// A task's page: statement, contract, starter, thresholds, preview and the
+/// user's saved draft.
+#[tauri::command]
+pub fn get_task(task_id: String, state: State<'_, AppState>) -> Result<TaskDetail, CommandError> {
+    let task = dojo_engine::tasks::task(&task_id)?;
+    let mut detail = dojo_engine::tasks::detail(task)?;
+    detail.draft = state.store().draft(task.id)?;
+    Ok(detail)
+}
+
+/// Syntax and support problems in `code`, located, without running it.
+#[tauri::command]
+pub fn check_code(code: String) -> Vec<CodeDiagnostic> {
+    dojo_engine::practice::check_code(&code)
+}
+
+#[tauri::command]
+pub fn save_draft(
+    task_id: String,
+    code: String,
+    state: State<'_, AppState>,
+) -> Result<(), CommandError> {
+    Ok(state.store().save_draft(&task_id, &code)?)
+}
+
+/// Starts training `request.code` on its task; events arrive on `on_event`.
+#[tauri::command]
+pub fn start_training(
+    request: TrainingRequest,
+    on_event: Channel<TrainingEvent>,
+    state: State<'_, AppState>,
+) -> Result<JobId, CommandError> {
+    // A closed window drops the channel; the run still ends and is stored.
+    crate::practice::start_training(&state, request, move |event| {
+        let _ = on_event.send(event);
+    })
+}
+
+#[tauri::command]
+pub fn submit_run(
+    request: SubmitRequest,
+    state: State<'_, AppState>,
+) -> Result<Submission, CommandError> {
+    Ok(state.store().submit(dojo_store::RunId(request.run_id.0))?)
+}
+
+#[tauri::command]
+pub fn task_stats(state: State<'_, AppState>) -> Result<Vec<TaskStats>, CommandError> {
+    Ok(state.store().task_stats(&crate::practice::task_directions())?)
+}
+
+#[tauri::command]
+pub fn list_attempts(
+    task_id: Option<String>,
+    state: State<'_, AppState>,
+) -> Result<Vec<AttemptSummary>, CommandError> {
+    Ok(state.store().attempts(task_id.as_deref())?)
 }

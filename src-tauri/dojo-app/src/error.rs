@@ -11,6 +11,8 @@ pub enum CommandError {
     Engine(#[from] dojo_engine::Error),
     #[error(transparent)]
     Store(#[from] dojo_store::Error),
+    #[error("a training run is already in progress (job {}); stop it before starting another", .0.0)]
+    Busy(dojo_protocol::JobId),
 }
 
 impl CommandError {
@@ -29,10 +31,12 @@ impl CommandError {
                 E::Bench(_) => "bench_failed",
                 E::Candle(_) => "tensor_error",
             },
+            CommandError::Busy(_) => "training_in_progress",
             CommandError::Store(error) => match error {
                 S::NoDataDir | S::CreateDataDir { .. } => "data_dir_unavailable",
                 S::SchemaTooNew { .. } => "database_too_new",
                 S::RunNotFound(_) => "run_not_found",
+                S::NotGradable(_) => "not_gradable",
                 S::Open { .. } | S::NoWal { .. } | S::Corrupt(_) | S::Sqlite(_) => "database_error",
             },
         }

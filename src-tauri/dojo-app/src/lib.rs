@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod practice;
 pub mod state;
 
 use tauri::Manager;
@@ -36,6 +37,13 @@ pub fn run() -> tauri::Result<()> {
             commands::list_datasets,
             commands::start_device_check,
             commands::cancel_job,
+            commands::get_task,
+            commands::check_code,
+            commands::save_draft,
+            commands::start_training,
+            commands::submit_run,
+            commands::task_stats,
+            commands::list_attempts,
         ])
         .run(tauri::generate_context!("../../tauri.conf.json"))
 }

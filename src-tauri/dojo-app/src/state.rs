@@ -1,10 +1,11 @@
 //! What the app keeps while it runs.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use dojo_engine::device::ComputeDevice;
 use dojo_engine::jobs::JobRunner;
+use dojo_protocol::JobId;
 use dojo_store::Store;
 
 use crate::error::CommandError;
@@ -14,7 +15,10 @@ pub struct AppState {
     pub runner: JobRunner,
     pub device: ComputeDevice,
     pub data_dir: PathBuf,
-    store: Mutex<Store>,
+    store: Arc<Mutex<Store>>,
+    /// The training run in progress, if any: one at a time, since two would
+    /// share the same CPU cores.
+    training: Mutex<Option<JobId>>,
 }
 
 impl AppState {
@@ -29,13 +33,34 @@ impl AppState {
             runner: JobRunner::new(),
             device: ComputeDevice::select()?,
             data_dir,
-            store: Mutex::new(store),
+            store: Arc::new(Mutex::new(store)),
+            training: Mutex::new(None),
         })
     }
 
     /// The store, even if a previous holder panicked: every store write is
     /// one transaction, so a poisoned lock guards a consistent database.
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.store)
     }
+
+    /// A handle on the store for a job's thread.
+    pub fn shared_store(&self) -> Arc<Mutex<Store>> {
+        Arc::clone(&self.store)
+    }
+
+    /// The training run still in progress, if any.
+    pub fn running_training(&self) -> Option<JobId> {
+        let current = *lock(&self.training);
+        current.filter(|job| self.runner.running_jobs().contains(job))
+    }
+
+    pub fn set_training(&self, job: JobId) {
+        *lock(&self.training) = Some(job);
+    }
+}
+
+/// Locks `mutex` even if a previous holder panicked.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

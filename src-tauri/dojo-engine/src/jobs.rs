@@ -11,7 +11,9 @@
 //! that panics reports `Failed` instead of taking the app down; a job is
 //! forgotten by the runner once it has ended.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -38,13 +40,32 @@ impl CancelToken {
     }
 }
 
-/// Where a job's events go.
-pub trait EventSink: Send + 'static {
-    fn send(&mut self, event: JobEvent);
+/// An event a job streams: the runner must know which events end a stream
+/// and how to report a job that ended without one.
+pub trait StreamEvent: Send + 'static {
+    /// Whether this event ends its job's stream.
+    fn is_terminal(&self) -> bool;
+    /// The terminal event reporting an internal failure.
+    fn internal_failure(message: String) -> Self;
 }
 
-impl<F: FnMut(JobEvent) + Send + 'static> EventSink for F {
-    fn send(&mut self, event: JobEvent) {
+impl StreamEvent for JobEvent {
+    fn is_terminal(&self) -> bool {
+        JobEvent::is_terminal(self)
+    }
+
+    fn internal_failure(message: String) -> Self {
+        JobEvent::Failed { message }
+    }
+}
+
+/// Where a job's events go.
+pub trait EventSink<E>: Send + 'static {
+    fn send(&mut self, event: E);
+}
+
+impl<E, F: FnMut(E) + Send + 'static> EventSink<E> for F {
+    fn send(&mut self, event: E) {
         self(event)
     }
 }
@@ -55,8 +76,11 @@ struct GuardedSink<S> {
     ended: bool,
 }
 
-impl<S: EventSink> GuardedSink<S> {
-    fn send(&mut self, event: JobEvent) {
+impl<S> GuardedSink<S> {
+    fn send<E: StreamEvent>(&mut self, event: E)
+    where
+        S: EventSink<E>,
+    {
         if self.ended {
             return;
         }
@@ -67,23 +91,45 @@ impl<S: EventSink> GuardedSink<S> {
 
 /// What a running job may do: learn its id, poll for cancellation and
 /// report progress.
-pub struct JobContext<'a> {
+pub struct JobContext<E = JobEvent> {
     pub job_id: JobId,
-    pub cancel: &'a CancelToken,
-    emit: &'a mut dyn FnMut(JobEvent),
+    pub cancel: CancelToken,
+    emitter: Emitter<E>,
 }
 
-impl JobContext<'_> {
-    pub fn emit(&mut self, event: JobEvent) {
-        (self.emit)(event)
+impl<E> JobContext<E> {
+    pub fn emit(&mut self, event: E) {
+        self.emitter.emit(event)
+    }
+
+    /// A handle that emits this job's events, for code on the job's thread
+    /// that must own its callback (e.g. the interpreter's training sink).
+    pub fn emitter(&self) -> Emitter<E> {
+        self.emitter.clone()
     }
 }
 
-/// A unit of background work. `run` reports its own `Started`, progress and
+/// Emits a job's events from its own thread; clones share the sink.
+pub struct Emitter<E>(Rc<dyn Fn(E)>);
+
+impl<E> Clone for Emitter<E> {
+    fn clone(&self) -> Self {
+        Emitter(Rc::clone(&self.0))
+    }
+}
+
+impl<E> Emitter<E> {
+    pub fn emit(&self, event: E) {
+        (self.0)(event)
+    }
+}
+
+/// A unit of background work. `run` reports its own start, progress and
 /// terminal event; if it returns without a terminal event (or panics), the
-/// runner sends `Failed`.
+/// runner sends [`StreamEvent::internal_failure`].
 pub trait Job: Send + 'static {
-    fn run(self: Box<Self>, context: JobContext<'_>);
+    type Event: StreamEvent;
+    fn run(self: Box<Self>, context: JobContext<Self::Event>);
 }
 
 /// Starts jobs on their own threads and cancels them by id.
@@ -111,34 +157,51 @@ impl JobRunner {
     }
 
     /// Starts `job` on a new thread; its events go to `sink`.
-    pub fn start(&self, job: impl Job, sink: impl EventSink) -> Result<JobId> {
+    pub fn start<J: Job>(&self, job: J, sink: impl EventSink<J::Event>) -> Result<JobId> {
+        self.start_with_id(|_| job, sink)
+    }
+
+    /// Like [`JobRunner::start`], for a job that needs its own id to be built
+    /// (e.g. to put it in its first event).
+    pub fn start_with_id<J: Job>(
+        &self,
+        build: impl FnOnce(JobId) -> J,
+        sink: impl EventSink<J::Event>,
+    ) -> Result<JobId> {
         let job_id = JobId(self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1);
         let cancel = CancelToken::default();
         self.inner.running().insert(job_id, cancel.clone());
         let inner = Arc::clone(&self.inner);
-        let job: Box<dyn Job> = Box::new(job);
+        let job: Box<J> = Box::new(build(job_id));
         let spawned = std::thread::Builder::new()
             .name(format!("dojo-job-{}", job_id.0))
+            // Deeply nested user code recurses in the interpreter: give it room.
+            .stack_size(64 * 1024 * 1024)
             .spawn(move || {
-                let mut sink = GuardedSink {
+                let sink = Rc::new(RefCell::new(GuardedSink {
                     inner: sink,
                     ended: false,
+                }));
+                let shared = Rc::clone(&sink);
+                let emitter = Emitter(Rc::new(move |event: J::Event| {
+                    // A sink that emits into its own job would re-enter; drop such events.
+                    if let Ok(mut sink) = shared.try_borrow_mut() {
+                        sink.send(event);
+                    }
+                }));
+                let context = JobContext {
+                    job_id,
+                    cancel: cancel.clone(),
+                    emitter,
                 };
-                let outcome = {
-                    let mut emit = |event: JobEvent| sink.send(event);
-                    let context = JobContext {
-                        job_id,
-                        cancel: &cancel,
-                        emit: &mut emit,
-                    };
-                    catch_unwind(AssertUnwindSafe(|| job.run(context)))
-                };
+                let outcome = catch_unwind(AssertUnwindSafe(|| job.run(context)));
+                let mut sink = sink.borrow_mut();
                 if !sink.ended {
                     let message = match outcome {
                         Ok(()) => "the job ended without reporting a result".to_owned(),
                         Err(panic) => format!("internal error: {}", panic_message(panic.as_ref())),
                     };
-                    sink.send(JobEvent::Failed { message });
+                    sink.send(J::Event::internal_failure(message));
                 }
                 inner.running().remove(&job_id);
             });
@@ -149,7 +212,7 @@ impl JobRunner {
         Ok(job_id)
     }
 
-    /// Asks a running job to stop; it ends with `Cancelled` at its next check.
+    /// Asks a running job to stop; it ends with its cancelled event at its next check.
     pub fn cancel(&self, job_id: JobId) -> Result<()> {
         match self.inner.running().get(&job_id) {
             Some(token) => {
@@ -243,7 +306,7 @@ impl DeviceCheck {
         6.0 * CHECK_BATCH as f64 * DeviceCheck::parameter_count() as f64
     }
 
-    fn train(&self, context: &mut JobContext<'_>) -> Result<JobEvent> {
+    fn train(&self, context: &mut JobContext) -> Result<JobEvent> {
         let device = self.device.device();
         let steps = self.steps.clamp(1, MAX_DEVICE_CHECK_STEPS);
         context.emit(JobEvent::Started {
@@ -314,7 +377,9 @@ impl DeviceCheck {
 }
 
 impl Job for DeviceCheck {
-    fn run(self: Box<Self>, mut context: JobContext<'_>) {
+    type Event = JobEvent;
+
+    fn run(self: Box<Self>, mut context: JobContext) {
         let end = self
             .train(&mut context)
             .unwrap_or_else(|error| JobEvent::Failed {
@@ -361,7 +426,7 @@ mod tests {
     use super::*;
     use std::sync::mpsc;
 
-    fn collect(runner: &JobRunner, job: impl Job) -> (JobId, mpsc::Receiver<JobEvent>) {
+    fn collect(runner: &JobRunner, job: impl Job<Event = JobEvent>) -> (JobId, mpsc::Receiver<JobEvent>) {
         let (sender, receiver) = mpsc::channel();
         let id = runner
             .start(job, move |event| {
@@ -447,14 +512,18 @@ mod tests {
 
     struct Panics;
     impl Job for Panics {
-        fn run(self: Box<Self>, _context: JobContext<'_>) {
+        type Event = JobEvent;
+
+        fn run(self: Box<Self>, _context: JobContext) {
             panic!("kaboom");
         }
     }
 
     struct SaysTooMuch;
     impl Job for SaysTooMuch {
-        fn run(self: Box<Self>, mut context: JobContext<'_>) {
+        type Event = JobEvent;
+
+        fn run(self: Box<Self>, mut context: JobContext) {
             context.emit(JobEvent::Failed {
                 message: "first".into(),
             });
@@ -466,7 +535,9 @@ mod tests {
 
     struct SaysNothing;
     impl Job for SaysNothing {
-        fn run(self: Box<Self>, _context: JobContext<'_>) {}
+        type Event = JobEvent;
+
+        fn run(self: Box<Self>, _context: JobContext) {}
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 pub mod assets;
 pub mod bench;
+pub mod curves;
 pub mod datasets;
 pub mod device;
 mod error;

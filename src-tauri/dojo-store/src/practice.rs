@@ -4,10 +4,11 @@
 //! graded even if grading changes later. Drafts are the editor's unsaved
 //! code, one per task, overwritten on every save.
 
+use dojo_protocol::{AttemptSummary, GradeReport, Logs, Submission, TaskStats};
 use rusqlite::{OptionalExtension, params};
 
 use crate::runs::now_ms;
-use crate::{Error, Result, RunId, Store};
+use crate::{Error, Result, RunId, RunStatus, Store};
 
 /// A stored submission.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +78,71 @@ impl Store {
             metric_value,
             report_json,
         })
+    }
+
+    /// Submits a run's stored grade report (see [`Store::submit_run`]).
+    pub fn submit(&mut self, run: RunId) -> Result<Submission> {
+        let grade = self.run_grade(run)?.ok_or(Error::NotGradable(run.0))?;
+        let report: GradeReport = serde_json::from_str(&grade)
+            .map_err(|error| Error::Corrupt(format!("grade of run {run}: {error}")))?;
+        let record = self.submit_run(run, report.score, report.value)?;
+        Ok(Submission {
+            id: record.id,
+            run_id: dojo_protocol::RunId(run.0),
+            task_id: record.task_id,
+            submitted_at: record.submitted_at_ms,
+            report,
+        })
+    }
+
+    /// [`Store::task_records`] as the home screen's wire type.
+    pub fn task_stats(&self, tasks: &[(&str, bool)]) -> Result<Vec<TaskStats>> {
+        Ok(self
+            .task_records(tasks)?
+            .into_iter()
+            .map(|record| TaskStats {
+                task_id: record.task_id,
+                attempts: record.attempts,
+                submissions: record.submissions,
+                best_score: record.best_score,
+                best_value: record.best_value,
+            })
+            .collect())
+    }
+
+    /// Runs, newest first, optionally of one task, with each run's best
+    /// submitted score.
+    pub fn attempts(&self, task_id: Option<&str>) -> Result<Vec<AttemptSummary>> {
+        let mut best = self.connection.prepare(
+            "SELECT MAX(score) FROM submissions WHERE run_id = ?1",
+        )?;
+        let mut attempts = Vec::new();
+        for run in self.list_runs(task_id)? {
+            let score: Option<u8> = best.query_row(params![run.id.0], |row| row.get(0))?;
+            let final_logs: Logs = match &run.metrics_json {
+                Some(json) => serde_json::from_str(json)
+                    .map_err(|error| Error::Corrupt(format!("metrics of run {}: {error}", run.id)))?,
+                None => Logs::new(),
+            };
+            attempts.push(AttemptSummary {
+                run_id: dojo_protocol::RunId(run.id.0),
+                task_id: run.task_id,
+                status: match run.status {
+                    RunStatus::Running => dojo_protocol::RunStatus::Running,
+                    RunStatus::Finished => dojo_protocol::RunStatus::Finished,
+                    RunStatus::Cancelled => dojo_protocol::RunStatus::Cancelled,
+                    RunStatus::Failed => dojo_protocol::RunStatus::Failed,
+                    RunStatus::Interrupted => dojo_protocol::RunStatus::Interrupted,
+                },
+                device: run.device,
+                started_at: run.started_at_ms,
+                ended_at: run.ended_at_ms,
+                error: run.error,
+                final_logs,
+                score,
+            });
+        }
+        Ok(attempts)
     }
 
     /// The grade report a run stored when it ended, if any.
@@ -253,6 +319,59 @@ mod tests {
         // Lower is better: the smaller error wins among equal scores.
         let lower = store.task_records(&[("fashion_mnist", false)]).unwrap();
         assert_eq!(lower[0].best_value, Some(0.88));
+    }
+
+    fn report(score: u8, value: f64) -> String {
+        serde_json::to_string(&GradeReport {
+            task_id: "fashion_mnist".into(),
+            metric: dojo_protocol::Metric::Accuracy,
+            value,
+            score,
+            thresholds: dojo_protocol::Thresholds {
+                metric: dojo_protocol::Metric::Accuracy,
+                levels: [0.6, 0.7, 0.8, 0.88],
+            },
+            samples: 5000,
+            classes: Vec::new(),
+            confusion: Vec::new(),
+            notes: Vec::new(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn submit_reads_the_stored_report_and_attempts_show_the_score() {
+        let (_dir, mut store) = store();
+        let graded = graded_run(&mut store, Some(&report(4, 0.85)));
+        let failed = store.start_run(&sample_run()).unwrap();
+        store
+            .finish_run(
+                failed,
+                &RunEnd {
+                    error: Some("NameError: name 'x' is not defined"),
+                    ..RunEnd::status(RunStatus::Failed)
+                },
+            )
+            .unwrap();
+        let submission = store.submit(graded).unwrap();
+        assert_eq!((submission.report.score, submission.report.value), (4, 0.85));
+        assert!(matches!(store.submit(failed), Err(Error::NotGradable(_))));
+
+        let attempts = store.attempts(Some("fashion_mnist")).unwrap();
+        assert_eq!(attempts.len(), 2);
+        assert_eq!(attempts[0].status, dojo_protocol::RunStatus::Failed);
+        assert_eq!(attempts[0].score, None);
+        assert!(attempts[0].error.as_deref().unwrap_or("").contains("NameError"));
+        assert_eq!(attempts[1].score, Some(4));
+        let stats = store.task_stats(&[("fashion_mnist", true)]).unwrap();
+        assert_eq!((stats[0].attempts, stats[0].best_score), (2, Some(4)));
+    }
+
+    #[test]
+    fn a_corrupt_grade_is_an_error_not_a_panic() {
+        let (_dir, mut store) = store();
+        let run = graded_run(&mut store, Some("{not json"));
+        assert!(matches!(store.submit(run), Err(Error::Corrupt(_))));
     }
 
     #[test]

@@ -295,6 +295,30 @@ impl Session {
         request(format_args!("typing into `{css}`"), element.send_keys(text)).await
     }
 
+    /// Replaces the code editor's text as if the user had pasted it: sets
+    /// the textarea's value and fires the `input` event the UI listens to.
+    pub async fn set_editor(&self, code: &str) -> Result<()> {
+        self.wait_for("#editor").await?;
+        request(
+            "setting the editor's code",
+            self.client().execute(
+                "const editor = document.getElementById('editor');
+                 editor.value = arguments[0];
+                 editor.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::Value::from(code)],
+            ),
+        )
+        .await
+        .map(drop)
+    }
+
+    /// A numeric attribute of the element matching the CSS selector (0 when
+    /// missing or not a number).
+    pub async fn number(&self, css: &str, attribute: &str) -> Result<f64> {
+        let value = self.attribute(css, attribute).await?.unwrap_or_default();
+        Ok(value.trim().parse().unwrap_or(0.0))
+    }
+
     /// Every element matching the CSS selector, now.
     pub async fn find_all(&self, css: &str) -> Result<Vec<Element>> {
         request(

@@ -1,0 +1,190 @@
+//! End-to-end scenarios of the practice loop in the real app window: open a
+//! task, train a capped run with live charts and progress, stop a run,
+//! submit and see the score, see the attempts counted on the home screen,
+//! and see a code error marked at its line.
+//!
+//! Runs one window at a time (see `window.rs`); training is capped with the
+//! workspace's "quick run" switch (1 epoch of at most 20 batches) so the
+//! scenarios stay short on two cores.
+
+use std::time::Duration;
+
+use anyhow::{Result, ensure};
+use dojo_e2e::Session;
+use tokio::sync::Mutex;
+
+static ONE_WINDOW_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+
+/// How long a capped Fashion-MNIST run may take on a loaded CI machine,
+/// including reading the dataset and grading.
+const RUN_TIMEOUT: Duration = Duration::from_secs(240);
+
+async fn open_task(session: &Session, task_id: &str) -> Result<()> {
+    session
+        .click(&format!("#task-card-{task_id}"))
+        .await?;
+    let shown = session.attribute("#workspace", "data-task-id").await?;
+    ensure!(
+        shown.as_deref() == Some(task_id),
+        "workspace shows {shown:?}, not {task_id}"
+    );
+    Ok(())
+}
+
+async fn status(session: &Session) -> Result<String> {
+    Ok(session
+        .attribute("#run-status", "data-status")
+        .await?
+        .unwrap_or_default())
+}
+
+async fn wait_for_status(session: &Session, wanted: &str, timeout: Duration) -> Result<()> {
+    session
+        .eventually(&format!("the run is {wanted}"), timeout, async || {
+            let now = status(session).await?;
+            if now == "failed" && wanted != "failed" {
+                let console = session.text("#console").await.unwrap_or_default();
+                anyhow::bail!("the run failed:\n{console}");
+            }
+            Ok((now == wanted).then_some(()))
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
+    let _one = ONE_WINDOW_AT_A_TIME.lock().await;
+    let session = Session::start().await?;
+    session
+        .run("fashion_run", async |session| {
+            open_task(session, "fashion_mnist").await?;
+            let statement = session.text("#workspace").await?;
+            ensure!(statement.contains("28"), "no statement or contract shown");
+            let starter = session.attribute("#editor", "value").await?.unwrap_or_default();
+            ensure!(
+                starter.contains("def solution_model"),
+                "the editor does not hold the starter: {starter}"
+            );
+            session.click("#quick-run").await?;
+            session.click("#btn-train").await?;
+
+            // Live: chart points and a moving progress bar while training.
+            session
+                .eventually("the loss chart gets points", RUN_TIMEOUT, async || {
+                    let points = session.number("#chart-loss", "data-points").await?;
+                    let progress = session.number("#progress", "aria-valuenow").await?;
+                    Ok((points > 0.0 && progress > 0.0).then_some(()))
+                })
+                .await?;
+            session.screenshot("fashion-training").await?;
+            wait_for_status(session, "finished", RUN_TIMEOUT).await?;
+            let progress = session.number("#progress", "aria-valuenow").await?;
+            ensure!(progress >= 99.0, "progress ends at {progress}%");
+            let points = session.number("#chart-loss", "data-points").await?;
+            ensure!(points >= 2.0, "only {points} loss points after the run");
+            let console = session.text("#console").await?;
+            ensure!(
+                console.contains("Epoch 1/1") || console.contains("loss"),
+                "no Keras epoch line in the console:\n{console}"
+            );
+
+            session.click("#btn-submit").await?;
+            let score = session
+                .eventually("a score card appears", Duration::from_secs(60), async || {
+                    Ok(session.attribute("#score-card", "data-score").await?)
+                })
+                .await?;
+            let score: u8 = score.parse().unwrap_or(u8::MAX);
+            ensure!(score <= 5, "score {score} out of 0..=5");
+            let card = session.text("#score-card").await?;
+            ensure!(card.contains("accuracy"), "score card without its metric:\n{card}");
+            session.screenshot("fashion-graded").await?;
+
+            session.click("#btn-back").await?;
+            let attempts = session
+                .number("#task-card-fashion_mnist", "data-attempts")
+                .await?;
+            ensure!(attempts >= 1.0, "home screen counts {attempts} attempts");
+            let best = session
+                .attribute("#task-card-fashion_mnist", "data-best-score")
+                .await?
+                .unwrap_or_default();
+            ensure!(best == score.to_string(), "best score {best:?}, submitted {score}");
+            session.screenshot("home-after-attempt").await?;
+            Ok(())
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_run_can_be_stopped() -> Result<()> {
+    let _one = ONE_WINDOW_AT_A_TIME.lock().await;
+    let session = Session::start().await?;
+    session
+        .run("stop_run", async |session| {
+            open_task(session, "fashion_mnist").await?;
+            // The starter trains several full epochs: far longer than this test waits.
+            session.click("#btn-train").await?;
+            session
+                .eventually("training starts", RUN_TIMEOUT, async || {
+                    let progress = session.number("#progress", "aria-valuenow").await?;
+                    Ok((progress > 0.0).then_some(()))
+                })
+                .await?;
+            session.click("#btn-stop").await?;
+            wait_for_status(session, "cancelled", Duration::from_secs(30)).await?;
+            let progress = session.number("#progress", "aria-valuenow").await?;
+            ensure!(progress < 100.0, "a stopped run shows {progress}%");
+            session.screenshot("run-stopped").await?;
+            session.click("#btn-back").await?;
+            let attempts = session
+                .number("#task-card-fashion_mnist", "data-attempts")
+                .await?;
+            ensure!(attempts >= 1.0, "the stopped run is not counted");
+            Ok(())
+        })
+        .await
+}
+
+#[tokio::test]
+async fn code_errors_are_marked_at_their_line() -> Result<()> {
+    let _one = ONE_WINDOW_AT_A_TIME.lock().await;
+    let session = Session::start().await?;
+    session
+        .run("code_errors", async |session| {
+            open_task(session, "sunspots").await?;
+            // A syntax error on line 3, found while typing.
+            session
+                .set_editor("import tensorflow as tf\n\ndef solution_model(:\n    return None\n")
+                .await?;
+            session
+                .eventually("the syntax error is marked", Duration::from_secs(20), async || {
+                    let marked = session.attribute(".diag-mark", "data-line").await?;
+                    let listed = session.attribute("#diagnostics .diagnostic", "data-line").await?;
+                    Ok((marked.as_deref() == Some("3") && listed.as_deref() == Some("3"))
+                        .then_some(()))
+                })
+                .await?;
+            session.screenshot("syntax-error").await?;
+
+            // A runtime error on line 5, found by running.
+            session
+                .set_editor(
+                    "import tensorflow as tf\n\ndef solution_model():\n    model = tf.keras.Sequential()\n    model.fit(windows, epochs=1)\n    return model\n",
+                )
+                .await?;
+            session.click("#btn-train").await?;
+            wait_for_status(session, "failed", RUN_TIMEOUT).await?;
+            let line = session
+                .eventually("the run's error is listed", Duration::from_secs(10), async || {
+                    Ok(session.attribute("#diagnostics .diagnostic", "data-line").await?)
+                })
+                .await?;
+            ensure!(line == "5", "the NameError is marked at line {line}, not 5");
+            let listed = session.text("#diagnostics").await?;
+            ensure!(listed.contains("windows"), "the message is not shown: {listed}");
+            session.screenshot("runtime-error").await?;
+            Ok(())
+        })
+        .await
+}

@@ -171,7 +171,7 @@ for path in walk('/'):
                     assert!(!contains(row.as_bytes()), "{row}");
                 }
             }
-            HiddenSplit::Texts { items } => {
+            HiddenSplit::Texts { items, .. } => {
                 for (message, _) in items.iter().filter(|(m, _)| m.len() > 40).take(40) {
                     assert!(!contains(message.as_bytes()), "{message}");
                 }

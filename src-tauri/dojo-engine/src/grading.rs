@@ -550,9 +550,14 @@ impl Grader<'_> {
         // Standardised with the graded cars' own statistics: close to what a
         // program that normalised its training data outside the model fed.
         let standardised = standardise(&inputs);
+        // Only a model that is good on standardised features (better than
+        // always predicting the average car) was trained on them.
+        let average = targets.iter().sum::<f64>() / targets.len().max(1) as f64;
+        let baseline =
+            targets.iter().map(|t| (t - average).abs()).sum::<f64>() / targets.len().max(1) as f64;
         if let Some(alternative) = self.quiet_mae(&standardised, &targets, 1.0)
             && alternative < 0.7 * value
-            && value - alternative > 1.0
+            && alternative < baseline
         {
             self.notes.push(format!(
                 "your model does much better on standardised features (MAE {alternative:.2} vs {value:.2}): the contract feeds raw values; put `tf.keras.layers.Normalization()` adapted on the training features (`layer.adapt(x_train)`) as the model's first layer instead of normalising outside it"
@@ -589,8 +594,19 @@ impl Grader<'_> {
         let scale = visible.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         if scale > 0.0 {
             let scaled = inputs.map(|v| v / scale as f32);
+            // Only a model good on scaled windows (better than repeating the
+            // last value) was trained on them.
+            let persistence = mae(
+                &full[start - 1..full.len() - 1]
+                    .iter()
+                    .map(|v| *v as f32)
+                    .collect::<Vec<_>>(),
+                hidden,
+                1.0,
+            );
             if let Some(alternative) = self.quiet_mae(&scaled, hidden, scale)
                 && alternative < 0.5 * value
+                && alternative < persistence
             {
                 self.notes.push(format!(
                     "your model does much better when the series is divided by its maximum ({scale}) and its predictions multiplied back (MAE {alternative:.2} vs {value:.2}): the contract feeds raw values and reads raw predictions; put the scaling inside the model, e.g. `Lambda(lambda x: x / {scale})` first and `Lambda(lambda x: x * {scale})` last"

@@ -1,5 +1,7 @@
 # Reference solution: Auto MPG, regression of fuel economy (MAE in mpg).
-# Validation: every fifth car of the visible data, fixed.
+# Validation: every fifth car of the visible data, fixed. The model takes
+# raw features (the grader's contract): a Normalization layer adapted on the
+# training cars standardises them inside the model.
 import urllib.request
 
 import numpy as np
@@ -35,13 +37,14 @@ def solution_model():
     x_train, y_train = features[~validation], mpg[~validation]
     x_valid, y_valid = features[validation], mpg[validation]
 
-    mean = x_train.mean(axis=0)
-    std = x_train.std(axis=0) + 1e-7
-    x_train = (x_train - mean) / std
-    x_valid = (x_valid - mean) / std
+    # The grader feeds RAW features: the model normalises them itself.
+    normalizer = tf.keras.layers.Normalization(axis=-1)
+    normalizer.adapt(x_train)
 
     model = tf.keras.models.Sequential([
-        tf.keras.layers.Dense(64, activation='relu', input_shape=(x_train.shape[1],)),
+        tf.keras.Input(shape=(x_train.shape[1],)),
+        normalizer,
+        tf.keras.layers.Dense(64, activation='relu'),
         tf.keras.layers.Dense(64, activation='relu'),
         tf.keras.layers.Dense(1),
     ])

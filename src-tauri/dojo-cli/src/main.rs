@@ -37,6 +37,12 @@ struct Cli {
 enum Command {
     /// List the practice tasks in exam order.
     Tasks,
+    /// Show one task: its statement, the grader's input contract and the
+    /// score thresholds.
+    Task {
+        /// The task (see `dojo tasks`).
+        id: String,
+    },
     /// List the bundled datasets and their licences.
     Datasets,
     /// Show the version, compute device and data directory.
@@ -147,9 +153,12 @@ fn run_program(
     );
     let emit = |object: serde_json::Value| say(&format!("{object}\n"));
     let task = task.map(|id| dojo_engine::tasks::task(&id)).transpose()?;
-    let data = match task {
-        Some(task) => Some(dojo_engine::taskdata::task_data(task)?.0),
-        None => None,
+    let (data, hidden) = match task {
+        Some(task) => {
+            let (data, hidden) = dojo_engine::taskdata::task_data(task)?;
+            (Some(data), Some(hidden))
+        }
+        None => (None, None),
     };
     // With --json, each finished epoch is also a structured event.
     let context = TrainingContext::new(
@@ -196,6 +205,11 @@ fn run_program(
             } else if let Some(summary) = model_summary {
                 say(&format!("solution_model() returned {summary}\n"));
             }
+            if let (Some(task), Some(hidden), Some(model), false) =
+                (task, &hidden, &report.model, options.dry_run)
+            {
+                print_grade(dojo_engine::grading::grade(model, task, hidden), json)?;
+            }
             return Ok(ExitCode::SUCCESS);
         }
         Outcome::Invalid(errors) => errors,
@@ -219,6 +233,95 @@ fn run_program(
     Ok(ExitCode::FAILURE)
 }
 
+/// Prints the grader's verdict: a report, or why the model could not be
+/// graded (a contract mismatch scores 0; the program itself ran fine).
+fn print_grade(
+    grade: dojo_engine::Result<dojo_protocol::GradeReport>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let report = match grade {
+        Ok(report) => report,
+        Err(dojo_engine::Error::Grading(message)) => {
+            if json {
+                say(&format!(
+                    "{}\n",
+                    serde_json::json!({ "kind": "grade_error", "message": message })
+                ));
+            } else {
+                say(&format!("\nnot graded (score 0/5): {message}\n"));
+            }
+            return Ok(());
+        }
+        Err(other) => return Err(other.into()),
+    };
+    if json {
+        say(&format!(
+            "{}\n",
+            serde_json::json!({ "kind": "grade", "report": report })
+        ));
+        return Ok(());
+    }
+    say(&format_grade(&report));
+    Ok(())
+}
+
+/// A grade report as text.
+fn format_grade(report: &dojo_protocol::GradeReport) -> String {
+    use std::fmt::Write as _;
+    let accuracy = report.metric == dojo_protocol::Metric::Accuracy;
+    let number = |value: f64| {
+        if accuracy {
+            format!("{value:.4}")
+        } else {
+            format!("{value:.3}")
+        }
+    };
+    let mut text = String::new();
+    let _ = writeln!(
+        text,
+        "\ngrade: {} {} on {} hidden examples: score {}/5",
+        report.metric.label(),
+        number(report.value),
+        report.samples,
+        report.score
+    );
+    let levels: Vec<String> = report
+        .thresholds
+        .levels
+        .iter()
+        .zip(2..)
+        .map(|(level, score)| {
+            format!(
+                "{score}: {} {}",
+                if accuracy { ">=" } else { "<=" },
+                number(*level)
+            )
+        })
+        .collect();
+    let _ = writeln!(text, "thresholds: {}", levels.join(", "));
+    for class in &report.classes {
+        let _ = writeln!(
+            text,
+            "  {:<12} {:>5}/{:<5} {:.3}",
+            class.label,
+            class.correct,
+            class.total,
+            f64::from(class.correct) / f64::from(class.total.max(1))
+        );
+    }
+    if !report.confusion.is_empty() {
+        let _ = writeln!(text, "confusion (rows: true class, columns: predicted):");
+        for row in &report.confusion {
+            let cells: Vec<String> = row.iter().map(|count| format!("{count:>5}")).collect();
+            let _ = writeln!(text, " {}", cells.join(""));
+        }
+    }
+    for note in &report.notes {
+        let _ = writeln!(text, "note: {note}");
+    }
+    text
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match cli.command {
@@ -238,6 +341,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         task.category.label()
                     )?;
                 }
+            }
+        }
+        Command::Task { id } => {
+            let detail = dojo_engine::tasks::detail(dojo_engine::tasks::task(&id)?)?;
+            if cli.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&detail)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}. {}\n\n{}\n",
+                    detail.summary.exam_number,
+                    detail.summary.title,
+                    detail.statement.trim_end()
+                )?;
+                writeln!(out, "Grader's input contract:")?;
+                for item in &detail.contract {
+                    writeln!(out, "  {}: {}", item.name, item.value)?;
+                }
+                let accuracy = detail.thresholds.metric == dojo_protocol::Metric::Accuracy;
+                let levels: Vec<String> = detail
+                    .thresholds
+                    .levels
+                    .iter()
+                    .zip(2..)
+                    .map(|(level, score)| {
+                        format!("{score}: {} {level}", if accuracy { ">=" } else { "<=" })
+                    })
+                    .collect();
+                writeln!(
+                    out,
+                    "\nScore ({}): {}; any valid model 1",
+                    detail.thresholds.metric.label(),
+                    levels.join(", ")
+                )?;
             }
         }
         Command::Datasets => {

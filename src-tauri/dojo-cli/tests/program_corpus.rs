@@ -98,7 +98,7 @@ fn check_programs(programs: Vec<(PathBuf, String)>) {
             .lines()
             .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
             .collect();
-        let finished = events.last().filter(|event| event["kind"] == "finished");
+        let finished = events.iter().find(|event| event["kind"] == "finished");
         let summary = finished
             .and_then(|event| event["model"].as_str())
             .unwrap_or_default();

@@ -74,3 +74,13 @@ pub fn list_dataset_folder(dataset: &str, folder: &str) -> Result<Vec<String>> {
     found.sort();
     Ok(found)
 }
+
+/// Reads `tasks/<task>/<file>` (statement, starter, contract) from the
+/// assets folder.
+pub fn read_task_file(task: &str, file: &str) -> Result<Vec<u8>> {
+    let path = assets_dir()?.join("tasks").join(task).join(file);
+    std::fs::read(&path).map_err(|source| Error::AssetRead {
+        path: path.display().to_string(),
+        source,
+    })
+}

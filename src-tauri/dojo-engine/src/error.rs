@@ -23,6 +23,16 @@ pub enum Error {
     },
     #[error("the bundled dataset {dataset} is malformed: {message}")]
     Dataset { dataset: String, message: String },
+    #[error("the task file {task}/{file} is malformed: {message}")]
+    TaskFile {
+        task: String,
+        file: String,
+        message: String,
+    },
+    /// The submitted model cannot be run through the task's input contract;
+    /// the message says why in the user's terms.
+    #[error("{0}")]
+    Grading(String),
     #[error("the benchmark program failed:\n{0}")]
     Bench(String),
     #[error("tensor error: {0}")]

@@ -60,10 +60,14 @@ pub enum Outcome {
 }
 
 /// The outcome and the interpreter's step count.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Report {
     pub outcome: Outcome,
     pub steps: u64,
+    /// The model `solution_model()` returned (always a Keras model; `None`
+    /// without a task or when the run did not finish), for grading. It
+    /// lives in the interpreter's thread, like every [`Value`].
+    pub model: Option<Value>,
 }
 
 /// A fresh interpreter with Dojo's modules and, if given, a task's data;
@@ -152,6 +156,7 @@ pub fn run(
         return Report {
             outcome: Outcome::Invalid(syntax_errors(&parsed, &file)),
             steps: 0,
+            model: None,
         };
     }
     let result = match task {
@@ -160,15 +165,19 @@ pub fn run(
             .run_as(&parsed.module, "solution")
             .and_then(|()| call_solution_model(interpreter, task)),
     };
-    let outcome = match result {
-        Ok(returned) => Outcome::Finished {
-            model_summary: returned.map(|value| describe(&value)),
-        },
-        Err(error) => Outcome::Failed(exception_error(&error, &file)),
+    let (outcome, model) = match result {
+        Ok(returned) => (
+            Outcome::Finished {
+                model_summary: returned.as_ref().map(describe),
+            },
+            returned,
+        ),
+        Err(error) => (Outcome::Failed(exception_error(&error, &file)), None),
     };
     Report {
         outcome,
         steps: interpreter.steps(),
+        model,
     }
 }
 

@@ -1,12 +1,14 @@
 //! The task registry: the practice tasks Dojo offers, in exam order.
 //!
-//! The UI and the CLI list tasks from here and nowhere else. Statements,
-//! starter code, grading contracts and hidden splits join each entry as the
-//! practice loop grows; the ids are stable because the attempt history and
-//! the CLI refer to them.
+//! The UI and the CLI list tasks from here and nowhere else. Each task's
+//! words and numbers live in `assets/tasks/<id>/`: `statement.md`,
+//! `starter.py` and `task.json` (the grader's input contract and the score
+//! thresholds); [`detail`] gathers them with a preview of the visible data.
+//! The ids are stable because the attempt history and the CLI refer to them.
 
-use dojo_protocol::{Metric, TaskCategory, TaskSummary};
+use dojo_protocol::{ContractItem, Metric, TaskCategory, TaskDetail, TaskSummary, Thresholds};
 
+use crate::assets::read_task_file;
 use crate::{Error, Result};
 
 /// One practice task.
@@ -111,6 +113,71 @@ pub fn task(id: &str) -> Result<&'static Task> {
 /// Summaries of every task, in exam order.
 pub fn summaries() -> Vec<TaskSummary> {
     TASKS.iter().map(Task::summary).collect()
+}
+
+/// A task's `task.json`: the grader's input contract and, for scores 2 to
+/// 5, the metric value a model must reach (thresholds ordered from easy to
+/// hard: rising for accuracy, falling for MAE).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskSpec {
+    pub contract: Vec<ContractItem>,
+    pub thresholds: [f64; 4],
+}
+
+fn task_text(task: &Task, file: &str) -> Result<String> {
+    String::from_utf8(read_task_file(task.id, file)?).map_err(|_| Error::TaskFile {
+        task: task.id.to_owned(),
+        file: file.to_owned(),
+        message: "not UTF-8 text".to_owned(),
+    })
+}
+
+/// Reads and checks `task`'s `task.json`.
+pub fn spec(task: &Task) -> Result<TaskSpec> {
+    let malformed = |message: String| Error::TaskFile {
+        task: task.id.to_owned(),
+        file: "task.json".to_owned(),
+        message,
+    };
+    let spec: TaskSpec = serde_json::from_str(&task_text(task, "task.json")?)
+        .map_err(|error| malformed(error.to_string()))?;
+    let levels = spec.thresholds;
+    let ordered = levels.windows(2).all(|pair| match task.metric {
+        Metric::Accuracy => pair[0] < pair[1],
+        Metric::MeanAbsoluteError => pair[0] > pair[1],
+    });
+    if !ordered || levels.iter().any(|level| !level.is_finite()) {
+        return Err(malformed(format!(
+            "thresholds {levels:?} must be finite and strictly {} for {}",
+            match task.metric {
+                Metric::Accuracy => "rising",
+                Metric::MeanAbsoluteError => "falling",
+            },
+            task.metric.label()
+        )));
+    }
+    Ok(spec)
+}
+
+/// Everything the workspace shows about `task`: statement, contract,
+/// starter, thresholds and a preview of the visible data (`draft` is the
+/// caller's to fill).
+pub fn detail(task: &Task) -> Result<TaskDetail> {
+    let spec = spec(task)?;
+    let (data, _) = crate::taskdata::task_data(task)?;
+    Ok(TaskDetail {
+        summary: task.summary(),
+        statement: task_text(task, "statement.md")?,
+        contract: spec.contract,
+        starter: task_text(task, "starter.py")?,
+        thresholds: Thresholds {
+            metric: task.metric,
+            levels: spec.thresholds,
+        },
+        preview: crate::preview::preview(task, &data)?,
+        draft: None,
+    })
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ for path in walk('/'):
                     assert!(!contains(row.as_bytes()), "{row}");
                 }
             }
-            HiddenSplit::Texts { items } => {
+            HiddenSplit::Texts { items, .. } => {
                 for (message, _) in items.iter().filter(|(m, _)| m.len() > 40).take(40) {
                     assert!(!contains(message.as_bytes()), "{message}");
                 }
@@ -212,4 +212,188 @@ fn huge_models_and_endless_fits_are_refused_before_any_allocation() {
     );
     assert_eq!(error.kind, "LimitExceeded", "{}", error.report);
     assert!(error.message.contains("epochs"), "{}", error.message);
+}
+
+/// Reaches for everything a program can: every directory under `/` and
+/// under odd spellings of it, every registered URL and guessed ones, the
+/// members of every archive, reading every text file it finds. Prints
+/// `FILE path` for each data file found and the text of each it could read.
+const EXPLORER: &str = r#"
+import os
+import urllib.request
+import zipfile
+
+found = []
+
+def walk(path, depth=0):
+    if depth > 12:
+        return
+    for name in os.listdir(path):
+        full = os.path.join(path, name)
+        if os.path.isdir(full):
+            walk(full, depth + 1)
+        else:
+            found.append(full)
+
+try:
+    os.walk('/')
+except Exception as error:
+    print('NO os.walk:', error)
+for top in ['/', '..', '../..', '/data/..', '/workspace/../../..', '//', '/./data/../',
+            '/tmp/..', '\\', 'C:\\', '/data/../../hidden', '/hidden', '/data/.hidden']:
+    try:
+        walk(top)
+    except Exception as error:
+        print('DENIED', top, error)
+
+count = 0
+for url in URLS:
+    count += 1
+    target = f'/tmp/url{count}'
+    try:
+        urllib.request.urlretrieve(url, target)
+        found.append(target)
+    except Exception as error:
+        print('URLFAIL', url, error)
+
+for path in list(found):
+    if path.endswith('.zip') or path.startswith('/tmp/url'):
+        try:
+            folder = f'/tmp/unzipped/{len(found)}'
+            zipfile.ZipFile(path).extractall(folder)
+            walk(folder)
+        except Exception as error:
+            print('NOTZIP', path, error)
+
+texts = 0
+for path in found:
+    if not path.startswith('/tmp/'):
+        print('FILE', path)
+    try:
+        text = open(path).read()
+        texts += 1
+        print(text)
+    except Exception as error:
+        print('BINARY', path)
+print('TEXTS', texts)
+"#;
+
+/// A path as seen from the working directory `/workspace`, without `.`,
+/// `..` or repeated separators.
+fn normalise(path: &str) -> String {
+    let absolute = if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/workspace/{path}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in absolute.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+#[test]
+fn no_path_url_or_archive_reaches_the_hidden_split() {
+    for t in dojo_engine::tasks::TASKS {
+        let (data, hidden) = task_data(t).unwrap();
+        let mut urls: Vec<String> = data.urls.iter().map(|(url, _)| url.clone()).collect();
+        for (url, _) in &data.urls {
+            urls.push(format!("{url}?split=test"));
+            let guess = url
+                .replace(".zip", "-test.zip")
+                .replace(".csv", "-hidden.csv")
+                .replace(".data", ".test");
+            if !data.urls.iter().any(|(known, _)| *known == guess) {
+                urls.push(guess);
+            }
+        }
+        urls.extend(
+            [
+                "file:///hidden",
+                "file:///data/../hidden",
+                "https://storage.googleapis.com/tensorflow/tf-keras-datasets/t10k-images-idx3-ubyte-hidden.gz",
+                "dojo://hidden",
+            ]
+            .map(String::from),
+        );
+        let source = format!("URLS = {urls:?}\n{EXPLORER}");
+        let (outcome, printed) = run(t.id, &source, Limits::default());
+        assert!(
+            matches!(outcome, Outcome::Finished { .. }),
+            "{}: {outcome:?}",
+            t.id
+        );
+        // Every data file reached is one of the visible files.
+        let visible: Vec<&str> = data.files.iter().map(|f| f.path.as_str()).collect();
+        let reached: Vec<String> = printed
+            .lines()
+            .filter_map(|line| line.strip_prefix("FILE "))
+            .map(normalise)
+            .collect();
+        assert!(!reached.is_empty(), "{}", t.id);
+        for path in &reached {
+            assert!(visible.contains(&path.as_str()), "{}: reached {path}", t.id);
+        }
+        // The guessed URLs fail; only the registered ones resolve.
+        let failed = printed.lines().filter(|l| l.starts_with("URLFAIL")).count();
+        assert_eq!(failed, urls.len() - data.urls.len(), "{}\n{printed}", t.id);
+        let everything: Vec<u8> = data.files.iter().flat_map(|f| f.bytes.to_vec()).collect();
+        let in_files = |needle: &[u8]| everything.windows(needle.len()).any(|w| w == needle);
+        match &hidden {
+            HiddenSplit::Texts { items, visible } => {
+                // Positive control: what the program read holds visible messages.
+                assert!(printed.contains(visible[0].as_str()), "{}", t.id);
+                let unique = items.iter().filter(|(m, _)| {
+                    m.len() > 30 && !visible.iter().any(|v| v.contains(m.as_str()))
+                });
+                let mut checked = 0;
+                for (message, _) in unique {
+                    assert!(!printed.contains(message.as_str()), "{message}");
+                    checked += 1;
+                }
+                assert!(checked > 100, "{checked}");
+            }
+            HiddenSplit::Rows { rows, .. } => {
+                for row in rows {
+                    assert!(!printed.contains(row.as_str()), "{row}");
+                }
+                assert!(printed.contains("chevrolet chevelle malibu"));
+            }
+            HiddenSplit::Series { hidden, .. } => {
+                assert!(hidden.len() >= 300);
+                // The first and last hidden steps' dates, and the first visible one.
+                let (hidden_dates, first) = match t.id {
+                    "sunspots" => (["1993-08-31", "2018-07-31"], "1749-01-31"),
+                    _ => (["1990-01-01", "1990-12-31"], "1981-01-01"),
+                };
+                for date in hidden_dates {
+                    assert!(!printed.contains(date), "{}: {date}", t.id);
+                }
+                assert!(printed.contains(first), "{}", t.id);
+            }
+            HiddenSplit::Images { images, .. } => {
+                for (_, bytes) in images {
+                    assert!(!in_files(&bytes[bytes.len() - 64..]));
+                }
+            }
+            HiddenSplit::Grey28 { labels, .. } => {
+                // The IDX files are binary: the Keras loader shows that the
+                // test images end where the hidden half begins.
+                assert_eq!(labels.len(), 5000);
+                let shapes = run(
+                    t.id,
+                    "import tensorflow as tf\n(a, b), (c, d) = tf.keras.datasets.fashion_mnist.load_data()\nprint(a.shape, c.shape, d.shape)",
+                    Limits::default(),
+                );
+                assert_eq!(shapes.1.trim(), "(60000, 28, 28) (5000, 28, 28) (5000,)");
+            }
+        }
+    }
 }

@@ -102,7 +102,7 @@ fn horses_or_humans_keeps_each_figure_on_one_side() {
 #[test]
 fn sms_spam_hides_whole_messages_and_keeps_both_classes() {
     let (_, hidden) = task_data(task("sms_spam").unwrap()).unwrap();
-    let HiddenSplit::Texts { items } = hidden else {
+    let HiddenSplit::Texts { items, .. } = hidden else {
         panic!("texts expected")
     };
     let spam = items.iter().filter(|(_, label)| *label == 1).count();

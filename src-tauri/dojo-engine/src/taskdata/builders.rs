@@ -135,7 +135,7 @@ fn auto_mpg() -> Result<(TaskData, HiddenSplit)> {
 }
 
 /// Reads a gzip member (the IDX files are single-member gzip).
-fn gunzip(dataset: &str, name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+pub(crate) fn gunzip(dataset: &str, name: &str, bytes: &[u8]) -> Result<Vec<u8>> {
     if bytes.len() < 18 || bytes[..2] != [0x1f, 0x8b] || bytes[2] != 8 {
         return Err(malformed(dataset, format!("{name} is not a gzip file")));
     }
@@ -296,7 +296,7 @@ fn horses_or_humans() -> Result<(TaskData, HiddenSplit)> {
 
 /// Splits one CSV record (no embedded newlines) into fields, honouring
 /// double quotes and doubled quotes inside them.
-fn csv_fields(line: &str) -> Vec<String> {
+pub(crate) fn csv_fields(line: &str) -> Vec<String> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -328,6 +328,7 @@ fn sms_spam() -> Result<(TaskData, HiddenSplit)> {
     let mut tsv = String::new();
     let mut json_items = Vec::new();
     let mut hidden = Vec::new();
+    let mut visible = Vec::new();
     for (number, line) in lines.iter().enumerate() {
         let fields = csv_fields(line);
         let [message, label] = fields.as_slice() else {
@@ -352,6 +353,7 @@ fn sms_spam() -> Result<(TaskData, HiddenSplit)> {
             visible_lines.push(*line);
             tsv.push_str(&format!("{label}\t{message}\n"));
             json_items.push(serde_json::json!({"message": message, "label": label}));
+            visible.push(message.clone());
         }
     }
     let json = serde_json::to_vec(&json_items)
@@ -378,7 +380,13 @@ fn sms_spam() -> Result<(TaskData, HiddenSplit)> {
             ),
         ],
     };
-    Ok((data, HiddenSplit::Texts { items: hidden }))
+    Ok((
+        data,
+        HiddenSplit::Texts {
+            items: hidden,
+            visible,
+        },
+    ))
 }
 
 /// Parses the last field of each line as the series value.

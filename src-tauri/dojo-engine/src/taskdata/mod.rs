@@ -20,6 +20,7 @@ pub mod archive;
 mod builders;
 
 pub use builders::task_data;
+pub(crate) use builders::{csv_fields, gunzip};
 
 /// A file the program can read, at its virtual path.
 #[derive(Debug, Clone)]
@@ -55,8 +56,12 @@ pub enum HiddenSplit {
     },
     /// 28x28 greyscale images (row-major bytes) and labels.
     Grey28 { pixels: Vec<u8>, labels: Vec<u8> },
-    /// Text messages with a 0/1 label (1 = spam).
-    Texts { items: Vec<(String, u8)> },
+    /// Text messages with a 0/1 label (1 = spam), and the visible messages
+    /// in file order, on which the grader fits its tokenizer.
+    Texts {
+        items: Vec<(String, u8)>,
+        visible: Vec<String>,
+    },
     /// A series: everything the program saw, then the hidden continuation.
     Series { visible: Vec<f64>, hidden: Vec<f64> },
 }
@@ -67,7 +72,7 @@ impl HiddenSplit {
             HiddenSplit::Rows { rows, .. } => rows.len(),
             HiddenSplit::Images { images, .. } => images.len(),
             HiddenSplit::Grey28 { labels, .. } => labels.len(),
-            HiddenSplit::Texts { items } => items.len(),
+            HiddenSplit::Texts { items, .. } => items.len(),
             HiddenSplit::Series { hidden, .. } => hidden.len(),
         }
     }

@@ -7,14 +7,14 @@
 mod arrays;
 mod csv;
 pub(crate) mod files;
-mod image;
+pub mod image;
 mod json;
 mod keras_datasets;
 mod math;
 pub(crate) mod numpy;
 mod os;
 mod random;
-mod text;
+pub mod text;
 pub mod tf;
 pub mod tf_data;
 mod urllib;

@@ -587,3 +587,77 @@ pub(crate) fn to_categorical(interpreter: &mut Interpreter, args: Args) -> Resul
         .map_err(arrays::candle_error)?
         .into_value())
 }
+
+/// A grader's fixed text encoding, with the same code user programs run:
+/// `Tokenizer(num_words=num_words, oov_token=oov_token)` (Keras's other
+/// defaults) fit on `fit_texts` in order, then each of `texts` through
+/// `texts_to_sequences` and `pad_sequences(maxlen=maxlen, padding='post',
+/// truncating='post')`: zeros after a short text, a long one cut at its end.
+pub fn encode_texts(
+    fit_texts: &[&str],
+    texts: &[&str],
+    num_words: i64,
+    oov_token: &str,
+    maxlen: usize,
+) -> Vec<Vec<i64>> {
+    let tokenizer = Tokenizer {
+        splitting: Splitting {
+            filters: Rc::from(DEFAULT_FILTERS),
+            lower: true,
+            split: Rc::from(" "),
+            char_level: false,
+        },
+        num_words: Some(num_words),
+        oov_token: Some(Rc::from(oov_token)),
+        vocabulary: RefCell::default(),
+        word_index: RefCell::new(Value::dict(Dict::new())),
+        index_word: RefCell::new(Value::dict(Dict::new())),
+    };
+    let whole = |text: &&str| Text::Whole(Rc::from(*text));
+    tokenizer.fit_on_texts(&fit_texts.iter().map(whole).collect::<Vec<_>>());
+    texts
+        .iter()
+        .map(|text| {
+            let mut ids: Vec<i64> = tokenizer
+                .sequence(&whole(text))
+                .iter()
+                .filter_map(|index| match index {
+                    Value::Int(index) => Some(*index),
+                    _ => None,
+                })
+                .collect();
+            ids.truncate(maxlen);
+            ids.resize(maxlen, 0);
+            ids
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keras 3 (tensorflow-cpu 2.21):
+    /// ```python
+    /// from tensorflow.keras.preprocessing.text import Tokenizer
+    /// from tensorflow.keras.preprocessing.sequence import pad_sequences
+    /// t = Tokenizer(num_words=5, oov_token='<OOV>')
+    /// t.fit_on_texts(['the cat sat on the mat', 'The dog ate the cat!', 'a dog'])
+    /// print(pad_sequences(t.texts_to_sequences(['the cat and the dog', 'dog, mat, cat, the, a, sat']),
+    ///                     maxlen=4, padding='post', truncating='post').tolist())
+    /// # [[2, 3, 1, 2], [4, 1, 3, 2]]
+    /// ```
+    #[test]
+    fn encode_texts_matches_keras() {
+        let encoded = encode_texts(
+            &["the cat sat on the mat", "The dog ate the cat!", "a dog"],
+            &["the cat and the dog", "dog, mat, cat, the, a, sat"],
+            5,
+            "<OOV>",
+            4,
+        );
+        assert_eq!(encoded, vec![vec![2, 3, 1, 2], vec![4, 1, 3, 2]]);
+        let short = encode_texts(&["a b"], &["b"], 1000, "<OOV>", 3);
+        assert_eq!(short, vec![vec![3, 0, 0]]);
+    }
+}

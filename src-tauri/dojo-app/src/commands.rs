@@ -103,7 +103,9 @@ pub fn submit_run(
 
 #[tauri::command]
 pub fn task_stats(state: State<'_, AppState>) -> Result<Vec<TaskStats>, CommandError> {
-    Ok(state.store().task_stats(&crate::practice::task_directions())?)
+    Ok(state
+        .store()
+        .task_stats(&crate::practice::task_directions())?)
 }
 
 #[tauri::command]

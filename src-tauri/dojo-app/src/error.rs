@@ -28,6 +28,8 @@ impl CommandError {
                 E::Spawn(_) => "spawn_failed",
                 E::AssetsMissing { .. } | E::AssetRead { .. } => "assets_unavailable",
                 E::Dataset { .. } => "dataset_malformed",
+                E::TaskFile { .. } => "task_file_invalid",
+                E::Grading(_) => "grading_failed",
                 E::Bench(_) => "bench_failed",
                 E::Candle(_) => "tensor_error",
             },

@@ -211,16 +211,32 @@ mod tests {
     fn a_healthy_run_gets_no_hint() {
         let epochs = logs(
             &["loss", "val_loss"],
-            &[&[1.0, 1.1], &[0.6, 0.7], &[0.4, 0.5], &[0.3, 0.45], &[0.25, 0.42]],
+            &[
+                &[1.0, 1.1],
+                &[0.6, 0.7],
+                &[0.4, 0.5],
+                &[0.3, 0.45],
+                &[0.25, 0.42],
+            ],
         );
-        assert!(curve_hints(&epochs).is_empty(), "{:?}", curve_hints(&epochs));
+        assert!(
+            curve_hints(&epochs).is_empty(),
+            "{:?}",
+            curve_hints(&epochs)
+        );
     }
 
     #[test]
     fn rising_validation_loss_is_overfitting() {
         let epochs = logs(
             &["loss", "val_loss"],
-            &[&[1.0, 0.9], &[0.5, 0.6], &[0.3, 0.65], &[0.2, 0.75], &[0.1, 0.9]],
+            &[
+                &[1.0, 0.9],
+                &[0.5, 0.6],
+                &[0.3, 0.65],
+                &[0.2, 0.75],
+                &[0.1, 0.9],
+            ],
         );
         let hints = curve_hints(&epochs);
         assert_eq!(kinds(&hints), vec![HintKind::Overfitting]);
@@ -239,7 +255,10 @@ mod tests {
 
     #[test]
     fn a_bouncing_loss_means_the_rate_is_too_high() {
-        let epochs = logs(&["loss"], &[&[1.0], &[0.5], &[0.9], &[0.4], &[0.8], &[0.7], &[0.9]]);
+        let epochs = logs(
+            &["loss"],
+            &[&[1.0], &[0.5], &[0.9], &[0.4], &[0.8], &[0.7], &[0.9]],
+        );
         assert_eq!(
             kinds(&curve_hints(&epochs)),
             vec![HintKind::LearningRateTooHigh]
@@ -249,7 +268,10 @@ mod tests {
     #[test]
     fn a_flat_loss_means_the_rate_is_too_low() {
         let epochs = logs(&["loss"], &[&[1.0], &[0.998], &[0.996], &[0.994], &[0.992]]);
-        assert_eq!(kinds(&curve_hints(&epochs)), vec![HintKind::LearningRateTooLow]);
+        assert_eq!(
+            kinds(&curve_hints(&epochs)),
+            vec![HintKind::LearningRateTooLow]
+        );
         // Four epochs are too few to say.
         assert!(curve_hints(&epochs[..4]).is_empty());
     }
@@ -279,7 +301,11 @@ mod tests {
         let rows: Vec<&[f64]> = rows.iter().map(|row| row.as_slice()).collect();
         let hints = curve_hints(&logs(&["loss", "learning_rate"], &rows));
         assert_eq!(kinds(&hints), vec![HintKind::LearningRateSweep]);
-        assert!(hints[0].message.contains("lowest at 1.0e-5"), "{}", hints[0].message);
+        assert!(
+            hints[0].message.contains("lowest at 1.0e-5"),
+            "{}",
+            hints[0].message
+        );
         assert!(hints[0].message.contains("1.0e-6"), "{}", hints[0].message);
     }
 }

@@ -13,8 +13,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -426,7 +426,10 @@ mod tests {
     use super::*;
     use std::sync::mpsc;
 
-    fn collect(runner: &JobRunner, job: impl Job<Event = JobEvent>) -> (JobId, mpsc::Receiver<JobEvent>) {
+    fn collect(
+        runner: &JobRunner,
+        job: impl Job<Event = JobEvent>,
+    ) -> (JobId, mpsc::Receiver<JobEvent>) {
         let (sender, receiver) = mpsc::channel();
         let id = runner
             .start(job, move |event| {

@@ -25,8 +25,8 @@ use crate::grading;
 use crate::jobs::{Emitter, Job, JobContext, StreamEvent, Throttle};
 use crate::program::{self, Outcome, ProgramError, RunOptions};
 use crate::python::{TrainingContext, TrainingEvent};
-use crate::tasks::Task;
 use crate::taskdata;
+use crate::tasks::Task;
 
 /// How often batch and output events may be sent.
 const EVENT_INTERVAL: Duration = Duration::from_millis(50);
@@ -282,7 +282,9 @@ impl TrainingJob {
     fn train(&self, context: &JobContext<JobUpdate>, stream: &Rc<RefCell<Stream>>) -> Ended {
         let (data, hidden) = match taskdata::task_data(self.task) {
             Ok(split) => split,
-            Err(error) => return Ended::failed(internal(format!("cannot prepare the data: {error}"))),
+            Err(error) => {
+                return Ended::failed(internal(format!("cannot prepare the data: {error}")));
+            }
         };
         dojo_keras::session::clear_session();
         dojo_keras::session::set_random_seed(self.seed);
@@ -306,16 +308,12 @@ impl TrainingJob {
             },
         );
         let output = Rc::clone(stream);
-        let mut interpreter = program::interpreter_with(
-            Some(&data),
-            &options,
-            Rc::clone(&training),
-            move |text| {
+        let mut interpreter =
+            program::interpreter_with(Some(&data), &options, Rc::clone(&training), move |text| {
                 if let Ok(mut stream) = output.try_borrow_mut() {
                     stream.output(text);
                 }
-            },
-        );
+            });
         let report = program::run(&mut interpreter, "solution.py", &self.code, Some(self.task));
         let cancelled = context.cancel.is_cancelled();
         let model: Option<Value> = match (&report.outcome, cancelled) {
@@ -324,20 +322,21 @@ impl TrainingJob {
             (Outcome::Failed(_), true) => training.last_model(),
             _ => None,
         };
-        let status = match (&report.outcome, cancelled) {
-            (Outcome::Finished { .. }, _) => RunStatus::Finished,
-            (Outcome::Failed(_), true) => RunStatus::Cancelled,
-            (Outcome::Failed(error), false) => return Ended::failed(error.clone()),
-            (Outcome::Invalid(errors), _) => {
-                return Ended::failed(errors.first().cloned().unwrap_or_else(|| {
-                    internal("the program could not be parsed".to_owned())
-                }));
-            }
-        };
+        let status =
+            match (&report.outcome, cancelled) {
+                (Outcome::Finished { .. }, _) => RunStatus::Finished,
+                (Outcome::Failed(_), true) => RunStatus::Cancelled,
+                (Outcome::Failed(error), false) => return Ended::failed(error.clone()),
+                (Outcome::Invalid(errors), _) => {
+                    return Ended::failed(errors.first().cloned().unwrap_or_else(|| {
+                        internal("the program could not be parsed".to_owned())
+                    }));
+                }
+            };
         let grade = model.map(|model| grading::grade(&model, self.task, &hidden));
         let grade = match grade {
             Some(Ok(report)) => Some(report),
-            Some(Err(error)) => Some(grading::ungradable(self.task, &error.to_string())),
+            Some(Err(error)) => Some(ungradable(self.task, &error)),
             None => None,
         };
         Ended {
@@ -345,6 +344,32 @@ impl TrainingJob {
             error: None,
             grade,
         }
+    }
+}
+
+/// The report of a model the grader could not run through the contract:
+/// it scores 0 (nothing valid was submitted) and the note says why.
+fn ungradable(task: &Task, error: &crate::Error) -> GradeReport {
+    let thresholds = grading::thresholds(task).unwrap_or(dojo_protocol::Thresholds {
+        metric: task.metric,
+        levels: [0.0; 4],
+    });
+    let reason = match error {
+        crate::Error::Grading(reason) => reason.clone(),
+        other => other.to_string(),
+    };
+    GradeReport {
+        task_id: task.id.to_owned(),
+        metric: task.metric,
+        value: 0.0,
+        score: 0,
+        thresholds,
+        samples: 0,
+        classes: Vec::new(),
+        confusion: Vec::new(),
+        notes: vec![format!(
+            "the grader could not evaluate this model: {reason}"
+        )],
     }
 }
 

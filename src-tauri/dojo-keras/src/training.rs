@@ -30,6 +30,9 @@ pub struct TrainControl {
     pub stop_training: bool,
     /// The optimizer's learning rate; changes apply from the next batch.
     pub learning_rate: f64,
+    /// Training batches per epoch, when known before the epoch runs (arrays,
+    /// or `steps_per_epoch`); read-only for hosts.
+    pub steps_per_epoch: Option<usize>,
 }
 
 /// The host side of training: batches for host-supplied data, Python
@@ -385,6 +388,7 @@ impl Model {
         let mut control = TrainControl {
             stop_training: false,
             learning_rate: c.optimizer.learning_rate,
+            steps_per_epoch: None,
         };
         let log_lr = opt.log_learning_rate
             || opt
@@ -405,6 +409,7 @@ impl Model {
         if let Some(s) = opt.steps_per_epoch {
             steps_known = Some(steps_known.map_or(s, |k| k.min(s)));
         }
+        control.steps_per_epoch = steps_known;
         for epoch in opt.initial_epoch..opt.epochs {
             let started = Instant::now();
             host.on_epoch_begin(epoch, &mut control)?;

@@ -113,15 +113,16 @@ impl Store {
     /// Runs, newest first, optionally of one task, with each run's best
     /// submitted score.
     pub fn attempts(&self, task_id: Option<&str>) -> Result<Vec<AttemptSummary>> {
-        let mut best = self.connection.prepare(
-            "SELECT MAX(score) FROM submissions WHERE run_id = ?1",
-        )?;
+        let mut best = self
+            .connection
+            .prepare("SELECT MAX(score) FROM submissions WHERE run_id = ?1")?;
         let mut attempts = Vec::new();
         for run in self.list_runs(task_id)? {
             let score: Option<u8> = best.query_row(params![run.id.0], |row| row.get(0))?;
             let final_logs: Logs = match &run.metrics_json {
-                Some(json) => serde_json::from_str(json)
-                    .map_err(|error| Error::Corrupt(format!("metrics of run {}: {error}", run.id)))?,
+                Some(json) => serde_json::from_str(json).map_err(|error| {
+                    Error::Corrupt(format!("metrics of run {}: {error}", run.id))
+                })?,
                 None => Logs::new(),
             };
             attempts.push(AttemptSummary {
@@ -354,14 +355,23 @@ mod tests {
             )
             .unwrap();
         let submission = store.submit(graded).unwrap();
-        assert_eq!((submission.report.score, submission.report.value), (4, 0.85));
+        assert_eq!(
+            (submission.report.score, submission.report.value),
+            (4, 0.85)
+        );
         assert!(matches!(store.submit(failed), Err(Error::NotGradable(_))));
 
         let attempts = store.attempts(Some("fashion_mnist")).unwrap();
         assert_eq!(attempts.len(), 2);
         assert_eq!(attempts[0].status, dojo_protocol::RunStatus::Failed);
         assert_eq!(attempts[0].score, None);
-        assert!(attempts[0].error.as_deref().unwrap_or("").contains("NameError"));
+        assert!(
+            attempts[0]
+                .error
+                .as_deref()
+                .unwrap_or("")
+                .contains("NameError")
+        );
         assert_eq!(attempts[1].score, Some(4));
         let stats = store.task_stats(&[("fashion_mnist", true)]).unwrap();
         assert_eq!((stats[0].attempts, stats[0].best_score), (2, Some(4)));

@@ -20,9 +20,7 @@ static ONE_WINDOW_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 const RUN_TIMEOUT: Duration = Duration::from_secs(240);
 
 async fn open_task(session: &Session, task_id: &str) -> Result<()> {
-    session
-        .click(&format!("#task-card-{task_id}"))
-        .await?;
+    session.click(&format!("#task-card-{task_id}")).await?;
     let shown = session.attribute("#workspace", "data-task-id").await?;
     ensure!(
         shown.as_deref() == Some(task_id),
@@ -60,7 +58,10 @@ async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
             open_task(session, "fashion_mnist").await?;
             let statement = session.text("#workspace").await?;
             ensure!(statement.contains("28"), "no statement or contract shown");
-            let starter = session.attribute("#editor", "value").await?.unwrap_or_default();
+            let starter = session
+                .attribute("#editor", "value")
+                .await?
+                .unwrap_or_default();
             ensure!(
                 starter.contains("def solution_model"),
                 "the editor does not hold the starter: {starter}"
@@ -90,14 +91,19 @@ async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
 
             session.click("#btn-submit").await?;
             let score = session
-                .eventually("a score card appears", Duration::from_secs(60), async || {
-                    Ok(session.attribute("#score-card", "data-score").await?)
-                })
+                .eventually(
+                    "a score card appears",
+                    Duration::from_secs(60),
+                    async || Ok(session.attribute("#score-card", "data-score").await?),
+                )
                 .await?;
             let score: u8 = score.parse().unwrap_or(u8::MAX);
             ensure!(score <= 5, "score {score} out of 0..=5");
             let card = session.text("#score-card").await?;
-            ensure!(card.contains("accuracy"), "score card without its metric:\n{card}");
+            ensure!(
+                card.contains("accuracy"),
+                "score card without its metric:\n{card}"
+            );
             session.screenshot("fashion-graded").await?;
 
             session.click("#btn-back").await?;
@@ -109,10 +115,43 @@ async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
                 .attribute("#task-card-fashion_mnist", "data-best-score")
                 .await?
                 .unwrap_or_default();
-            ensure!(best == score.to_string(), "best score {best:?}, submitted {score}");
+            ensure!(
+                best == score.to_string(),
+                "best score {best:?}, submitted {score}"
+            );
             session.screenshot("home-after-attempt").await?;
             Ok(())
         })
+        .await
+}
+
+const LONG_RUN: &str = "import tensorflow as tf
+
+def solution_model():
+    (x_train, y_train), _ = tf.keras.datasets.fashion_mnist.load_data()
+    model = tf.keras.Sequential([
+        tf.keras.layers.Flatten(input_shape=(28, 28)),
+        tf.keras.layers.Dense(10, activation='softmax'),
+    ])
+    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+    model.fit(x_train / 255.0, y_train, epochs=50, batch_size=32)
+    return model
+";
+
+/// Waits until the editor's check of the current code lists no problem.
+async fn wait_until_clean(session: &Session) -> Result<()> {
+    session
+        .eventually(
+            "the code checks clean",
+            Duration::from_secs(20),
+            async || {
+                Ok(session
+                    .find_all("#diagnostics .diagnostic")
+                    .await?
+                    .is_empty()
+                    .then_some(()))
+            },
+        )
         .await
 }
 
@@ -123,7 +162,8 @@ async fn a_run_can_be_stopped() -> Result<()> {
     session
         .run("stop_run", async |session| {
             open_task(session, "fashion_mnist").await?;
-            // The starter trains several full epochs: far longer than this test waits.
+            // Fifty epochs: far longer than this test waits.
+            session.set_editor(LONG_RUN).await?;
             session.click("#btn-train").await?;
             session
                 .eventually("training starts", RUN_TIMEOUT, async || {
@@ -173,6 +213,8 @@ async fn code_errors_are_marked_at_their_line() -> Result<()> {
                     "import tensorflow as tf\n\ndef solution_model():\n    model = tf.keras.Sequential()\n    model.fit(windows, epochs=1)\n    return model\n",
                 )
                 .await?;
+            // Nothing is wrong before it runs.
+            wait_until_clean(session).await?;
             session.click("#btn-train").await?;
             wait_for_status(session, "failed", RUN_TIMEOUT).await?;
             let line = session

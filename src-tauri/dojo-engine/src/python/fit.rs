@@ -284,6 +284,9 @@ impl FitHost for Host<'_> {
         epoch: usize,
         control: &mut TrainControl,
     ) -> dojo_keras::Result<()> {
+        if control.steps_per_epoch.is_some() {
+            self.batches_per_epoch = control.steps_per_epoch;
+        }
         for (schedule, verbose) in self.schedulers.clone() {
             // Keras calls schedule(epoch, lr) and, on a TypeError, schedule(epoch).
             let mut result = self.interpreter.call(

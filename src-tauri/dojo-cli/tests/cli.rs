@@ -198,3 +198,54 @@ fn run_refuses_a_program_with_syntax_errors_before_running_any_of_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn task_shows_the_statement_contract_and_thresholds() {
+    let (ok, stdout, stderr) = dojo(&["task", "sms_spam"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("SMS spam"), "{stdout}");
+    assert!(stdout.contains("Grader's input contract:"), "{stdout}");
+    assert!(stdout.contains("num_words=1000"), "{stdout}");
+    assert!(stdout.contains("5: >= "), "{stdout}");
+    let (ok, json, _) = dojo(&["task", "sunspots", "--json"]);
+    assert!(ok);
+    let detail: dojo_protocol::TaskDetail = serde_json::from_str(&json).unwrap();
+    assert_eq!(detail.summary.id, "sunspots");
+    assert!(detail.starter.contains("def solution_model():"));
+    let (ok, _, stderr) = dojo(&["task", "mnist"]);
+    assert!(!ok);
+    assert!(stderr.contains("known tasks"), "{stderr}");
+}
+
+#[test]
+fn run_with_a_task_prints_the_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("solution.py");
+    std::fs::write(
+        &file,
+        "import tensorflow as tf\n\ndef solution_model():\n    return tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, stdout, stderr) = dojo(&["run", path, "--task", "sunspots"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("grade: MAE "), "{stdout}");
+    assert!(
+        stdout.contains("on 300 hidden examples: score "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("thresholds: 2: <= "), "{stdout}");
+    let (ok, stdout, _) = dojo(&["run", path, "--task", "sunspots", "--json"]);
+    assert!(ok);
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["kind"], "grade");
+    let report: dojo_protocol::GradeReport =
+        serde_json::from_value(last["report"].clone()).unwrap();
+    assert_eq!((report.task_id.as_str(), report.samples), ("sunspots", 300));
+    assert!((1..=5).contains(&report.score));
+    // A model the contract cannot feed: the program ran, the grade explains.
+    let (ok, stdout, _) = dojo(&["run", path, "--task", "fashion_mnist"]);
+    assert!(ok);
+    assert!(stdout.contains("not graded (score 0/5)"), "{stdout}");
+    assert!(stdout.contains("(None, 28, 28, 1)"), "{stdout}");
+}

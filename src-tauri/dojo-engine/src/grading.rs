@@ -398,7 +398,7 @@ impl Grader<'_> {
             && raw_accuracy > got + 0.1
         {
             self.notes.push(format!(
-                "your model does much better on raw pixels (accuracy {raw_accuracy:.3} vs {got:.3}): the contract feeds pixels scaled to [0, 1]; add `Rescaling(1/255)` as the first layer or scale your training data"
+                "your model does much better on raw pixels (accuracy {raw_accuracy:.3} vs {got:.3}): the contract feeds pixels already scaled to [0, 1]; train on pixels divided by 255, and divide only once (no `Rescaling(1/255)` in the model when the data is scaled already)"
             ));
         }
     }

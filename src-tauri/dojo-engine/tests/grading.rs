@@ -295,3 +295,18 @@ fn diverged_models_are_not_graded() {
     );
     assert!(message.contains("NaN or infinity"), "{message}");
 }
+
+#[test]
+fn a_model_trained_on_raw_pixels_is_told_about_the_scaling() {
+    // Trained on raw pixels with a rescaling inside: the grader's scaled
+    // pixels are divided by 255 twice.
+    let source = "import tensorflow as tf\ndef solution_model():\n    (x, y), _ = tf.keras.datasets.fashion_mnist.load_data()\n    model = tf.keras.Sequential([tf.keras.Input(shape=(28, 28)), tf.keras.layers.Rescaling(1 / 255), tf.keras.layers.Flatten(), tf.keras.layers.Dense(10, activation='softmax')])\n    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n    model.fit(x[:6000], y[:6000], epochs=3, verbose=0)\n    return model\n";
+    let report = graded("fashion_mnist", source).unwrap();
+    let note = report
+        .notes
+        .iter()
+        .find(|n| n.contains("raw pixels"))
+        .unwrap_or_else(|| panic!("{report:?}"));
+    assert!(note.contains("divided by 255"), "{note}");
+    assert!(report.score <= 2, "{report:?}");
+}

@@ -4,8 +4,10 @@
 //! who prefer a terminal. Subcommands print plain text, or one JSON document
 //! (or one JSON object per line for streams) with `--json`.
 
+use std::cell::RefCell;
 use std::io::Write;
 use std::process::ExitCode;
+use std::rc::Rc;
 use std::sync::mpsc;
 
 use anyhow::Context;
@@ -71,6 +73,13 @@ enum Command {
         /// Build and compile the model but skip training; print its summary.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// List past attempts (runs of the app and of `dojo run --task`),
+    /// newest first, with their status and best submitted score.
+    History {
+        /// Only this task's attempts.
+        #[arg(long)]
+        task: Option<String>,
     },
     /// Write a task's visible data files (what its programs can read) and
     /// its URL table (`urls.json`) into a folder, e.g. to run the same
@@ -160,6 +169,12 @@ fn run_program(
         }
         None => (None, None),
     };
+    // A task's run is an attempt: it goes into the history like the app's.
+    let recorder = Rc::new(RefCell::new(match (task, options.dry_run) {
+        (Some(task), false) => Recorder::start(task, &source),
+        _ => None,
+    }));
+    let epochs = Rc::clone(&recorder);
     // With --json, each finished epoch is also a structured event.
     let context = TrainingContext::new(
         options.max_epochs,
@@ -167,6 +182,11 @@ fn run_program(
         options.dry_run,
         || false,
         move |event| {
+            if let (Some(recorder), TrainingEvent::EpochEnd { logs, .. }) =
+                (epochs.borrow_mut().as_mut(), &event)
+            {
+                recorder.epoch(logs);
+            }
             if let (
                 true,
                 TrainingEvent::EpochEnd {
@@ -194,6 +214,15 @@ fn run_program(
             }
         });
     let report = program::run(&mut interpreter, &name, &source, task);
+    let grade = match (task, &hidden, &report.model, options.dry_run) {
+        (Some(task), Some(hidden), Some(model), false) => {
+            Some(dojo_engine::grading::grade(model, task, hidden))
+        }
+        _ => None,
+    };
+    if let Some(recorder) = recorder.borrow_mut().take() {
+        recorder.finish(&report.outcome, grade.as_ref(), json);
+    }
     let errors = match report.outcome {
         Outcome::Finished { model_summary } => {
             if json {
@@ -205,10 +234,8 @@ fn run_program(
             } else if let Some(summary) = model_summary {
                 say(&format!("solution_model() returned {summary}\n"));
             }
-            if let (Some(task), Some(hidden), Some(model), false) =
-                (task, &hidden, &report.model, options.dry_run)
-            {
-                print_grade(dojo_engine::grading::grade(model, task, hidden), json)?;
+            if let Some(grade) = grade {
+                print_grade(grade, json)?;
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -231,6 +258,103 @@ fn run_program(
         }
     }
     Ok(ExitCode::FAILURE)
+}
+
+/// Records a `dojo run --task` run in the store. A store that cannot be
+/// opened or written costs the record, never the run: a warning says so.
+struct Recorder {
+    store: dojo_store::Store,
+    run: dojo_store::RunId,
+    epochs: u32,
+    last_logs: Option<String>,
+}
+
+impl Recorder {
+    fn start(task: &dojo_engine::tasks::Task, code: &str) -> Option<Recorder> {
+        let started = dojo_store::Store::open_default().and_then(|mut store| {
+            let run = store.start_run(&dojo_store::NewRun {
+                task_id: task.id.to_owned(),
+                code: code.to_owned(),
+                seed: 0,
+                device: ComputeDevice::select().map_or_else(
+                    |_| "CPU".to_owned(),
+                    |device| device.description().to_owned(),
+                ),
+            })?;
+            Ok((store, run))
+        });
+        match started {
+            Ok((store, run)) => Some(Recorder {
+                store,
+                run,
+                epochs: 0,
+                last_logs: None,
+            }),
+            Err(error) => {
+                eprintln!("warning: this run will not be in the history: {error}");
+                None
+            }
+        }
+    }
+
+    fn epoch(&mut self, logs: &dojo_protocol::Logs) {
+        let json = serde_json::to_string(logs).unwrap_or_else(|_| "{}".to_owned());
+        if let Err(error) = self.store.record_epoch(self.run, self.epochs, &json) {
+            eprintln!("warning: epoch {} not saved: {error}", self.epochs + 1);
+        }
+        self.epochs += 1;
+        self.last_logs = Some(json);
+    }
+
+    /// Closes the run; a graded run is also submitted, since its score is
+    /// shown.
+    fn finish(
+        mut self,
+        outcome: &Outcome,
+        grade: Option<&dojo_engine::Result<dojo_protocol::GradeReport>>,
+        json: bool,
+    ) {
+        let error = match outcome {
+            Outcome::Finished { .. } => None,
+            Outcome::Invalid(errors) => errors
+                .first()
+                .map(|error| format!("{}: {}", error.kind, error.message)),
+            Outcome::Failed(error) => Some(format!("{}: {}", error.kind, error.message)),
+        };
+        let grade_json = match grade {
+            Some(Ok(report)) => serde_json::to_string(report).ok(),
+            _ => None,
+        };
+        let status = if error.is_some() {
+            dojo_store::RunStatus::Failed
+        } else {
+            dojo_store::RunStatus::Finished
+        };
+        let written = self
+            .store
+            .finish_run(
+                self.run,
+                &dojo_store::RunEnd {
+                    status,
+                    error: error.as_deref(),
+                    metrics_json: self.last_logs.as_deref(),
+                    console: None,
+                    grade_json: grade_json.as_deref(),
+                },
+            )
+            .and_then(|()| match grade_json {
+                Some(_) => self.store.submit(self.run).map(drop),
+                None => Ok(()),
+            });
+        match written {
+            Ok(()) if !json => say(&format!(
+                "recorded as attempt {} (see `dojo history`)\n",
+                self.run
+            )),
+            Ok(()) => {}
+            Err(error) => eprintln!("warning: this run could not be saved: {error}"),
+        }
+    }
 }
 
 /// Prints the grader's verdict: a report, or why the model could not be
@@ -458,6 +582,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::History { task } => {
+            if let Some(task) = &task {
+                dojo_engine::tasks::task(task)?;
+            }
+            let store = dojo_store::Store::open_default()?;
+            let attempts = store.attempts(task.as_deref())?;
+            if cli.json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&attempts)?)?;
+            } else if attempts.is_empty() {
+                writeln!(out, "no attempts yet")?;
+            } else {
+                writeln!(
+                    out,
+                    "{:>5}  {:<22}  {:<11}  {:<16}  {:>8}  {:>5}  final metrics",
+                    "run", "task", "status", "started (UTC)", "time", "score"
+                )?;
+                for attempt in &attempts {
+                    writeln!(out, "{}", history_line(attempt))?;
+                }
+            }
+        }
         Command::Run {
             file,
             task,
@@ -573,4 +718,72 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One attempt as a `dojo history` line.
+fn history_line(attempt: &dojo_protocol::AttemptSummary) -> String {
+    let status = serde_json::to_value(attempt.status)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let time = attempt.ended_at.map_or_else(
+        || "-".to_owned(),
+        |ended| format!("{:.1} s", (ended - attempt.started_at) as f64 / 1000.0),
+    );
+    let score = attempt
+        .score
+        .map_or_else(|| "-".to_owned(), |score| format!("{score}/5"));
+    let metrics: Vec<String> = attempt
+        .final_logs
+        .iter()
+        .map(|(key, value)| format!("{key} {value:.4}"))
+        .collect();
+    let metrics = match (&attempt.error, metrics.is_empty()) {
+        (Some(error), true) => error.lines().next().unwrap_or_default().to_owned(),
+        _ => metrics.join(", "),
+    };
+    format!(
+        "{:>5}  {:<22}  {:<11}  {:<16}  {:>8}  {:>5}  {metrics}",
+        attempt.run_id.0,
+        attempt.task_id,
+        status,
+        utc_minute(attempt.started_at),
+        time,
+        score
+    )
+}
+
+/// Unix milliseconds as `YYYY-MM-DD HH:MM` (UTC), by the civil-from-days
+/// algorithm (Howard Hinnant's), so no date crate is needed.
+fn utc_minute(unix_ms: i64) -> String {
+    let seconds = unix_ms.div_euclid(1000);
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_minute;
+
+    #[test]
+    fn utc_minutes_match_known_dates() {
+        // `date -u -d @0`, `date -u -d @951782400` (a leap day), `date -u -d @1795759200`.
+        assert_eq!(utc_minute(0), "1970-01-01 00:00");
+        assert_eq!(utc_minute(951_782_400_000), "2000-02-29 00:00");
+        assert_eq!(utc_minute(1_795_759_200_000), "2026-11-27 06:00");
+    }
 }

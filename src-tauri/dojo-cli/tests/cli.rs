@@ -249,3 +249,74 @@ fn run_with_a_task_prints_the_grade() {
     assert!(stdout.contains("not graded (score 0/5)"), "{stdout}");
     assert!(stdout.contains("(None, 28, 28, 1)"), "{stdout}");
 }
+
+#[test]
+fn task_runs_are_recorded_and_listed_by_history() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+            .args(args)
+            .env("DOJO_DATA_DIR", data_dir.path())
+            .env("DOJO_DEVICE", "cpu")
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (ok, stdout) = run(&["history"]);
+    assert!(ok);
+    assert_eq!(stdout.trim(), "no attempts yet");
+
+    let dir = tempfile::tempdir().unwrap();
+    let graded = dir.path().join("graded.py");
+    std::fs::write(
+        &graded,
+        "import numpy as np\nimport tensorflow as tf\n\ndef solution_model():\n    x = np.random.rand(64, 30, 1).astype('float32')\n    model = tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])\n    model.compile(loss='mae', optimizer='adam')\n    model.fit(x, x[:, -1, 0], epochs=2, verbose=0)\n    return model\n",
+    )
+    .unwrap();
+    let broken = dir.path().join("broken.py");
+    std::fs::write(&broken, "def solution_model():\n    return modle\n").unwrap();
+    let (ok, stdout) = run(&["run", graded.to_str().unwrap(), "--task", "sunspots"]);
+    assert!(ok, "{stdout}");
+    assert!(stdout.contains("recorded as attempt 1"), "{stdout}");
+    let (ok, _) = run(&["run", broken.to_str().unwrap(), "--task", "sunspots"]);
+    assert!(!ok);
+
+    let (ok, stdout) = run(&["history"]);
+    assert!(ok);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[1].contains("failed") && lines[1].contains("NameError"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].contains("finished") && lines[2].contains("/5"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].contains("loss"),
+        "the final epoch's logs: {stdout}"
+    );
+
+    let (ok, stdout) = run(&["history", "--task", "sunspots", "--json"]);
+    assert!(ok);
+    let attempts: Vec<dojo_protocol::AttemptSummary> = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(attempts.len(), 2);
+    assert!(
+        attempts[1]
+            .score
+            .is_some_and(|score| (1..=5).contains(&score))
+    );
+    assert_eq!(
+        attempts[1].final_logs.len(),
+        1,
+        "{:?}",
+        attempts[1].final_logs
+    );
+    let (ok, stdout) = run(&["history", "--task", "fashion_mnist", "--json"]);
+    assert!(ok);
+    assert_eq!(stdout.trim(), "[]");
+}

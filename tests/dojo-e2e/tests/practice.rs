@@ -94,7 +94,7 @@ async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
                 .eventually(
                     "a score card appears",
                     Duration::from_secs(60),
-                    async || Ok(session.attribute("#score-card", "data-score").await?),
+                    async || session.attribute("#score-card", "data-score").await,
                 )
                 .await?;
             let score: u8 = score.parse().unwrap_or(u8::MAX);
@@ -219,7 +219,7 @@ async fn code_errors_are_marked_at_their_line() -> Result<()> {
             wait_for_status(session, "failed", RUN_TIMEOUT).await?;
             let line = session
                 .eventually("the run's error is listed", Duration::from_secs(10), async || {
-                    Ok(session.attribute("#diagnostics .diagnostic", "data-line").await?)
+                    session.attribute("#diagnostics .diagnostic", "data-line").await
                 })
                 .await?;
             ensure!(line == "5", "the NameError is marked at line {line}, not 5");

@@ -346,8 +346,9 @@ impl Recorder {
                 Some(_) => self.store.submit(self.run).map(drop),
                 None => Ok(()),
             });
+        // A failed run is recorded quietly: its error report is what matters.
         match written {
-            Ok(()) if !json => say(&format!(
+            Ok(()) if !json && error.is_none() => say(&format!(
                 "recorded as attempt {} (see `dojo history`)\n",
                 self.run
             )),

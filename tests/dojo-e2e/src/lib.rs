@@ -192,7 +192,8 @@ fn start_xvfb() -> Result<(Guarded, String)> {
 /// One running app, its window, and the WebDriver client driving it.
 pub struct Session {
     client: Option<Client>,
-    pub data_dir: tempfile::TempDir,
+    /// Shared so a later session can reopen the same data (see [`Session::start_in`]).
+    pub data_dir: std::sync::Arc<tempfile::TempDir>,
     /// The X display the app runs on, e.g. `:90`.
     pub display: String,
     // Dropped after the client, in this order: driver, then display.
@@ -203,6 +204,13 @@ pub struct Session {
 impl Session {
     /// Launches the app in a new window with an empty data directory.
     pub async fn start() -> Result<Session> {
+        let data_dir = tempfile::Builder::new().prefix("dojo-e2e-").tempdir()?;
+        Session::start_in(std::sync::Arc::new(data_dir)).await
+    }
+
+    /// Launches the app on an existing data directory, as a user reopening
+    /// the app would.
+    pub async fn start_in(data_dir: std::sync::Arc<tempfile::TempDir>) -> Result<Session> {
         let app = app_binary()?;
         let home_bin = std::env::var_os("HOME")
             .map(|home| PathBuf::from(home).join(".cargo/bin"))
@@ -210,7 +218,6 @@ impl Session {
             .collect::<Vec<_>>();
         let tauri_driver = find_program("tauri-driver", &home_bin)?;
         let native_driver = find_program("WebKitWebDriver", &[PathBuf::from("/usr/bin")])?;
-        let data_dir = tempfile::Builder::new().prefix("dojo-e2e-").tempdir()?;
         let (display_process, display) = start_xvfb()?;
 
         let port = free_port()?;

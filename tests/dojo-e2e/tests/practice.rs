@@ -230,3 +230,60 @@ async fn code_errors_are_marked_at_their_line() -> Result<()> {
         })
         .await
 }
+
+#[tokio::test]
+async fn unsaved_code_and_a_cut_off_run_survive_closing_the_app() -> Result<()> {
+    let _one = ONE_WINDOW_AT_A_TIME.lock().await;
+    let data_dir = std::sync::Arc::new(tempfile::Builder::new().prefix("dojo-e2e-").tempdir()?);
+    let marked = LONG_RUN.replace(
+        "def solution_model():",
+        "# my unsaved work\ndef solution_model():",
+    );
+    let first = Session::start_in(std::sync::Arc::clone(&data_dir)).await?;
+    first
+        .run("close_mid_training", async |session| {
+            open_task(session, "fashion_mnist").await?;
+            session.set_editor(&marked).await?;
+            session.click("#btn-train").await?;
+            session
+                .eventually("training starts", RUN_TIMEOUT, async || {
+                    let progress = session.number("#progress", "aria-valuenow").await?;
+                    Ok((progress > 0.0).then_some(()))
+                })
+                .await?;
+            Ok(())
+        })
+        .await?; // The window closes while the run is training.
+
+    let second = Session::start_in(data_dir).await?;
+    second
+        .run("reopened", async |session| {
+            let attempts = session
+                .number("#task-card-fashion_mnist", "data-attempts")
+                .await?;
+            ensure!(
+                attempts == 1.0,
+                "the cut-off run is not counted: {attempts}"
+            );
+            open_task(session, "fashion_mnist").await?;
+            let code = session
+                .attribute("#editor", "value")
+                .await?
+                .unwrap_or_default();
+            ensure!(
+                code.contains("# my unsaved work"),
+                "the editor lost the unsaved code:\n{code}"
+            );
+            session.click("#attempts summary").await?;
+            let status = session
+                .attribute("#attempts .attempt", "data-status")
+                .await?;
+            ensure!(
+                status.as_deref() == Some("interrupted"),
+                "the cut-off run shows as {status:?}"
+            );
+            session.screenshot("reopened-after-close").await?;
+            Ok(())
+        })
+        .await
+}

@@ -427,10 +427,11 @@ fn Attempts(task_id: String, version: RwSignal<u32>) -> impl IntoView {
             .map(|loss| format!("{loss:.4}"))
             .unwrap_or_default();
         let status = format!("{:?}", attempt.status).to_lowercase();
+        let shown = status.clone();
         view! {
-            <tr title=attempt.error.unwrap_or_default()>
+            <tr class="attempt" data-status=status title=attempt.error.unwrap_or_default()>
                 <td>"#" {attempt.run_id.0}</td>
-                <td>{status}</td>
+                <td>{shown}</td>
                 <td>{loss}</td>
                 <td>{attempt.score.map(|score| format!("{score}/5")).unwrap_or_default()}</td>
             </tr>

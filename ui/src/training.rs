@@ -86,6 +86,9 @@ pub struct RunState {
     pub hints: Vec<Hint>,
     /// The failed run's error, located in the code when possible.
     pub error: Option<CodeDiagnostic>,
+    /// When the backend sent the latest epoch (unix ms), to measure how
+    /// long an epoch takes to reach the chart.
+    pub last_epoch_sent_at_ms: Option<i64>,
 }
 
 impl Default for RunState {
@@ -104,6 +107,7 @@ impl Default for RunState {
             curves_revision: 0,
             hints: Vec::new(),
             error: None,
+            last_epoch_sent_at_ms: None,
         }
     }
 }
@@ -273,7 +277,9 @@ impl RunState {
                 epochs,
                 logs,
                 elapsed_ms,
+                sent_at_ms,
             } => {
+                self.last_epoch_sent_at_ms = Some(sent_at_ms);
                 // The epoch is over: the next starts at its beginning.
                 let batches = self.position.and_then(|position| position.batches);
                 let position = Position {
@@ -406,7 +412,9 @@ mod tests {
             epochs: 4,
             logs: Logs::from([("loss".to_owned(), 0.4)]),
             elapsed_ms: 1_500,
+            sent_at_ms: 7,
         });
+        assert_eq!(state.last_epoch_sent_at_ms, Some(7));
         assert!((state.fraction() - 0.25).abs() < 1e-12);
         // A quarter in 1 s since the anchor (0 done at 500 ms): three quarters take 3 s.
         assert_eq!(state.eta_ms(), Some(3_000));

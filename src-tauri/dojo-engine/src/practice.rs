@@ -188,6 +188,7 @@ impl Stream {
                     epochs: epochs as u32,
                     logs,
                     elapsed_ms: self.elapsed_ms(),
+                    sent_at_ms: unix_ms(),
                 };
                 self.send(event);
             }
@@ -259,6 +260,12 @@ impl Job for TrainingJob {
             end: Some(end),
         });
     }
+}
+
+fn unix_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }
 
 /// How the program ended, before it is reported.

@@ -148,6 +148,9 @@ pub enum TrainingEvent {
         epochs: u32,
         logs: Logs,
         elapsed_ms: u64,
+        /// Wall-clock time the event was sent (unix milliseconds), so the
+        /// workspace can measure how long an epoch takes to reach its chart.
+        sent_at_ms: i64,
     },
     Finished {
         run_id: RunId,
@@ -301,8 +304,9 @@ mod tests {
             epochs: 5,
             logs: Logs::from([("loss".to_owned(), 0.5), ("val_loss".to_owned(), 0.75)]),
             elapsed_ms: 1200,
+            sent_at_ms: 1_795_759_200_000,
         };
-        expect![[r#"{"kind":"epoch","fit":0,"epoch":1,"epochs":5,"logs":{"loss":0.5,"val_loss":0.75},"elapsed_ms":1200}"#]]
+        expect![[r#"{"kind":"epoch","fit":0,"epoch":1,"epochs":5,"logs":{"loss":0.5,"val_loss":0.75},"elapsed_ms":1200,"sent_at_ms":1795759200000}"#]]
             .assert_eq(&serde_json::to_string(&epoch).unwrap_or_default());
         let failed = TrainingEvent::Failed {
             run_id: Some(RunId(3)),

@@ -83,6 +83,21 @@ async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
             ensure!(progress >= 99.0, "progress ends at {progress}%");
             let points = session.number("#chart-loss", "data-points").await?;
             ensure!(points >= 2.0, "only {points} loss points after the run");
+            // How long the epoch took from the backend to the drawn chart: a
+            // measurement for the record (tests/artifacts), never asserted.
+            let latency = session
+                .attribute("#chart-loss", "data-epoch-latency-ms")
+                .await?
+                .unwrap_or_default();
+            ensure!(
+                latency.parse::<i64>().is_ok(),
+                "the chart did not record its epoch latency: {latency:?}"
+            );
+            std::fs::create_dir_all(dojo_e2e::artifacts_dir())?;
+            std::fs::write(
+                dojo_e2e::artifacts_dir().join("chart-epoch-latency-ms.txt"),
+                format!("{latency}\n"),
+            )?;
             let console = session.text("#console").await?;
             ensure!(
                 console.contains("Epoch 1/1") || console.contains("loss"),

@@ -30,12 +30,20 @@ pub fn Chart<F>(
     revision: Signal<u64>,
     /// The series to draw, read without tracking.
     data: F,
+    /// When the newest epoch in `data` was sent (unix ms). The first draw
+    /// that shows a new epoch records its delay, send to drawn, in the
+    /// canvas's `data-epoch-latency-ms` (and the run's worst in
+    /// `data-epoch-latency-max-ms`): the benchmark of "an epoch's point
+    /// reaches the chart".
+    #[prop(optional, into)]
+    epoch_sent_at: Option<Signal<Option<i64>>>,
 ) -> impl IntoView
 where
     F: Fn() -> ChartData + 'static,
 {
     let canvas = NodeRef::<Canvas>::new();
     let caption = title.clone();
+    let measured = StoredValue::new((None::<i64>, 0i64));
     Effect::new(move |_| {
         revision.track();
         let Some(element) = canvas.get() else {
@@ -46,6 +54,19 @@ where
             leptos::logging::warn!("chart {id}: {error}");
         }
         let _ = element.set_attribute("data-points", &data.point_count().to_string());
+        let sent = epoch_sent_at.and_then(|stamp| stamp.get_untracked());
+        let (last, worst) = measured.get_value();
+        if let Some(sent) = sent.filter(|sent| Some(*sent) != last) {
+            let latency = js_sys::Date::now() as i64 - sent;
+            let worst = if last.is_none() {
+                latency
+            } else {
+                worst.max(latency)
+            };
+            measured.set_value((Some(sent), worst));
+            let _ = element.set_attribute("data-epoch-latency-ms", &latency.to_string());
+            let _ = element.set_attribute("data-epoch-latency-max-ms", &worst.to_string());
+        }
     });
     view! { <canvas id=id class="chart" width="560" height="200" data-points="0" node_ref=canvas></canvas> }
 }

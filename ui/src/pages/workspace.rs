@@ -298,6 +298,7 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                     id="chart-loss"
                     title="loss".to_owned()
                     revision=chart_revision
+                    epoch_sent_at=Signal::derive(move || run.with(|state| state.last_epoch_sent_at_ms))
                     data=move || run.with_untracked(|state| curves::loss_chart(&state.curves, smoothed.get_untracked()))
                 />
                 <Chart

@@ -56,9 +56,13 @@ pub fn cancel_job(job_id: JobId, state: State<'_, AppState>) -> Result<(), Comma
 }
 
 /// A task's page: statement, contract, starter, thresholds, preview and the
-/// user's saved draft.
+/// user's saved draft. Async: building the preview decodes images (about
+/// half a second for horses), which must not block the window's thread.
 #[tauri::command]
-pub fn get_task(task_id: String, state: State<'_, AppState>) -> Result<TaskDetail, CommandError> {
+pub async fn get_task(
+    task_id: String,
+    state: State<'_, AppState>,
+) -> Result<TaskDetail, CommandError> {
     let task = dojo_engine::tasks::task(&task_id)?;
     let mut detail = dojo_engine::tasks::detail(task)?;
     detail.draft = state.store().draft(task.id)?;

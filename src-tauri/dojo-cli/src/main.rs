@@ -683,6 +683,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             child,
         } => match suite {
             BenchSuite::Interpreter => {
+                if samples.is_some() || epochs.is_some() || only.is_some() || report_file.is_some()
+                {
+                    anyhow::bail!("--samples, --epochs, --only and --out apply to `bench models`");
+                }
                 let result = dojo_engine::bench::interpreter(runs.unwrap_or(7))?;
                 if cli.json {
                     writeln!(out, "{}", serde_json::to_string_pretty(&result)?)?;

@@ -366,8 +366,11 @@ fn bench_models_reports_one_model_as_json_without_asserting_timing() {
 }
 
 #[test]
-fn bench_models_refuses_an_unknown_model() {
+fn bench_refuses_an_unknown_model_and_model_options_for_the_interpreter() {
     let (ok, _, stderr) = dojo(&["bench", "models", "--only", "nope", "--runs", "1"]);
     assert!(!ok);
     assert!(stderr.contains("no benchmark model \"nope\""), "{stderr}");
+    let (ok, _, stderr) = dojo(&["bench", "interpreter", "--only", "dense"]);
+    assert!(!ok);
+    assert!(stderr.contains("apply to `bench models`"), "{stderr}");
 }

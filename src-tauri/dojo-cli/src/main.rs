@@ -4,6 +4,8 @@
 //! who prefer a terminal. Subcommands print plain text, or one JSON document
 //! (or one JSON object per line for streams) with `--json`.
 
+mod bench_models;
+
 use std::cell::RefCell;
 use std::io::Write;
 use std::process::ExitCode;
@@ -93,14 +95,33 @@ enum Command {
         out: std::path::PathBuf,
     },
     /// Measure Dojo's speed (a benchmark, not a test): `interpreter` times
-    /// the interpreter's own overhead on the sunspots CSV and windowing.
+    /// the interpreter's own overhead on the sunspots CSV and windowing;
+    /// `models` trains the programs in tests/bench/models/ (epoch time,
+    /// samples/s and peak memory per model, each in its own process).
     Bench {
         /// Which benchmark to run.
         #[arg(value_enum, default_value_t = BenchSuite::Interpreter)]
         suite: BenchSuite,
-        /// Repetitions; the median is reported.
-        #[arg(long, default_value_t = 7)]
-        runs: usize,
+        /// Repetitions; the median is reported (default: 7 for
+        /// `interpreter`, 3 for `models`).
+        #[arg(long)]
+        runs: Option<usize>,
+        /// `models`: train on this many samples instead of each program's own.
+        #[arg(long)]
+        samples: Option<usize>,
+        /// `models`: train this many epochs instead of each program's own
+        /// (the first is discarded as warm-up when there are several).
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// `models`: only this model (e.g. `dense`, `task_sunspots`).
+        #[arg(long)]
+        only: Option<String>,
+        /// `models`: also write the JSON report to this file.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// Internal: train `--only` once in this process and print one JSON run.
+        #[arg(long, hide = true, requires = "only")]
+        child: bool,
     },
     /// Train a small built-in model to check the compute device and measure its speed.
     DeviceCheck {
@@ -113,6 +134,7 @@ enum Command {
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum BenchSuite {
     Interpreter,
+    Models,
 }
 
 fn main() -> ExitCode {
@@ -651,9 +673,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 folder.display()
             )?;
         }
-        Command::Bench { suite, runs } => match suite {
+        Command::Bench {
+            suite,
+            runs,
+            samples,
+            epochs,
+            only,
+            out: report_file,
+            child,
+        } => match suite {
             BenchSuite::Interpreter => {
-                let result = dojo_engine::bench::interpreter(runs)?;
+                if samples.is_some() || epochs.is_some() || only.is_some() || report_file.is_some()
+                {
+                    anyhow::bail!("--samples, --epochs, --only and --out apply to `bench models`");
+                }
+                let result = dojo_engine::bench::interpreter(runs.unwrap_or(7))?;
                 if cli.json {
                     writeln!(out, "{}", serde_json::to_string_pretty(&result)?)?;
                 } else {
@@ -666,6 +700,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         result.batches,
                         result.csv_and_window_median_ms
                     )?;
+                }
+            }
+            BenchSuite::Models => {
+                let settings = dojo_engine::bench::models::Settings { samples, epochs };
+                if let (true, Some(name)) = (child, &only) {
+                    writeln!(out, "{}", bench_models::child(name, settings)?)?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+                let report = bench_models::run(&bench_models::Request {
+                    runs: runs.unwrap_or(3),
+                    settings,
+                    only: only.as_deref(),
+                })?;
+                let json = serde_json::to_string_pretty(&report)?;
+                if let Some(path) = &report_file {
+                    std::fs::write(path, &json)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
+                if cli.json {
+                    writeln!(out, "{json}")?;
+                } else {
+                    write!(out, "{}", bench_models::table(&report))?;
                 }
             }
         },

@@ -320,3 +320,57 @@ fn task_runs_are_recorded_and_listed_by_history() {
     assert!(ok);
     assert_eq!(stdout.trim(), "[]");
 }
+
+#[test]
+fn bench_models_reports_one_model_as_json_without_asserting_timing() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("bench.json");
+    let (ok, stdout, stderr) = dojo(&[
+        "bench",
+        "models",
+        "--only",
+        "dense",
+        "--samples",
+        "32",
+        "--epochs",
+        "2",
+        "--runs",
+        "2",
+        "--json",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(ok, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(report, written);
+    assert_eq!(report["runner"], "dojo");
+    let models = report["models"].as_array().unwrap();
+    assert_eq!(models.len(), 1);
+    let dense = &models[0];
+    assert_eq!(dense["model"], "dense");
+    assert_eq!(dense["samples"], 32);
+    assert_eq!(dense["epochs"], 2);
+    assert_eq!(dense["batch_size"], 32);
+    assert!(dense["epoch_seconds"].as_f64().unwrap() > 0.0);
+    assert!(dense["samples_per_second"].as_f64().unwrap() > 0.0);
+    if cfg!(target_os = "linux") {
+        assert!(dense["peak_rss_bytes"].as_u64().unwrap() > 0);
+    }
+    let runs = dense["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    for run in runs {
+        assert_eq!(run["epoch_seconds"].as_array().unwrap().len(), 2);
+    }
+}
+
+#[test]
+fn bench_refuses_an_unknown_model_and_model_options_for_the_interpreter() {
+    let (ok, _, stderr) = dojo(&["bench", "models", "--only", "nope", "--runs", "1"]);
+    assert!(!ok);
+    assert!(stderr.contains("no benchmark model \"nope\""), "{stderr}");
+    let (ok, _, stderr) = dojo(&["bench", "interpreter", "--only", "dense"]);
+    assert!(!ok);
+    assert!(stderr.contains("apply to `bench models`"), "{stderr}");
+}

@@ -4,6 +4,10 @@
 //! reading the sunspots CSV row by row into a list and an array, then
 //! windowing it with `tf.data` (window, flat_map, map, shuffle, batch) and
 //! iterating one epoch of batches. No training.
+//!
+//! [`models`]: training the fixed benchmark programs (`dojo bench models`).
+
+pub mod models;
 
 use std::cell::RefCell;
 use std::rc::Rc;

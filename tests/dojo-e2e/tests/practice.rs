@@ -26,7 +26,21 @@ async fn open_task(session: &Session, task_id: &str) -> Result<()> {
         shown.as_deref() == Some(task_id),
         "workspace shows {shown:?}, not {task_id}"
     );
-    Ok(())
+    // The page (statement, starter or draft) loads in the background; code
+    // set before it arrives would be replaced.
+    session
+        .eventually(
+            "the task's code loads",
+            Duration::from_secs(30),
+            async || {
+                let code = session
+                    .attribute("#editor", "value")
+                    .await?
+                    .unwrap_or_default();
+                Ok(code.contains("def solution_model").then_some(()))
+            },
+        )
+        .await
 }
 
 async fn status(session: &Session) -> Result<String> {
@@ -57,14 +71,9 @@ async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
         .run("fashion_run", async |session| {
             open_task(session, "fashion_mnist").await?;
             let statement = session.text("#workspace").await?;
-            ensure!(statement.contains("28"), "no statement or contract shown");
-            let starter = session
-                .attribute("#editor", "value")
-                .await?
-                .unwrap_or_default();
             ensure!(
-                starter.contains("def solution_model"),
-                "the editor does not hold the starter: {starter}"
+                statement.contains("(28, 28, 1)"),
+                "no statement or contract shown"
             );
             session.click("#quick-run").await?;
             session.click("#btn-train").await?;

@@ -82,12 +82,11 @@ impl Recorder {
     /// Records what `update` changes; returns a note for the console when
     /// the store refused the write (a full disk, say): training goes on.
     fn record(&mut self, update: &JobUpdate) -> Option<String> {
-        let mut store = lock(&self.store);
         let written = match (&update.event, &update.end) {
             (TrainingEvent::Epoch { logs, .. }, _) => {
                 let json = serde_json::to_string(logs).unwrap_or_else(|_| "{}".to_owned());
                 self.epochs += 1;
-                store.record_epoch(self.run, self.epochs - 1, &json)
+                lock(&self.store).record_epoch(self.run, self.epochs - 1, &json)
             }
             (_, Some(end)) => {
                 let metrics = serde_json::to_string(&end.final_logs).ok();
@@ -95,10 +94,10 @@ impl Recorder {
                     .grade
                     .as_ref()
                     .and_then(|grade| serde_json::to_string(grade).ok());
-                store.finish_run(
+                lock(&self.store).finish_run(
                     self.run,
                     &RunEnd {
-                        status: status(end.status),
+                        status: end.status.into(),
                         error: end.error.as_deref(),
                         metrics_json: metrics.as_deref(),
                         console: Some(&end.console),
@@ -111,16 +110,6 @@ impl Recorder {
         written
             .err()
             .map(|error| format!("\n[Dojo] this run could not be saved: {error}\n"))
-    }
-}
-
-fn status(status: dojo_protocol::RunStatus) -> RunStatus {
-    match status {
-        dojo_protocol::RunStatus::Running => RunStatus::Running,
-        dojo_protocol::RunStatus::Finished => RunStatus::Finished,
-        dojo_protocol::RunStatus::Cancelled => RunStatus::Cancelled,
-        dojo_protocol::RunStatus::Failed => RunStatus::Failed,
-        dojo_protocol::RunStatus::Interrupted => RunStatus::Interrupted,
     }
 }
 

@@ -8,7 +8,7 @@ use dojo_protocol::{AttemptSummary, GradeReport, Logs, Submission, TaskStats};
 use rusqlite::{OptionalExtension, params};
 
 use crate::runs::now_ms;
-use crate::{Error, Result, RunId, RunStatus, Store};
+use crate::{Error, Result, RunId, Store};
 
 /// A stored submission.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,13 +128,7 @@ impl Store {
             attempts.push(AttemptSummary {
                 run_id: dojo_protocol::RunId(run.id.0),
                 task_id: run.task_id,
-                status: match run.status {
-                    RunStatus::Running => dojo_protocol::RunStatus::Running,
-                    RunStatus::Finished => dojo_protocol::RunStatus::Finished,
-                    RunStatus::Cancelled => dojo_protocol::RunStatus::Cancelled,
-                    RunStatus::Failed => dojo_protocol::RunStatus::Failed,
-                    RunStatus::Interrupted => dojo_protocol::RunStatus::Interrupted,
-                },
+                status: run.status.into(),
                 device: run.device,
                 started_at: run.started_at_ms,
                 ended_at: run.ended_at_ms,

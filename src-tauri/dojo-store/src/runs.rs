@@ -55,6 +55,30 @@ impl RunStatus {
     }
 }
 
+impl From<dojo_protocol::RunStatus> for RunStatus {
+    fn from(status: dojo_protocol::RunStatus) -> RunStatus {
+        match status {
+            dojo_protocol::RunStatus::Running => RunStatus::Running,
+            dojo_protocol::RunStatus::Finished => RunStatus::Finished,
+            dojo_protocol::RunStatus::Cancelled => RunStatus::Cancelled,
+            dojo_protocol::RunStatus::Failed => RunStatus::Failed,
+            dojo_protocol::RunStatus::Interrupted => RunStatus::Interrupted,
+        }
+    }
+}
+
+impl From<RunStatus> for dojo_protocol::RunStatus {
+    fn from(status: RunStatus) -> dojo_protocol::RunStatus {
+        match status {
+            RunStatus::Running => dojo_protocol::RunStatus::Running,
+            RunStatus::Finished => dojo_protocol::RunStatus::Finished,
+            RunStatus::Cancelled => dojo_protocol::RunStatus::Cancelled,
+            RunStatus::Failed => dojo_protocol::RunStatus::Failed,
+            RunStatus::Interrupted => dojo_protocol::RunStatus::Interrupted,
+        }
+    }
+}
+
 /// What is known when a run starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRun {

@@ -16,6 +16,7 @@
 mod conv;
 mod cpu;
 mod geometry;
+pub(crate) mod gemm;
 mod pool;
 mod windows;
 

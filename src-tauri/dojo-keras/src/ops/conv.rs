@@ -2,9 +2,11 @@
 
 use super::Padding;
 use super::cpu;
+use super::gemm::{Elem, Mat, gemm};
 use super::geometry::Axis;
 use super::windows::Window;
-use candle_core::{CpuStorage, CustomOp2, Layout, Result, Shape, Tensor, bail};
+use candle_core::backend::BackendStorage;
+use candle_core::{CpuStorage, CustomOp2, DType, Layout, Result, Shape, Tensor, bail};
 
 /// TensorFlow's `tf.nn.conv2d` (channels-last, `HWIO` kernel): `x` is
 /// `(N, H, W, C)`, `kernel` is `(kh, kw, C, out)`, the result is
@@ -66,8 +68,13 @@ fn convolve(
         cols: Axis::new(w, kw, sw, dw, padding)?,
     };
     if cpu::has_custom_op(x) {
-        x.contiguous()?
-            .apply_op2(&kernel.contiguous()?, Convolution(window))
+        x.contiguous()?.apply_op2(
+            &kernel.contiguous()?,
+            Convolution {
+                window,
+                patch_elements: PATCH_ELEMENTS,
+            },
+        )
     } else {
         forward(x, kernel, &window)
     }
@@ -91,10 +98,216 @@ fn forward(x: &Tensor, kernel: &Tensor, window: &Window) -> Result<Tensor> {
         .reshape((n, window.rows.output, window.cols.output, out))
 }
 
-/// The convolution as one autograd node, so that backpropagation computes
-/// only the two matrix products and the scatter it needs (and no input
-/// gradient for an input that does not track one).
-struct Convolution(Window);
+/// The convolution as one autograd node on the CPU: windows copied into a
+/// patch matrix (im2col) and multiplied with the kernel by [`gemm`], in
+/// chunks of images so the patch matrix stays small. Backpropagation
+/// computes only the products it needs: no input gradient for an input that
+/// does not track one (the first layer).
+struct Convolution {
+    window: Window,
+    /// The most elements a patch matrix holds at once.
+    patch_elements: usize,
+}
+
+/// The default patch-matrix limit (16 MiB of f32).
+const PATCH_ELEMENTS: usize = 1 << 22;
+
+/// The shapes of one convolution: `n` images of `h x w x c`, `filters`
+/// outputs per position.
+#[derive(Clone, Copy)]
+struct Dims {
+    n: usize,
+    h: usize,
+    w: usize,
+    c: usize,
+    filters: usize,
+}
+
+impl Convolution {
+    fn dims(&self, x: &[usize], kernel: &[usize]) -> Result<Dims> {
+        let (&[n, h, w, c], &[kh, kw, k_in, filters]) = (x, kernel) else {
+            bail!("convolution of a {x:?} input with a {kernel:?} kernel");
+        };
+        let window = &self.window;
+        if (h, w, kh, kw, k_in)
+            != (
+                window.rows.input,
+                window.cols.input,
+                window.rows.kernel,
+                window.cols.kernel,
+                c,
+            )
+        {
+            bail!("convolution geometry {window:?} does not match {x:?} and {kernel:?}");
+        }
+        Ok(Dims {
+            n,
+            h,
+            w,
+            c,
+            filters,
+        })
+    }
+
+    /// Patch-matrix columns: `kh * kw * c`.
+    fn patch_len(&self, d: &Dims) -> usize {
+        self.window.taps() * d.c
+    }
+
+    /// Images per chunk, at least one.
+    fn chunk_images(&self, d: &Dims) -> usize {
+        (self.patch_elements / (self.window.positions() * self.patch_len(d)).max(1)).max(1)
+    }
+
+    /// Copies the windows of images `first..first + count` into `patches`,
+    /// one row of `kh * kw * c` per output position.
+    fn im2col<T: Elem>(&self, d: &Dims, x: &[T], first: usize, count: usize, patches: &mut [T]) {
+        let Window { rows, cols } = self.window;
+        let image = d.h * d.w * d.c;
+        let row_len = self.patch_len(d);
+        let mut out_rows = patches.chunks_exact_mut(row_len);
+        for img in x.chunks_exact(image).skip(first).take(count) {
+            for oi in 0..rows.output {
+                for oj in 0..cols.output {
+                    let Some(row) = out_rows.next() else { return };
+                    for ki in 0..rows.kernel {
+                        let taps = &mut row[ki * cols.kernel * d.c..(ki + 1) * cols.kernel * d.c];
+                        let Some(i) = rows.source(oi, ki) else {
+                            taps.fill(T::ZERO);
+                            continue;
+                        };
+                        let line = &img[i * d.w * d.c..(i + 1) * d.w * d.c];
+                        copy_taps(&cols, oj, d.c, line, taps);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds each patch-matrix row back onto the input elements it was
+    /// copied from (the adjoint of [`Convolution::im2col`]).
+    fn col2im<T: Elem>(&self, d: &Dims, patches: &[T], first: usize, count: usize, dx: &mut [T]) {
+        let Window { rows, cols } = self.window;
+        let image = d.h * d.w * d.c;
+        let row_len = self.patch_len(d);
+        let mut in_rows = patches.chunks_exact(row_len);
+        for img in dx.chunks_exact_mut(image).skip(first).take(count) {
+            for oi in 0..rows.output {
+                for oj in 0..cols.output {
+                    let Some(row) = in_rows.next() else { return };
+                    for ki in 0..rows.kernel {
+                        let Some(i) = rows.source(oi, ki) else {
+                            continue;
+                        };
+                        let taps = &row[ki * cols.kernel * d.c..(ki + 1) * cols.kernel * d.c];
+                        let line = &mut img[i * d.w * d.c..(i + 1) * d.w * d.c];
+                        for kj in 0..cols.kernel {
+                            if let Some(j) = cols.source(oj, kj) {
+                                let src = &taps[kj * d.c..(kj + 1) * d.c];
+                                for (a, &b) in line[j * d.c..(j + 1) * d.c].iter_mut().zip(src) {
+                                    *a += b;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn forward<T: Elem>(&self, d: &Dims, x: &[T], kernel: &[T]) -> Result<Vec<T>> {
+        let positions = self.window.positions();
+        let row_len = self.patch_len(d);
+        let chunk = self.chunk_images(d);
+        let mut y = vec![T::ZERO; d.n * positions * d.filters];
+        let mut patches = vec![T::ZERO; chunk.min(d.n) * positions * row_len];
+        let kernel = Mat::rows(kernel, row_len, d.filters);
+        for first in (0..d.n).step_by(chunk) {
+            let count = chunk.min(d.n - first);
+            let rows = count * positions;
+            self.im2col(d, x, first, count, &mut patches);
+            let out =
+                &mut y[first * positions * d.filters..(first + count) * positions * d.filters];
+            gemm(
+                out,
+                d.filters,
+                Mat::rows(&patches, rows, row_len),
+                kernel,
+                false,
+            )?;
+        }
+        Ok(y)
+    }
+
+    /// The gradients `(dx, dkernel)`, each only when asked for.
+    fn backward<T: Elem>(
+        &self,
+        d: &Dims,
+        x: &[T],
+        kernel: &[T],
+        dy: &[T],
+        (want_dx, want_dk): (bool, bool),
+    ) -> Result<Gradients<T>> {
+        let positions = self.window.positions();
+        let row_len = self.patch_len(d);
+        let chunk = self.chunk_images(d);
+        let mut dx = want_dx.then(|| vec![T::ZERO; x.len()]);
+        let mut dk = want_dk.then(|| vec![T::ZERO; kernel.len()]);
+        let mut patches = vec![T::ZERO; chunk.min(d.n) * positions * row_len];
+        let kernel = Mat::rows(kernel, row_len, d.filters);
+        for first in (0..d.n).step_by(chunk) {
+            let count = chunk.min(d.n - first);
+            let rows = count * positions;
+            let dy = Mat::rows(
+                &dy[first * positions * d.filters..(first + count) * positions * d.filters],
+                rows,
+                d.filters,
+            );
+            if let Some(dk) = dk.as_mut() {
+                self.im2col(d, x, first, count, &mut patches);
+                gemm(
+                    dk,
+                    d.filters,
+                    Mat::rows(&patches, rows, row_len).t(),
+                    dy,
+                    first > 0,
+                )?;
+            }
+            if let Some(dx) = dx.as_mut() {
+                gemm(&mut patches, row_len, dy, kernel.t(), false)?;
+                self.col2im(d, &patches, first, count, dx);
+            }
+        }
+        Ok((dx, dk))
+    }
+}
+
+/// The input and kernel gradients, each present when asked for.
+type Gradients<T> = (Option<Vec<T>>, Option<Vec<T>>);
+
+/// Copies the `kw` taps of output column `oj` from one input row `line`
+/// (`w * c` elements) into `taps` (`kw * c`), zeros where they fall in the
+/// padding; one copy when the taps are adjacent and all inside.
+fn copy_taps<T: Elem>(
+    cols: &super::geometry::Axis,
+    oj: usize,
+    c: usize,
+    line: &[T],
+    taps: &mut [T],
+) {
+    let first = cols.source(oj, 0);
+    let last = cols.source(oj, cols.kernel - 1);
+    if let (1, Some(j0), Some(_)) = (cols.dilation, first, last) {
+        taps.copy_from_slice(&line[j0 * c..(j0 + cols.kernel) * c]);
+        return;
+    }
+    for (kj, tap) in taps.chunks_exact_mut(c).enumerate() {
+        match cols.source(oj, kj) {
+            Some(j) => tap.copy_from_slice(&line[j * c..(j + 1) * c]),
+            None => tap.fill(T::ZERO),
+        }
+    }
+}
 
 impl CustomOp2 for Convolution {
     fn name(&self) -> &'static str {
@@ -108,10 +321,27 @@ impl CustomOp2 for Convolution {
         kernel: &CpuStorage,
         kernel_layout: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        let x = cpu::tensor(x, x_layout)?;
-        let kernel = cpu::tensor(kernel, kernel_layout)?;
-        let y = forward(&x, &kernel, &self.0)?;
-        Ok((cpu::storage(&y)?, y.shape().clone()))
+        let d = self.dims(x_layout.dims(), kernel_layout.dims())?;
+        let shape = Shape::from((
+            d.n,
+            self.window.rows.output,
+            self.window.cols.output,
+            d.filters,
+        ));
+        let y = match (x, kernel) {
+            (CpuStorage::F32(_), CpuStorage::F32(_)) => CpuStorage::F32(self.forward(
+                &d,
+                cpu::storage_slice(x, x_layout)?,
+                cpu::storage_slice(kernel, kernel_layout)?,
+            )?),
+            (CpuStorage::F64(_), CpuStorage::F64(_)) => CpuStorage::F64(self.forward(
+                &d,
+                cpu::storage_slice(x, x_layout)?,
+                cpu::storage_slice(kernel, kernel_layout)?,
+            )?),
+            _ => bail!("convolution of {:?} by {:?}", x.dtype(), kernel.dtype()),
+        };
+        Ok((y, shape))
     }
 
     fn bwd(
@@ -121,26 +351,37 @@ impl CustomOp2 for Convolution {
         _y: &Tensor,
         dy: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>)> {
-        let window = &self.0;
-        let (n, _, _, out) = dy.dims4()?;
-        let (kh, kw, c, _) = kernel.dims4()?;
-        let dy = dy.detach().reshape((n * window.positions(), out))?;
-        let dkernel = if kernel.track_op() {
-            let rows = patch_rows(&x.detach(), window)?;
-            Some(rows.t()?.matmul(&dy)?.reshape(kernel.shape())?)
-        } else {
-            None
-        };
-        let dx = if x.track_op() {
-            let kernel = kernel.detach().reshape((kh * kw * c, out))?;
-            let dpatches =
-                dy.matmul(&kernel.t()?)?
-                    .reshape((n, window.positions() * window.taps(), c))?;
-            Some(window.scatter(&dpatches)?)
-        } else {
-            None
-        };
-        Ok((dx, dkernel))
+        let d = self.dims(x.dims(), kernel.dims())?;
+        let wanted = (x.track_op(), kernel.track_op());
+        match x.dtype() {
+            DType::F32 => self.gradients::<f32>(&d, x, kernel, dy, wanted),
+            DType::F64 => self.gradients::<f64>(&d, x, kernel, dy, wanted),
+            other => bail!("convolution gradient for {other:?}"),
+        }
+    }
+}
+
+impl Convolution {
+    fn gradients<T: Elem>(
+        &self,
+        d: &Dims,
+        x: &Tensor,
+        kernel: &Tensor,
+        dy: &Tensor,
+        wanted: (bool, bool),
+    ) -> Result<(Option<Tensor>, Option<Tensor>)> {
+        let (dx, dk) = cpu::with_slice::<T, _>(x, |xs| {
+            cpu::with_slice::<T, _>(kernel, |ks| {
+                cpu::with_slice::<T, _>(dy, |dys| self.backward(d, xs, ks, dys, wanted))
+            })
+        })?;
+        let dx = dx
+            .map(|v| Tensor::from_vec(v, x.shape(), x.device()))
+            .transpose()?;
+        let dk = dk
+            .map(|v| Tensor::from_vec(v, kernel.shape(), kernel.device()))
+            .transpose()?;
+        Ok((dx, dk))
     }
 }
 
@@ -150,32 +391,62 @@ mod tests {
     use candle_core::{DType, Device, Var};
 
     /// The custom op and the plain composition (used off CPU) agree on the
-    /// output and on both gradients.
+    /// output and on both gradients: padded, strided and dilated windows,
+    /// and valid ones (whose taps are copied a row at a time), with the
+    /// patch matrix in one chunk or one image at a time.
     #[test]
     fn custom_op_matches_the_composition() -> Result<()> {
-        let x = Var::randn(0f64, 1.0, (2, 7, 6, 3), &Device::Cpu)?;
+        let x = Var::randn(0f64, 1.0, (3, 7, 6, 3), &Device::Cpu)?;
         let k = Var::randn(0f64, 1.0, (3, 2, 3, 4), &Device::Cpu)?;
-        let window = Window {
-            rows: Axis::new(7, 3, 2, 1, Padding::Same)?,
-            cols: Axis::new(6, 2, 1, 2, Padding::Same)?,
-        };
-        let fast = x
-            .as_tensor()
-            .apply_op2(k.as_tensor(), Convolution(window))?;
-        let plain = forward(x.as_tensor(), k.as_tensor(), &window)?;
-        let weights = Tensor::randn(0f64, 1.0, fast.shape(), &Device::Cpu)?;
-        let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
-        let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
+        let windows = [
+            Window {
+                rows: Axis::new(7, 3, 2, 1, Padding::Same)?,
+                cols: Axis::new(6, 2, 1, 2, Padding::Same)?,
+            },
+            Window {
+                rows: Axis::new(7, 3, 1, 1, Padding::Valid)?,
+                cols: Axis::new(6, 2, 1, 1, Padding::Valid)?,
+            },
+        ];
         let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
             (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
         };
-        assert!(max_diff(&fast, &plain)? < 1e-12);
-        for v in [&x, &k] {
-            let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
-                panic!("missing gradient");
-            };
-            assert!(max_diff(a, b)? < 1e-12);
+        for window in windows {
+            for patch_elements in [PATCH_ELEMENTS, 1] {
+                let op = Convolution {
+                    window,
+                    patch_elements,
+                };
+                let fast = x.as_tensor().apply_op2(k.as_tensor(), op)?;
+                let plain = forward(x.as_tensor(), k.as_tensor(), &window)?;
+                let weights = Tensor::randn(0f64, 1.0, fast.shape(), &Device::Cpu)?;
+                let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
+                let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
+                assert!(max_diff(&fast, &plain)? < 1e-12);
+                for v in [&x, &k] {
+                    let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
+                        panic!("missing gradient");
+                    };
+                    assert!(max_diff(a, b)? < 1e-12, "{window:?} {patch_elements}");
+                }
+            }
         }
+        Ok(())
+    }
+
+    /// An input that tracks no gradient (the data, under a first layer)
+    /// gets none; the kernel still does.
+    #[test]
+    fn no_input_gradient_for_an_untracked_input() -> Result<()> {
+        let x = Tensor::randn(0f32, 1.0, (2, 5, 5, 1), &Device::Cpu)?;
+        let k = Var::randn(0f32, 1.0, (3, 3, 1, 2), &Device::Cpu)?;
+        let y = conv2d(&x, k.as_tensor(), (1, 1), Padding::Valid, (1, 1))?;
+        let grads = y.sum_all()?.backward()?;
+        assert!(grads.get(&x).is_none());
+        assert_eq!(
+            grads.get(k.as_tensor()).map(|g| g.dims().to_vec()),
+            Some(vec![3, 3, 1, 2])
+        );
         Ok(())
     }
 }

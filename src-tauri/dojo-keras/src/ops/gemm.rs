@@ -8,36 +8,23 @@
 //! destination does not overlap an operand (it is a `&mut` borrow), which
 //! is what `gemm::gemm` requires of its raw pointers.
 
-use candle_core::{Result, bail};
+use candle_core::{Result, WithDType, bail};
 
-/// Element types the kernels run on.
-pub trait Elem: Copy + Send + Sync + 'static + PartialOrd + std::fmt::Debug {
+/// Element types the kernels run on (f32 and f64). candle's `WithDType`
+/// brings the arithmetic and the conversions from and to `f64`.
+pub trait Elem: WithDType {
     const ZERO: Self;
     const ONE: Self;
-    fn from_f64(value: f64) -> Self;
-    fn to_f64(self) -> f64;
 }
 
 impl Elem for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
-    fn from_f64(value: f64) -> Self {
-        value as f32
-    }
-    fn to_f64(self) -> f64 {
-        f64::from(self)
-    }
 }
 
 impl Elem for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
-    fn from_f64(value: f64) -> Self {
-        value
-    }
-    fn to_f64(self) -> f64 {
-        self
-    }
 }
 
 /// A read-only `rows x cols` matrix in a slice: element `(r, c)` is at
@@ -221,6 +208,15 @@ mod tests {
         assert!(gemm(&mut dst, 2, Mat::rows(&a, 2, 4), Mat::rows(&a, 4, 2), false).is_err());
         assert!(gemm(&mut dst, 2, Mat::rows(&a, 2, 3), Mat::rows(&a, 2, 2), false).is_err());
         let mut small = vec![0.0f32; 3];
-        assert!(gemm(&mut small, 2, Mat::rows(&a, 2, 3), Mat::rows(&a, 3, 2), false).is_err());
+        assert!(
+            gemm(
+                &mut small,
+                2,
+                Mat::rows(&a, 2, 3),
+                Mat::rows(&a, 3, 2),
+                false
+            )
+            .is_err()
+        );
     }
 }

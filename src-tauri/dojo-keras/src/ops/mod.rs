@@ -15,8 +15,8 @@
 
 mod conv;
 mod cpu;
-mod geometry;
 pub(crate) mod gemm;
+mod geometry;
 mod pool;
 mod windows;
 

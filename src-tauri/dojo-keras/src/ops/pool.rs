@@ -2,9 +2,11 @@
 
 use super::Padding;
 use super::cpu;
+use super::gemm::Elem;
 use super::geometry::Axis;
 use super::windows::{Window, reciprocal_counts};
-use candle_core::{CpuStorage, CustomOp1, Layout, Result, Shape, Tensor, bail};
+use candle_core::backend::BackendStorage;
+use candle_core::{CpuStorage, CustomOp1, DType, Layout, Result, Shape, Tensor, bail};
 
 /// TensorFlow's `tf.nn.max_pool2d` over `(N, H, W, C)`: padded taps never
 /// win, and the gradient of each output goes to the first (row-major)
@@ -108,11 +110,138 @@ fn avg_forward(x: &Tensor, window: &Window) -> Result<Tensor> {
         .reshape((n, window.rows.output, window.cols.output, c))
 }
 
-/// A pooling as one autograd node, whose backward pass scatters each
-/// output's gradient straight onto the inputs it came from.
+/// A pooling as one autograd node on the CPU, computed with plain loops
+/// over the channels-last elements; its backward pass adds each output's
+/// gradient straight onto the inputs it came from.
 enum Pooling {
     Max(Window),
     Average(Window),
+}
+
+impl Pooling {
+    fn window(&self) -> &Window {
+        match self {
+            Self::Max(window) | Self::Average(window) => window,
+        }
+    }
+
+    /// `(n, c)` of an `(N, H, W, C)` input matching the window.
+    fn dims(&self, dims: &[usize]) -> Result<(usize, usize)> {
+        let window = self.window();
+        match dims {
+            &[n, h, w, c] if (h, w) == (window.rows.input, window.cols.input) => Ok((n, c)),
+            _ => bail!("pooling geometry {window:?} does not match an input of {dims:?}"),
+        }
+    }
+
+    /// Calls `visit(output_position, taps)` for every output position of
+    /// every image (numbered across the batch), with the flat element
+    /// offsets (`(image * H * W + i * W + j) * C`) of its window's taps
+    /// inside the input, in row-major window order.
+    fn for_each_window(&self, n: usize, c: usize, mut visit: impl FnMut(usize, &[usize])) {
+        let Window { rows, cols } = *self.window();
+        let mut taps = Vec::with_capacity(rows.kernel * cols.kernel);
+        let mut position = 0;
+        for image in 0..n {
+            for oi in 0..rows.output {
+                for oj in 0..cols.output {
+                    taps.clear();
+                    for ki in 0..rows.kernel {
+                        let Some(i) = rows.source(oi, ki) else {
+                            continue;
+                        };
+                        for kj in 0..cols.kernel {
+                            if let Some(j) = cols.source(oj, kj) {
+                                taps.push(((image * rows.input + i) * cols.input + j) * c);
+                            }
+                        }
+                    }
+                    visit(position, &taps);
+                    position += 1;
+                }
+            }
+        }
+    }
+
+    /// For max pooling, calls `visit(output_offset, channel, input_offset)`
+    /// with the first (row-major) maximum of each window and channel.
+    fn for_each_max<T: Elem>(
+        &self,
+        x: &[T],
+        n: usize,
+        c: usize,
+        mut visit: impl FnMut(usize, usize, usize),
+    ) {
+        let mut best = vec![T::ZERO; c];
+        let mut from = vec![0usize; c];
+        self.for_each_window(n, c, |position, taps| {
+            let Some((&first, rest)) = taps.split_first() else {
+                return;
+            };
+            best.copy_from_slice(&x[first..first + c]);
+            for (ch, f) in from.iter_mut().enumerate() {
+                *f = first + ch;
+            }
+            for &tap in rest {
+                for ((b, f), (ch, &v)) in best
+                    .iter_mut()
+                    .zip(&mut from)
+                    .zip(x[tap..tap + c].iter().enumerate())
+                {
+                    if v > *b {
+                        *b = v;
+                        *f = tap + ch;
+                    }
+                }
+            }
+            for (ch, &f) in from.iter().enumerate() {
+                visit(position * c, ch, f);
+            }
+        });
+    }
+
+    fn forward<T: Elem>(&self, x: &[T], n: usize, c: usize) -> Vec<T> {
+        let mut y = vec![T::ZERO; n * self.window().positions() * c];
+        match self {
+            Self::Max(_) => self.for_each_max(x, n, c, |out, ch, at| y[out + ch] = x[at]),
+            Self::Average(_) => self.for_each_window(n, c, |position, taps| {
+                let out = &mut y[position * c..(position + 1) * c];
+                for &tap in taps {
+                    for (o, &v) in out.iter_mut().zip(&x[tap..tap + c]) {
+                        *o += v;
+                    }
+                }
+                let share = T::from_f64(1.0 / taps.len().max(1) as f64);
+                out.iter_mut().for_each(|o| *o *= share);
+            }),
+        }
+        y
+    }
+
+    fn backward<T: Elem>(&self, x: &[T], dy: &[T], n: usize, c: usize) -> Vec<T> {
+        let mut dx = vec![T::ZERO; x.len()];
+        match self {
+            Self::Max(_) => self.for_each_max(x, n, c, |out, ch, at| dx[at] += dy[out + ch]),
+            Self::Average(_) => self.for_each_window(n, c, |position, taps| {
+                let share = T::from_f64(1.0 / taps.len().max(1) as f64);
+                let grads = &dy[position * c..(position + 1) * c];
+                for &tap in taps {
+                    for (d, &g) in dx[tap..tap + c].iter_mut().zip(grads) {
+                        *d += g * share;
+                    }
+                }
+            }),
+        }
+        dx
+    }
+
+    fn gradient<T: Elem>(&self, x: &Tensor, dy: &Tensor) -> Result<Tensor> {
+        let (n, c) = self.dims(x.dims())?;
+        let dx = cpu::with_slice::<T, _>(x, |xs| {
+            cpu::with_slice::<T, _>(dy, |dys| Ok(self.backward(xs, dys, n, c)))
+        })?;
+        Tensor::from_vec(dx, x.shape(), x.device())
+    }
 }
 
 impl CustomOp1 for Pooling {
@@ -124,34 +253,28 @@ impl CustomOp1 for Pooling {
     }
 
     fn cpu_fwd(&self, x: &CpuStorage, layout: &Layout) -> Result<(CpuStorage, Shape)> {
-        let x = cpu::tensor(x, layout)?;
-        let y = match self {
-            Self::Max(window) => max_forward(&x, window)?,
-            Self::Average(window) => avg_forward(&x, window)?,
+        let (n, c) = self.dims(layout.dims())?;
+        let window = self.window();
+        let shape = Shape::from((n, window.rows.output, window.cols.output, c));
+        let y = match x {
+            CpuStorage::F32(_) => {
+                CpuStorage::F32(self.forward(cpu::storage_slice(x, layout)?, n, c))
+            }
+            CpuStorage::F64(_) => {
+                CpuStorage::F64(self.forward(cpu::storage_slice(x, layout)?, n, c))
+            }
+            _ => bail!("pooling over {:?}", x.dtype()),
         };
-        Ok((cpu::storage(&y)?, y.shape().clone()))
+        Ok((y, shape))
     }
 
     fn bwd(&self, x: &Tensor, _y: &Tensor, dy: &Tensor) -> Result<Option<Tensor>> {
-        let (n, _, _, c) = x.dims4()?;
-        let (window, dpatches) = match self {
-            Self::Max(window) => {
-                let (patches, first_max) = windows_and_first_max(&x.detach(), window)?;
-                let dy = dy.detach().reshape((n, window.positions(), 1, c))?;
-                (
-                    window,
-                    patches.zeros_like()?.scatter_add(&first_max, &dy, 2)?,
-                )
-            }
-            Self::Average(window) => {
-                let dy = dy.detach().reshape((n, window.positions(), 1, c))?;
-                let shares = reciprocal_counts(window, x.dtype(), x.device())?.unsqueeze(2)?;
-                let shape = (n, window.positions(), window.taps(), c);
-                (window, dy.broadcast_mul(&shares)?.broadcast_as(shape)?)
-            }
+        let dx = match x.dtype() {
+            DType::F32 => self.gradient::<f32>(x, dy)?,
+            DType::F64 => self.gradient::<f64>(x, dy)?,
+            other => bail!("pooling gradient for {other:?}"),
         };
-        let dpatches = dpatches.reshape((n, window.positions() * window.taps(), c))?;
-        Ok(Some(window.scatter(&dpatches)?))
+        Ok(Some(dx))
     }
 }
 

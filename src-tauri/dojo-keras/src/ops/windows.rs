@@ -115,23 +115,6 @@ impl Window {
         flat.index_select(&self.source_ids(x.device())?, 1)?
             .reshape((n, self.positions(), self.taps(), c))
     }
-
-    /// The adjoint of [`Window::gather`]: sums `patches` `(N, positions *
-    /// taps, C)` back onto the input positions they were read from, giving
-    /// `(N, H, W, C)`; padded taps are dropped.
-    pub fn scatter(&self, patches: &Tensor) -> Result<Tensor> {
-        let (n, _, c) = patches.dims3()?;
-        let (h, w) = (self.rows.input, self.cols.input);
-        let rows = h * w + usize::from(self.is_padded());
-        Tensor::zeros((n, rows, c), patches.dtype(), patches.device())?
-            .index_add(
-                &self.source_ids(patches.device())?,
-                &patches.contiguous()?,
-                1,
-            )?
-            .narrow(1, 0, h * w)?
-            .reshape((n, h, w, c))
-    }
 }
 
 /// Per output position, `1 / count` of the valid taps, shaped `(positions, 1)`.

@@ -83,6 +83,19 @@ impl Activation {
     }
 
     /// Applies the activation; softmax is over the last axis.
+    /// The fused CPU kernel for this activation, when there is one (see
+    /// [`crate::ops::bias_activation`]).
+    pub(crate) fn pointwise(self) -> Option<crate::ops::Pointwise> {
+        use crate::ops::Pointwise;
+        match self {
+            Self::Linear => Some(Pointwise::Linear),
+            Self::Relu => Some(Pointwise::Relu),
+            Self::Sigmoid => Some(Pointwise::Sigmoid),
+            Self::Tanh => Some(Pointwise::Tanh),
+            _ => None,
+        }
+    }
+
     pub fn apply(self, x: &Tensor) -> Result<Tensor> {
         Ok(match self {
             Self::Linear => x.clone(),

@@ -199,6 +199,12 @@ impl LayerKind for Conv {
                 (self.dilation[0], self.dilation[1]),
             )?
         };
+        if let Some(act) = self.activation.pointwise()
+            && crate::ops::has_custom_op(&y)
+        {
+            let bias = self.use_bias.then(|| w[1].var.as_tensor());
+            return Ok(crate::ops::bias_activation(&y, bias, act)?);
+        }
         if self.use_bias {
             y = y.broadcast_add(w[1].var.as_tensor())?;
         }

@@ -128,6 +128,31 @@ pub(crate) fn matmul_last(x: &Tensor, w: &Tensor) -> candle_core::Result<Tensor>
     y.reshape(out)
 }
 
+/// `activation(x @ kernel + bias)` with the fused CPU kernels
+/// ([`crate::ops::linear`], [`crate::ops::bias_activation`]), or `None`
+/// where they do not apply (another device or dtype, another activation).
+pub(crate) fn fused_dense(
+    x: &Tensor,
+    kernel: &Tensor,
+    bias: Option<&Tensor>,
+    activation: Activation,
+) -> Result<Option<Tensor>> {
+    let Some(act) = activation.pointwise() else {
+        return Ok(None);
+    };
+    if !crate::ops::has_custom_op(x) || kernel.dtype() != x.dtype() || x.rank() < 2 {
+        return Ok(None);
+    }
+    let dims = x.dims();
+    let last = dims[dims.len() - 1];
+    let lead: usize = dims[..dims.len() - 1].iter().product();
+    let y = crate::ops::linear(&x.reshape((lead, last))?, kernel)?;
+    let y = crate::ops::bias_activation(&y, bias, act)?;
+    let mut out = dims[..dims.len() - 1].to_vec();
+    out.push(kernel.dim(1)?);
+    Ok(Some(y.reshape(out)?))
+}
+
 impl LayerKind for Dense {
     fn class_name(&self) -> &'static str {
         "Dense"
@@ -168,6 +193,10 @@ impl LayerKind for Dense {
         Ok(out)
     }
     fn call(&self, inputs: &[Tensor], w: &[Weight], _training: bool) -> Result<Tensor> {
+        let bias = self.use_bias.then(|| w[1].var.as_tensor());
+        if let Some(y) = fused_dense(&inputs[0], w[0].var.as_tensor(), bias, self.activation)? {
+            return Ok(y);
+        }
         let mut y = matmul_last(&inputs[0], w[0].var.as_tensor())?;
         if self.use_bias {
             y = y.broadcast_add(w[1].var.as_tensor())?;

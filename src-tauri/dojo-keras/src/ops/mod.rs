@@ -15,12 +15,15 @@
 
 mod conv;
 mod cpu;
+mod dense;
 pub(crate) mod gemm;
 mod geometry;
 mod pool;
 mod windows;
 
 pub use conv::{conv1d, conv2d};
+pub(crate) use cpu::has_custom_op;
+pub use dense::{Pointwise, bias_activation, linear};
 pub use pool::{avg_pool1d, avg_pool2d, max_pool1d, max_pool2d};
 
 /// How a sliding window treats the borders, as TensorFlow's `padding`.

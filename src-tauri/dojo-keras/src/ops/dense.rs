@@ -39,22 +39,6 @@ impl Pointwise {
             Self::Tanh => T::from_f64(v.to_f64().tanh()),
         }
     }
-
-    /// The derivative at the input whose activation is `out`.
-    fn slope<T: Elem>(self, out: T) -> T {
-        match self {
-            Self::Linear => T::ONE,
-            Self::Relu => {
-                if out > T::ZERO {
-                    T::ONE
-                } else {
-                    T::ZERO
-                }
-            }
-            Self::Sigmoid => out * (T::ONE - out),
-            Self::Tanh => T::ONE - out * out,
-        }
-    }
 }
 
 /// `activation(y + bias)` over the last axis of `y` (`bias` has its size),
@@ -77,42 +61,80 @@ pub fn linear(x: &Tensor, w: &Tensor) -> Result<Tensor> {
 
 struct BiasActivation(Pointwise);
 
+/// `f(y + bias)` row by row (`f(y)` without a bias); `f` is monomorphised
+/// per activation so the loop vectorises.
+fn add_bias<T: Elem>(y: &[T], bias: Option<&[T]>, f: impl Fn(T) -> T) -> Result<Vec<T>> {
+    let Some(bias) = bias else {
+        return Ok(y.iter().map(|&v| f(v)).collect());
+    };
+    if bias.is_empty() || !y.len().is_multiple_of(bias.len()) {
+        bail!("a bias of {} over rows of {} elements", bias.len(), y.len());
+    }
+    let mut out = vec![T::ZERO; y.len()];
+    for (row, dst) in y
+        .chunks_exact(bias.len())
+        .zip(out.chunks_exact_mut(bias.len()))
+    {
+        for ((d, &v), &b) in dst.iter_mut().zip(row).zip(bias) {
+            *d = f(v + b);
+        }
+    }
+    Ok(out)
+}
+
+/// The input gradient `g(out, d out)` and its column sums (the bias
+/// gradient), rows of `units`.
+fn chain<T: Elem>(
+    out: &[T],
+    dout: &[T],
+    units: usize,
+    g: impl Fn(T, T) -> T,
+) -> Result<(Vec<T>, Vec<T>)> {
+    if out.len() != dout.len() || units == 0 || !out.len().is_multiple_of(units) {
+        bail!(
+            "bias gradient over {} and {} elements",
+            out.len(),
+            dout.len()
+        );
+    }
+    let mut din = vec![T::ZERO; out.len()];
+    let mut dbias = vec![T::ZERO; units];
+    for ((row, drow), dst) in out
+        .chunks_exact(units)
+        .zip(dout.chunks_exact(units))
+        .zip(din.chunks_exact_mut(units))
+    {
+        for (((&o, &d), x), db) in row.iter().zip(drow).zip(dst).zip(&mut dbias) {
+            *x = g(o, d);
+            *db += *x;
+        }
+    }
+    Ok((din, dbias))
+}
+
 impl BiasActivation {
     fn forward<T: Elem>(&self, y: &[T], bias: Option<&[T]>) -> Result<Vec<T>> {
-        let act = self.0;
-        let Some(bias) = bias else {
-            return Ok(y.iter().map(|&v| act.apply(v)).collect());
-        };
-        if bias.is_empty() || !y.len().is_multiple_of(bias.len()) {
-            bail!("a bias of {} over rows of {} elements", bias.len(), y.len());
+        match self.0 {
+            Pointwise::Linear => add_bias(y, bias, |v| v),
+            Pointwise::Relu => add_bias(y, bias, |v| if v > T::ZERO { v } else { T::ZERO }),
+            Pointwise::Sigmoid => add_bias(y, bias, |v| Pointwise::Sigmoid.apply(v)),
+            Pointwise::Tanh => add_bias(y, bias, |v| Pointwise::Tanh.apply(v)),
         }
-        let mut out = Vec::with_capacity(y.len());
-        for row in y.chunks_exact(bias.len()) {
-            out.extend(row.iter().zip(bias).map(|(&v, &b)| act.apply(v + b)));
-        }
-        Ok(out)
     }
 
     /// `(d input, d bias)` from the output and its gradient.
     fn backward<T: Elem>(&self, out: &[T], dout: &[T], units: usize) -> Result<(Vec<T>, Vec<T>)> {
-        if out.len() != dout.len() || units == 0 || !out.len().is_multiple_of(units) {
-            bail!(
-                "bias gradient over {} and {} elements",
-                out.len(),
-                dout.len()
-            );
+        match self.0 {
+            Pointwise::Linear => chain(out, dout, units, |_, d| d),
+            Pointwise::Relu => chain(
+                out,
+                dout,
+                units,
+                |o, d| if o > T::ZERO { d } else { T::ZERO },
+            ),
+            Pointwise::Sigmoid => chain(out, dout, units, |o, d| d * o * (T::ONE - o)),
+            Pointwise::Tanh => chain(out, dout, units, |o, d| d * (T::ONE - o * o)),
         }
-        let act = self.0;
-        let mut din = Vec::with_capacity(out.len());
-        let mut dbias = vec![T::ZERO; units];
-        for (row, drow) in out.chunks_exact(units).zip(dout.chunks_exact(units)) {
-            for ((&o, &d), db) in row.iter().zip(drow).zip(&mut dbias) {
-                let g = d * act.slope(o);
-                din.push(g);
-                *db += g;
-            }
-        }
-        Ok((din, dbias))
     }
 
     fn gradients<T: Elem>(&self, out: &Tensor, dout: &Tensor) -> Result<(Tensor, Tensor)> {

@@ -7,6 +7,7 @@ use super::geometry::Axis;
 use super::windows::{Window, reciprocal_counts};
 use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp1, DType, Layout, Result, Shape, Tensor, bail};
+use std::sync::Mutex;
 
 /// TensorFlow's `tf.nn.max_pool2d` over `(N, H, W, C)`: padded taps never
 /// win, and the gradient of each output goes to the first (row-major)
@@ -19,7 +20,8 @@ pub fn max_pool2d(
 ) -> Result<Tensor> {
     let window = pool_window(x, pool, strides, padding)?;
     if cpu::has_custom_op(x) {
-        x.contiguous()?.apply_op1(Pooling::Max(window))
+        x.contiguous()?
+            .apply_op1(Pooling::Max(window, Mutex::default()))
     } else {
         max_forward(x, &window)
     }
@@ -114,14 +116,17 @@ fn avg_forward(x: &Tensor, window: &Window) -> Result<Tensor> {
 /// over the channels-last elements; its backward pass adds each output's
 /// gradient straight onto the inputs it came from.
 enum Pooling {
-    Max(Window),
+    /// Max pooling; the forward pass records, for each output element, the
+    /// input offset of its window's first maximum, which the backward pass
+    /// adds the gradient to.
+    Max(Window, Mutex<Vec<usize>>),
     Average(Window),
 }
 
 impl Pooling {
     fn window(&self) -> &Window {
         match self {
-            Self::Max(window) | Self::Average(window) => window,
+            Self::Max(window, _) | Self::Average(window) => window,
         }
     }
 
@@ -203,7 +208,14 @@ impl Pooling {
     fn forward<T: Elem>(&self, x: &[T], n: usize, c: usize) -> Vec<T> {
         let mut y = vec![T::ZERO; n * self.window().positions() * c];
         match self {
-            Self::Max(_) => self.for_each_max(x, n, c, |out, ch, at| y[out + ch] = x[at]),
+            Self::Max(_, first_max) => {
+                let mut from = vec![0; y.len()];
+                self.for_each_max(x, n, c, |out, ch, at| {
+                    y[out + ch] = x[at];
+                    from[out + ch] = at;
+                });
+                *first_max.lock().unwrap_or_else(|p| p.into_inner()) = from;
+            }
             Self::Average(_) => self.for_each_window(n, c, |position, taps| {
                 let out = &mut y[position * c..(position + 1) * c];
                 for &tap in taps {
@@ -221,7 +233,16 @@ impl Pooling {
     fn backward<T: Elem>(&self, x: &[T], dy: &[T], n: usize, c: usize) -> Vec<T> {
         let mut dx = vec![T::ZERO; x.len()];
         match self {
-            Self::Max(_) => self.for_each_max(x, n, c, |out, ch, at| dx[at] += dy[out + ch]),
+            Self::Max(_, first_max) => {
+                let from = first_max.lock().unwrap_or_else(|p| p.into_inner());
+                if from.len() == dy.len() {
+                    for (&at, &g) in from.iter().zip(dy) {
+                        dx[at] += g;
+                    }
+                } else {
+                    self.for_each_max(x, n, c, |out, ch, at| dx[at] += dy[out + ch]);
+                }
+            }
             Self::Average(_) => self.for_each_window(n, c, |position, taps| {
                 let share = T::from_f64(1.0 / taps.len().max(1) as f64);
                 let grads = &dy[position * c..(position + 1) * c];
@@ -247,7 +268,7 @@ impl Pooling {
 impl CustomOp1 for Pooling {
     fn name(&self) -> &'static str {
         match self {
-            Self::Max(_) => "dojo-max-pool2d",
+            Self::Max(..) => "dojo-max-pool2d",
             Self::Average(_) => "dojo-avg-pool2d",
         }
     }
@@ -296,7 +317,10 @@ mod tests {
             (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
         };
         for (op, plain) in [
-            (Pooling::Max(window), max_forward(x.as_tensor(), &window)?),
+            (
+                Pooling::Max(window, Mutex::default()),
+                max_forward(x.as_tensor(), &window)?,
+            ),
             (
                 Pooling::Average(window),
                 avg_forward(x.as_tensor(), &window)?,

@@ -17,7 +17,8 @@ use tauri::Manager;
 /// `dojo_engine::device::thread_count_policy`). Call first thing in `main`.
 #[allow(unsafe_code)]
 pub fn configure_threads() {
-    let threads = dojo_engine::device::thread_count_policy();
+    let threads =
+        dojo_engine::device::thread_count_policy(dojo_engine::device::Workload::Interactive);
     // SAFETY: called first thing in `main`, before this process starts any
     // other thread, so nothing can read the environment concurrently.
     unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };

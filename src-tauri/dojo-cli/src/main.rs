@@ -153,7 +153,7 @@ fn main() -> ExitCode {
 /// `dojo_engine::device::thread_count_policy`).
 #[allow(unsafe_code)]
 fn configure_threads() {
-    let threads = dojo_engine::device::thread_count_policy();
+    let threads = dojo_engine::device::thread_count_policy(dojo_engine::device::Workload::Batch);
     // SAFETY: called first thing in `main`, before this process starts any
     // other thread, so nothing can read the environment concurrently.
     unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };

@@ -133,21 +133,40 @@ fn not_compiled(backend: &str) -> Error {
     }
 }
 
+/// What the process is doing while it trains, which decides how many CPU
+/// threads training may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// The desktop app: a window must keep drawing live charts while a model
+    /// trains, so training leaves one core to the web view and the UI.
+    Interactive,
+    /// The command line and the benchmark: training may use every core.
+    Batch,
+}
+
 /// How many threads the CPU backend should use: `RAYON_NUM_THREADS` if set
-/// to a positive number, else the machine's available parallelism.
+/// to a positive number, else by workload, from the machine's available
+/// parallelism `n`: `Batch` takes `n`, `Interactive` takes `n - 1` (at
+/// least 1). On 2 cores the app therefore trains on one thread; measured,
+/// that costs little (the engine's kernels are mostly single-threaded
+/// loops around the matrix products, which scale well only for large
+/// layers) and keeps an epoch's chart point from waiting behind training
+/// threads (see tests/bench/README.md).
 ///
 /// The binaries export the answer as `RAYON_NUM_THREADS` before any thread
 /// starts: candle reads that variable on every matrix product and, when it
 /// is unset, re-reads the CPU topology each time.
-pub fn thread_count_policy() -> usize {
+pub fn thread_count_policy(workload: Workload) -> usize {
+    let cores = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1);
     std::env::var("RAYON_NUM_THREADS")
         .ok()
         .and_then(|value| value.parse::<usize>().ok())
         .filter(|&threads| threads > 0)
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(usize::from)
-                .unwrap_or(1)
+        .unwrap_or(match workload {
+            Workload::Batch => cores,
+            Workload::Interactive => cores.saturating_sub(1).max(1),
         })
 }
 
@@ -179,6 +198,8 @@ mod tests {
 
     #[test]
     fn thread_policy_is_positive() {
-        assert!(thread_count_policy() >= 1);
+        assert!(thread_count_policy(Workload::Batch) >= 1);
+        assert!(thread_count_policy(Workload::Interactive) >= 1);
+        assert!(thread_count_policy(Workload::Interactive) <= thread_count_policy(Workload::Batch));
     }
 }

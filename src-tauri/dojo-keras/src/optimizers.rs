@@ -226,7 +226,8 @@ impl Optimizer {
                         _ => 0.0,
                     };
                     let alpha = lr * (1.0 - beta_2.powi(t)).sqrt() / (1.0 - beta_1.powi(t));
-                    adam_step_cpu(w, &g, slots, [beta_1, beta_2, epsilon, alpha, decay])?
+                    adam_step_cpu(w, &g, slots, [beta_1, beta_2, epsilon, alpha, decay])?;
+                    continue;
                 }
                 OptimizerKind::Adam {
                     beta_1,
@@ -293,7 +294,8 @@ impl Optimizer {
         let z = w.zeros_like()?;
         Ok(match self.kind {
             OptimizerKind::Sgd { .. } => vec![z],
-            OptimizerKind::Adam { .. } | OptimizerKind::AdamW { .. } => vec![z.clone(), z],
+            // Two allocations: the fused CPU step updates each in place.
+            OptimizerKind::Adam { .. } | OptimizerKind::AdamW { .. } => vec![w.zeros_like()?, z],
             OptimizerKind::RmsProp { .. } => vec![z.clone(), z.clone(), z],
             OptimizerKind::Adagrad {
                 initial_accumulator_value,
@@ -303,28 +305,146 @@ impl Optimizer {
     }
 }
 
-/// One Adam (or AdamW, `decay = weight_decay * lr`) step on the CPU in a
-/// single pass over plain `f32` slices, instead of a dozen candle ops (and
-/// their allocations) per variable: the same arithmetic as the tensor path
+/// One Adam (or AdamW, `decay = weight_decay * lr`) step on the CPU, in
+/// place: one pass over the weights, their gradient and the two moment
+/// slots as plain `f32` slices, with no allocation or copy, instead of a
+/// dozen candle ops per variable. The same arithmetic as the tensor path
 /// below, in the same order. `params` is `[beta_1, beta_2, epsilon, alpha,
-/// decay]`. Updates `slots` (m, v) and returns the new weights.
-fn adam_step_cpu(w: &Tensor, g: &Tensor, slots: &mut [Tensor], params: [f64; 5]) -> Result<Tensor> {
-    let [beta_1, beta_2, epsilon, alpha, decay] = params.map(|value| value as f32);
-    let shape = w.shape().clone();
-    let mut weights = w.flatten_all()?.to_vec1::<f32>()?;
-    let grads = g.flatten_all()?.to_vec1::<f32>()?;
-    let mut m = slots[0].flatten_all()?.to_vec1::<f32>()?;
-    let mut v = slots[1].flatten_all()?.to_vec1::<f32>()?;
-    for (((w, g), m), v) in weights.iter_mut().zip(&grads).zip(&mut m).zip(&mut v) {
-        let w0 = *w - *w * decay;
-        *m += (g - *m) * (1.0 - beta_1);
-        *v += (g * g - *v) * (1.0 - beta_2);
-        *w = w0 - (*m * alpha) / (v.sqrt() + epsilon);
+/// decay]`. The slots must not share storage with each other or with `w`
+/// (see [`Optimizer::init_slots`]); candle rejects aliased in-place
+/// operands.
+fn adam_step_cpu(w: &Tensor, g: &Tensor, slots: &mut [Tensor], params: [f64; 5]) -> Result<()> {
+    let [m, v] = slots else {
+        return Err(candle_core::Error::Msg("Adam keeps two slots per variable".into()).into());
+    };
+    let (m, v) = (&*m, &*v);
+    let g = g.contiguous()?;
+    m.inplace_op2(
+        &g,
+        &Moment {
+            keep: params[0] as f32,
+            square: false,
+        },
+    )?;
+    v.inplace_op2(
+        &g,
+        &Moment {
+            keep: params[1] as f32,
+            square: true,
+        },
+    )?;
+    w.inplace_op3(
+        m,
+        v,
+        &AdamUpdate {
+            epsilon: params[2] as f32,
+            alpha: params[3] as f32,
+            decay: params[4] as f32,
+        },
+    )?;
+    Ok(())
+}
+
+/// `slot += (g - slot) * (1 - keep)`, with `g` squared for `square`.
+struct Moment {
+    keep: f32,
+    square: bool,
+}
+
+impl candle_core::InplaceOp2 for Moment {
+    fn name(&self) -> &'static str {
+        "dojo-adam-moment"
     }
-    let device = candle_core::Device::Cpu;
-    slots[0] = Tensor::from_vec(m, &shape, &device)?;
-    slots[1] = Tensor::from_vec(v, &shape, &device)?;
-    Ok(Tensor::from_vec(weights, &shape, &device)?)
+
+    fn cpu_fwd(
+        &self,
+        slot: &mut candle_core::CpuStorage,
+        slot_layout: &candle_core::Layout,
+        g: &candle_core::CpuStorage,
+        g_layout: &candle_core::Layout,
+    ) -> candle_core::Result<()> {
+        let g = f32_slice(g, g_layout)?;
+        let slot = f32_slice_mut(slot, slot_layout)?;
+        if slot.len() != g.len() {
+            candle_core::bail!("a slot of {} for a gradient of {}", slot.len(), g.len());
+        }
+        let rate = 1.0 - self.keep;
+        if self.square {
+            for (s, &g) in slot.iter_mut().zip(g) {
+                *s += (g * g - *s) * rate;
+            }
+        } else {
+            for (s, &g) in slot.iter_mut().zip(g) {
+                *s += (g - *s) * rate;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `w = (w - w * decay) - m * alpha / (sqrt(v) + epsilon)`.
+struct AdamUpdate {
+    epsilon: f32,
+    alpha: f32,
+    decay: f32,
+}
+
+impl candle_core::InplaceOp3 for AdamUpdate {
+    fn name(&self) -> &'static str {
+        "dojo-adam-update"
+    }
+
+    fn cpu_fwd(
+        &self,
+        w: &mut candle_core::CpuStorage,
+        w_layout: &candle_core::Layout,
+        m: &candle_core::CpuStorage,
+        m_layout: &candle_core::Layout,
+        v: &candle_core::CpuStorage,
+        v_layout: &candle_core::Layout,
+    ) -> candle_core::Result<()> {
+        let (m, v) = (f32_slice(m, m_layout)?, f32_slice(v, v_layout)?);
+        let w = f32_slice_mut(w, w_layout)?;
+        if w.len() != m.len() || w.len() != v.len() {
+            candle_core::bail!(
+                "Adam slots of {} and {} for {} weights",
+                m.len(),
+                v.len(),
+                w.len()
+            );
+        }
+        for ((w, &m), &v) in w.iter_mut().zip(m).zip(v) {
+            let w0 = *w - *w * self.decay;
+            *w = w0 - (m * self.alpha) / (v.sqrt() + self.epsilon);
+        }
+        Ok(())
+    }
+}
+
+fn f32_slice<'a>(
+    storage: &'a candle_core::CpuStorage,
+    layout: &candle_core::Layout,
+) -> candle_core::Result<&'a [f32]> {
+    let (Some((start, end)), candle_core::CpuStorage::F32(data)) =
+        (layout.contiguous_offsets(), storage)
+    else {
+        candle_core::bail!("the fused Adam step takes contiguous f32 tensors");
+    };
+    data.get(start..end)
+        .ok_or_else(|| candle_core::Error::Msg("layout outside its storage".into()))
+}
+
+fn f32_slice_mut<'a>(
+    storage: &'a mut candle_core::CpuStorage,
+    layout: &candle_core::Layout,
+) -> candle_core::Result<&'a mut [f32]> {
+    let (Some((start, end)), candle_core::CpuStorage::F32(data)) =
+        (layout.contiguous_offsets(), storage)
+    else {
+        candle_core::bail!("the fused Adam step takes contiguous f32 tensors");
+    };
+    data.get_mut(start..end)
+        .ok_or_else(|| candle_core::Error::Msg("layout outside its storage".into()))
 }
 
 #[cfg(test)]

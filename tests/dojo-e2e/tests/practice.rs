@@ -195,6 +195,32 @@ async fn a_run_can_be_stopped() -> Result<()> {
                     Ok((progress > 0.0).then_some(()))
                 })
                 .await?;
+            // Three epochs drawn while training goes on: the chart's delay
+            // from each epoch's end to its point, for the record
+            // (tests/artifacts; the bench README cites it), never asserted.
+            session
+                .eventually("three epochs end", RUN_TIMEOUT, async || {
+                    let console = session.text("#console").await?;
+                    Ok(console.contains("Epoch 4/50").then_some(()))
+                })
+                .await?;
+            let mut latencies = String::new();
+            for attribute in ["data-epoch-latency-ms", "data-epoch-latency-max-ms"] {
+                let value = session
+                    .attribute("#chart-loss", attribute)
+                    .await?
+                    .unwrap_or_default();
+                ensure!(
+                    value.parse::<i64>().is_ok(),
+                    "the chart did not record {attribute}: {value:?}"
+                );
+                latencies.push_str(&format!("{attribute}: {value}\n"));
+            }
+            std::fs::create_dir_all(dojo_e2e::artifacts_dir())?;
+            std::fs::write(
+                dojo_e2e::artifacts_dir().join("chart-epoch-latency-while-training.txt"),
+                latencies,
+            )?;
             session.click("#btn-stop").await?;
             wait_for_status(session, "cancelled", Duration::from_secs(30)).await?;
             let progress = session.number("#progress", "aria-valuenow").await?;

@@ -220,22 +220,25 @@ impl Convolution {
         let row_len = self.patch_len(d);
         let chunk = self.chunk_images(d);
         let mut y = vec![T::ZERO; d.n * positions * d.filters];
-        let mut patches = vec![T::ZERO; chunk.min(d.n) * positions * row_len];
         let kernel = Mat::rows(kernel, row_len, d.filters);
-        for first in (0..d.n).step_by(chunk) {
-            let count = chunk.min(d.n - first);
-            let rows = count * positions;
-            self.im2col(d, x, first, count, &mut patches);
-            let out =
-                &mut y[first * positions * d.filters..(first + count) * positions * d.filters];
-            gemm(
-                out,
-                d.filters,
-                Mat::rows(&patches, rows, row_len),
-                kernel,
-                false,
-            )?;
-        }
+        T::with_scratch(chunk.min(d.n) * positions * row_len, |patches| {
+            for first in (0..d.n).step_by(chunk) {
+                let count = chunk.min(d.n - first);
+                let rows = count * positions;
+                let patches = &mut patches[..rows * row_len];
+                self.im2col(d, x, first, count, patches);
+                let out =
+                    &mut y[first * positions * d.filters..(first + count) * positions * d.filters];
+                gemm(
+                    out,
+                    d.filters,
+                    Mat::rows(patches, rows, row_len),
+                    kernel,
+                    false,
+                )?;
+            }
+            Ok::<_, candle_core::Error>(())
+        })?;
         Ok(y)
     }
 
@@ -253,31 +256,34 @@ impl Convolution {
         let chunk = self.chunk_images(d);
         let mut dx = want_dx.then(|| vec![T::ZERO; x.len()]);
         let mut dk = want_dk.then(|| vec![T::ZERO; kernel.len()]);
-        let mut patches = vec![T::ZERO; chunk.min(d.n) * positions * row_len];
         let kernel = Mat::rows(kernel, row_len, d.filters);
-        for first in (0..d.n).step_by(chunk) {
-            let count = chunk.min(d.n - first);
-            let rows = count * positions;
-            let dy = Mat::rows(
-                &dy[first * positions * d.filters..(first + count) * positions * d.filters],
-                rows,
-                d.filters,
-            );
-            if let Some(dk) = dk.as_mut() {
-                self.im2col(d, x, first, count, &mut patches);
-                gemm(
-                    dk,
+        T::with_scratch(chunk.min(d.n) * positions * row_len, |patches| {
+            for first in (0..d.n).step_by(chunk) {
+                let count = chunk.min(d.n - first);
+                let rows = count * positions;
+                let patches = &mut patches[..rows * row_len];
+                let dy = Mat::rows(
+                    &dy[first * positions * d.filters..(first + count) * positions * d.filters],
+                    rows,
                     d.filters,
-                    Mat::rows(&patches, rows, row_len).t(),
-                    dy,
-                    first > 0,
-                )?;
+                );
+                if let Some(dk) = dk.as_mut() {
+                    self.im2col(d, x, first, count, patches);
+                    gemm(
+                        dk,
+                        d.filters,
+                        Mat::rows(patches, rows, row_len).t(),
+                        dy,
+                        first > 0,
+                    )?;
+                }
+                if let Some(dx) = dx.as_mut() {
+                    gemm(patches, row_len, dy, kernel.t(), false)?;
+                    self.col2im(d, patches, first, count, dx);
+                }
             }
-            if let Some(dx) = dx.as_mut() {
-                gemm(&mut patches, row_len, dy, kernel.t(), false)?;
-                self.col2im(d, &patches, first, count, dx);
-            }
-        }
+            Ok::<_, candle_core::Error>(())
+        })?;
         Ok((dx, dk))
     }
 }

@@ -15,16 +15,56 @@ use candle_core::{Result, WithDType, bail};
 pub trait Elem: WithDType {
     const ZERO: Self;
     const ONE: Self;
+
+    /// Runs `f` on a scratch buffer of `len` elements that this thread
+    /// keeps between calls, so a kernel's temporary matrices are neither
+    /// allocated nor zeroed (nor page-faulted in) on every training step.
+    /// The contents are whatever the last user left: `f` must write every
+    /// element before reading it. Not reentrant: `f` must not ask for
+    /// scratch itself (it would get a fresh buffer).
+    fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Self]) -> R) -> R;
+}
+
+thread_local! {
+    static SCRATCH_F32: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SCRATCH_F64: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`Elem::with_scratch`] over one thread-local buffer; a nested call finds
+/// the buffer borrowed and gets a fresh one.
+fn with_buffer<T: Copy, R>(
+    key: &'static std::thread::LocalKey<std::cell::RefCell<Vec<T>>>,
+    zero: T,
+    len: usize,
+    f: impl FnOnce(&mut [T]) -> R,
+) -> R {
+    key.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => {
+            if buffer.len() < len {
+                buffer.resize(len, zero);
+            }
+            f(&mut buffer[..len])
+        }
+        Err(_) => f(&mut vec![zero; len]),
+    })
 }
 
 impl Elem for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+
+    fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Self]) -> R) -> R {
+        with_buffer(&SCRATCH_F32, 0.0, len, f)
+    }
 }
 
 impl Elem for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+
+    fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Self]) -> R) -> R {
+        with_buffer(&SCRATCH_F64, 0.0, len, f)
+    }
 }
 
 /// A read-only `rows x cols` matrix in a slice: element `(r, c)` is at
@@ -199,6 +239,21 @@ mod tests {
             assert!((x - 2.0 * y).abs() < 1e-12, "{x} vs {}", 2.0 * y);
         }
         Ok(())
+    }
+
+    /// A nested request for scratch gets its own buffer instead of a
+    /// second borrow of the thread's one (which would panic).
+    #[test]
+    fn nested_scratch_is_a_separate_buffer() {
+        let sum = f32::with_scratch(4, |outer| {
+            outer.fill(1.0);
+            let inner = f32::with_scratch(3, |inner| {
+                inner.fill(2.0);
+                inner.iter().sum::<f32>()
+            });
+            outer.iter().sum::<f32>() + inner
+        });
+        assert_eq!(sum, 10.0);
     }
 
     #[test]

@@ -178,29 +178,24 @@ impl Pooling {
         mut visit: impl FnMut(usize, usize, usize),
     ) {
         let mut best = vec![T::ZERO; c];
-        let mut from = vec![0usize; c];
+        // Which tap holds each channel's maximum so far: updated with
+        // selects rather than branches, so the channel loop vectorises.
+        let mut which = vec![0u32; c];
         self.for_each_window(n, c, |position, taps| {
-            let Some((&first, rest)) = taps.split_first() else {
+            let Some(&first) = taps.first() else {
                 return;
             };
             best.copy_from_slice(&x[first..first + c]);
-            for (ch, f) in from.iter_mut().enumerate() {
-                *f = first + ch;
-            }
-            for &tap in rest {
-                for ((b, f), (ch, &v)) in best
-                    .iter_mut()
-                    .zip(&mut from)
-                    .zip(x[tap..tap + c].iter().enumerate())
-                {
-                    if v > *b {
-                        *b = v;
-                        *f = tap + ch;
-                    }
+            which.fill(0);
+            for (k, &tap) in (0u32..).zip(taps).skip(1) {
+                for ((b, w), &v) in best.iter_mut().zip(&mut which).zip(&x[tap..tap + c]) {
+                    let greater = v > *b;
+                    *b = if greater { v } else { *b };
+                    *w = if greater { k } else { *w };
                 }
             }
-            for (ch, &f) in from.iter().enumerate() {
-                visit(position * c, ch, f);
+            for (ch, &w) in which.iter().enumerate() {
+                visit(position * c, ch, taps[w as usize] + ch);
             }
         });
     }

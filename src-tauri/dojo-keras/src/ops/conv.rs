@@ -2,7 +2,7 @@
 
 use super::Padding;
 use super::cpu;
-use super::gemm::{Elem, Mat, gemm};
+use super::gemm::{Elem, Fresh, Mat, gemm};
 use super::geometry::Axis;
 use super::windows::Window;
 use candle_core::backend::BackendStorage;
@@ -219,7 +219,7 @@ impl Convolution {
         let positions = self.window.positions();
         let row_len = self.patch_len(d);
         let chunk = self.chunk_images(d);
-        let mut y = vec![T::ZERO; d.n * positions * d.filters];
+        let mut y = Fresh::new(d.n * positions, d.filters);
         let kernel = Mat::rows(kernel, row_len, d.filters);
         T::with_scratch(chunk.min(d.n) * positions * row_len, |patches| {
             for first in (0..d.n).step_by(chunk) {
@@ -227,19 +227,11 @@ impl Convolution {
                 let rows = count * positions;
                 let patches = &mut patches[..rows * row_len];
                 self.im2col(d, x, first, count, patches);
-                let out =
-                    &mut y[first * positions * d.filters..(first + count) * positions * d.filters];
-                gemm(
-                    out,
-                    d.filters,
-                    Mat::rows(patches, rows, row_len),
-                    kernel,
-                    false,
-                )?;
+                y.gemm(Mat::rows(patches, rows, row_len), kernel)?;
             }
             Ok::<_, candle_core::Error>(())
         })?;
-        Ok(y)
+        y.finish()
     }
 
     /// The gradients `(dx, dkernel)`, each only when asked for.

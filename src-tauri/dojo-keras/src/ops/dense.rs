@@ -10,7 +10,7 @@
 //! the bias gradient) and the gemms that are needed.
 
 use super::cpu;
-use super::gemm::{Elem, Mat, gemm};
+use super::gemm::{Elem, Fresh, Mat};
 use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp1, CustomOp2, DType, Layout, Result, Shape, Tensor, bail};
 
@@ -70,14 +70,9 @@ fn add_bias<T: Elem>(y: &[T], bias: Option<&[T]>, f: impl Fn(T) -> T) -> Result<
     if bias.is_empty() || !y.len().is_multiple_of(bias.len()) {
         bail!("a bias of {} over rows of {} elements", bias.len(), y.len());
     }
-    let mut out = vec![T::ZERO; y.len()];
-    for (row, dst) in y
-        .chunks_exact(bias.len())
-        .zip(out.chunks_exact_mut(bias.len()))
-    {
-        for ((d, &v), &b) in dst.iter_mut().zip(row).zip(bias) {
-            *d = f(v + b);
-        }
+    let mut out = Vec::with_capacity(y.len());
+    for row in y.chunks_exact(bias.len()) {
+        out.extend(row.iter().zip(bias).map(|(&v, &b)| f(v + b)));
     }
     Ok(out)
 }
@@ -97,16 +92,13 @@ fn chain<T: Elem>(
             dout.len()
         );
     }
-    let mut din = vec![T::ZERO; out.len()];
+    let mut din = Vec::with_capacity(out.len());
     let mut dbias = vec![T::ZERO; units];
-    for ((row, drow), dst) in out
-        .chunks_exact(units)
-        .zip(dout.chunks_exact(units))
-        .zip(din.chunks_exact_mut(units))
-    {
-        for (((&o, &d), x), db) in row.iter().zip(drow).zip(dst).zip(&mut dbias) {
-            *x = g(o, d);
-            *db += *x;
+    for (row, drow) in out.chunks_exact(units).zip(dout.chunks_exact(units)) {
+        let start = din.len();
+        din.extend(row.iter().zip(drow).map(|(&o, &d)| g(o, d)));
+        for (db, &x) in dbias.iter_mut().zip(&din[start..]) {
+            *db += x;
         }
     }
     Ok((din, dbias))
@@ -231,9 +223,9 @@ impl Linear {
     }
 
     fn forward<T: Elem>(x: &[T], w: &[T], (m, k, n): (usize, usize, usize)) -> Result<Vec<T>> {
-        let mut y = vec![T::ZERO; m * n];
-        gemm(&mut y, n, Mat::rows(x, m, k), Mat::rows(w, k, n), false)?;
-        Ok(y)
+        let mut y = Fresh::new(m, n);
+        y.gemm(Mat::rows(x, m, k), Mat::rows(w, k, n))?;
+        y.finish()
     }
 
     fn gradients<T: Elem>(
@@ -247,16 +239,16 @@ impl Linear {
                 cpu::with_slice::<T, _>(dy, |dys| {
                     let dy = Mat::rows(dys, m, n);
                     let dw = if w.track_op() {
-                        let mut dw = vec![T::ZERO; k * n];
-                        gemm(&mut dw, n, Mat::rows(xs, m, k).t(), dy, false)?;
-                        Some(dw)
+                        let mut dw = Fresh::new(k, n);
+                        dw.gemm(Mat::rows(xs, m, k).t(), dy)?;
+                        Some(dw.finish()?)
                     } else {
                         None
                     };
                     let dx = if x.track_op() {
-                        let mut dx = vec![T::ZERO; m * k];
-                        gemm(&mut dx, k, dy, Mat::rows(ws, k, n).t(), false)?;
-                        Some(dx)
+                        let mut dx = Fresh::new(m, k);
+                        dx.gemm(dy, Mat::rows(ws, k, n).t())?;
+                        Some(dx.finish()?)
                     } else {
                         None
                     };

@@ -161,12 +161,6 @@ pub fn gemm<T: Elem>(
         }
         return Ok(());
     }
-    let threads = candle_core::utils::get_num_threads();
-    let parallelism = if threads > 1 && m * n * k >= PARALLEL_MIN_MACS {
-        gemm::Parallelism::Rayon(threads)
-    } else {
-        gemm::Parallelism::None
-    };
     let signed = |stride: usize| stride as isize;
     // SAFETY: every element that `gemm::gemm` reads through `a` or `b` or
     // writes through `dst` lies inside its slice (checked by `fits` above,
@@ -193,10 +187,118 @@ pub fn gemm<T: Elem>(
             false,
             false,
             false,
-            parallelism,
+            parallelism(m * n * k),
         );
     }
     Ok(())
+}
+
+/// A row-major `rows x cols` matrix that [`Fresh::gemm`] writes block of
+/// rows after block of rows, in order, straight into uninitialised
+/// memory: the product's output is never zeroed first (at training sizes
+/// that zeroing costs as much as a fifth of a convolution step).
+pub struct Fresh<T> {
+    data: Vec<T>,
+    rows: usize,
+    cols: usize,
+}
+
+impl<T: Elem> Fresh<T> {
+    pub fn new(rows: usize, cols: usize) -> Self {
+        Self {
+            data: Vec::with_capacity(rows * cols),
+            rows,
+            cols,
+        }
+    }
+
+    /// Writes the next `a.rows` rows as `a * b`.
+    pub fn gemm(&mut self, a: Mat<'_, T>, b: Mat<'_, T>) -> Result<()> {
+        let (m, k, n) = (a.rows, a.cols, b.cols);
+        let written = self.data.len() / self.cols.max(1);
+        if b.rows != k || n != self.cols || written + m > self.rows {
+            bail!(
+                "gemm of {m}x{k} by {}x{n} into rows {written}.. of a {}x{} matrix",
+                b.rows,
+                self.rows,
+                self.cols
+            );
+        }
+        if !a.fits() || !b.fits() {
+            bail!("gemm operand views outside their slices");
+        }
+        if m == 0 || n == 0 {
+            return Ok(());
+        }
+        if k == 0 {
+            self.data.resize(self.data.len() + m * n, T::ZERO);
+            return Ok(());
+        }
+        let spare = self.data.spare_capacity_mut();
+        if spare.len() < m * n {
+            bail!("gemm output beyond its matrix");
+        }
+        let dst = spare.as_mut_ptr().cast::<T>();
+        let signed = |stride: usize| stride as isize;
+        // SAFETY: the operands' views lie inside their slices (`fits`);
+        // `dst` points at `m * n` elements of this vector's spare capacity
+        // (checked above), written row-major with row stride `n`. With
+        // `read_dst = false`, `gemm` sets alpha to zero and its kernels
+        // store into the destination without reading it, so every one of
+        // the `m * n` elements is initialised when it returns, which makes
+        // `set_len` below sound. The destination is owned by `self.data`
+        // and overlaps neither operand (they are shared borrows).
+        #[allow(unsafe_code)]
+        unsafe {
+            gemm::gemm(
+                m,
+                n,
+                k,
+                dst,
+                1,
+                signed(n),
+                false,
+                a.data.as_ptr(),
+                signed(a.col_stride),
+                signed(a.row_stride),
+                b.data.as_ptr(),
+                signed(b.col_stride),
+                signed(b.row_stride),
+                T::ZERO,
+                T::ONE,
+                false,
+                false,
+                false,
+                parallelism(m * n * k),
+            );
+            self.data.set_len(self.data.len() + m * n);
+        }
+        Ok(())
+    }
+
+    /// The matrix, once every row is written.
+    pub fn finish(self) -> Result<Vec<T>> {
+        if self.data.len() != self.rows * self.cols {
+            bail!(
+                "a {}x{} product with only {} elements written",
+                self.rows,
+                self.cols,
+                self.data.len()
+            );
+        }
+        Ok(self.data)
+    }
+}
+
+/// Rayon over `get_num_threads()` threads for products of at least
+/// [`PARALLEL_MIN_MACS`] multiply-adds, else the calling thread alone.
+fn parallelism(macs: usize) -> gemm::Parallelism {
+    let threads = candle_core::utils::get_num_threads();
+    if threads > 1 && macs >= PARALLEL_MIN_MACS {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    }
 }
 
 #[cfg(test)]
@@ -238,6 +340,35 @@ mod tests {
         for (x, y) in acc.iter().zip(&want) {
             assert!((x - 2.0 * y).abs() < 1e-12, "{x} vs {}", 2.0 * y);
         }
+        Ok(())
+    }
+
+    /// A product written block by block into uninitialised memory equals the
+    /// one written into zeros; an unfinished one is an error, not a
+    /// half-initialised matrix.
+    #[test]
+    fn fresh_products_fill_every_row() -> Result<()> {
+        let (m, k, n) = (6, 4, 3);
+        let a: Vec<f32> = (0..m * k).map(|i| (i as f32 * 0.3).sin()).collect();
+        let b: Vec<f32> = (0..k * n).map(|i| (i as f32 * 0.7).cos()).collect();
+        let mut want = vec![0.0f32; m * n];
+        gemm(
+            &mut want,
+            n,
+            Mat::rows(&a, m, k),
+            Mat::rows(&b, k, n),
+            false,
+        )?;
+        let mut fresh = Fresh::new(m, n);
+        fresh.gemm(Mat::rows(&a[..4 * k], 4, k), Mat::rows(&b, k, n))?;
+        assert!(Fresh::<f32>::new(m, n).finish().is_err());
+        fresh.gemm(Mat::rows(&a[4 * k..], 2, k), Mat::rows(&b, k, n))?;
+        assert!(
+            fresh
+                .gemm(Mat::rows(&a[..k], 1, k), Mat::rows(&b, k, n))
+                .is_err()
+        );
+        assert_eq!(fresh.finish()?, want);
         Ok(())
     }
 

@@ -119,7 +119,7 @@ enum Pooling {
     /// Max pooling; the forward pass records, for each output element, the
     /// input offset of its window's first maximum, which the backward pass
     /// adds the gradient to.
-    Max(Window, Mutex<Vec<usize>>),
+    Max(Window, Mutex<Vec<u32>>),
     Average(Window),
 }
 
@@ -168,74 +168,77 @@ impl Pooling {
         }
     }
 
-    /// For max pooling, calls `visit(output_offset, channel, input_offset)`
-    /// with the first (row-major) maximum of each window and channel.
-    fn for_each_max<T: Elem>(
-        &self,
-        x: &[T],
-        n: usize,
-        c: usize,
-        mut visit: impl FnMut(usize, usize, usize),
-    ) {
-        let mut best = vec![T::ZERO; c];
-        // Which tap holds each channel's maximum so far: updated with
-        // selects rather than branches, so the channel loop vectorises.
-        let mut which = vec![0u32; c];
-        self.for_each_window(n, c, |position, taps| {
-            let Some(&first) = taps.first() else {
+    /// Max pooling's output and, for each output element, the input offset
+    /// of its window's first (row-major) maximum. Maxima are tracked with
+    /// selects rather than branches so the channel loop vectorises, and the
+    /// outputs are appended, never zeroed first.
+    fn max_and_argmax<T: Elem>(&self, x: &[T], n: usize, c: usize) -> Result<(Vec<T>, Vec<u32>)> {
+        if u32::try_from(x.len()).is_err() {
+            bail!(
+                "max pooling over {} elements, more than it can index",
+                x.len()
+            );
+        }
+        let total = n * self.window().positions() * c;
+        let mut y = Vec::with_capacity(total);
+        let mut from = Vec::with_capacity(total);
+        self.for_each_window(n, c, |_, taps| {
+            let start = y.len();
+            let Some((&first, rest)) = taps.split_first() else {
+                y.resize(start + c, T::ZERO);
+                from.resize(start + c, 0);
                 return;
             };
-            best.copy_from_slice(&x[first..first + c]);
-            which.fill(0);
-            for (k, &tap) in (0u32..).zip(taps).skip(1) {
-                for ((b, w), &v) in best.iter_mut().zip(&mut which).zip(&x[tap..tap + c]) {
+            y.extend_from_slice(&x[first..first + c]);
+            from.extend((first..first + c).map(|at| at as u32));
+            let (best, which) = (&mut y[start..], &mut from[start..]);
+            for &tap in rest {
+                let taps = (tap as u32..).zip(&x[tap..tap + c]);
+                for ((b, w), (at, &v)) in best.iter_mut().zip(which.iter_mut()).zip(taps) {
                     let greater = v > *b;
                     *b = if greater { v } else { *b };
-                    *w = if greater { k } else { *w };
+                    *w = if greater { at } else { *w };
                 }
-            }
-            for (ch, &w) in which.iter().enumerate() {
-                visit(position * c, ch, taps[w as usize] + ch);
             }
         });
+        Ok((y, from))
     }
 
-    fn forward<T: Elem>(&self, x: &[T], n: usize, c: usize) -> Vec<T> {
-        let mut y = vec![T::ZERO; n * self.window().positions() * c];
+    fn forward<T: Elem>(&self, x: &[T], n: usize, c: usize) -> Result<Vec<T>> {
         match self {
             Self::Max(_, first_max) => {
-                let mut from = vec![0; y.len()];
-                self.for_each_max(x, n, c, |out, ch, at| {
-                    y[out + ch] = x[at];
-                    from[out + ch] = at;
-                });
+                let (y, from) = self.max_and_argmax(x, n, c)?;
                 *first_max.lock().unwrap_or_else(|p| p.into_inner()) = from;
+                Ok(y)
             }
-            Self::Average(_) => self.for_each_window(n, c, |position, taps| {
-                let out = &mut y[position * c..(position + 1) * c];
-                for &tap in taps {
-                    for (o, &v) in out.iter_mut().zip(&x[tap..tap + c]) {
-                        *o += v;
+            Self::Average(_) => {
+                let mut y = vec![T::ZERO; n * self.window().positions() * c];
+                self.for_each_window(n, c, |position, taps| {
+                    let out = &mut y[position * c..(position + 1) * c];
+                    for &tap in taps {
+                        for (o, &v) in out.iter_mut().zip(&x[tap..tap + c]) {
+                            *o += v;
+                        }
                     }
-                }
-                let share = T::from_f64(1.0 / taps.len().max(1) as f64);
-                out.iter_mut().for_each(|o| *o *= share);
-            }),
+                    let share = T::from_f64(1.0 / taps.len().max(1) as f64);
+                    out.iter_mut().for_each(|o| *o *= share);
+                });
+                Ok(y)
+            }
         }
-        y
     }
 
-    fn backward<T: Elem>(&self, x: &[T], dy: &[T], n: usize, c: usize) -> Vec<T> {
+    fn backward<T: Elem>(&self, x: &[T], dy: &[T], n: usize, c: usize) -> Result<Vec<T>> {
         let mut dx = vec![T::ZERO; x.len()];
         match self {
             Self::Max(_, first_max) => {
-                let from = first_max.lock().unwrap_or_else(|p| p.into_inner());
-                if from.len() == dy.len() {
-                    for (&at, &g) in from.iter().zip(dy) {
-                        dx[at] += g;
-                    }
-                } else {
-                    self.for_each_max(x, n, c, |out, ch, at| dx[at] += dy[out + ch]);
+                let mut from = first_max.lock().unwrap_or_else(|p| p.into_inner());
+                if from.len() != dy.len() {
+                    // Not run forward through this op (never in training).
+                    *from = self.max_and_argmax(x, n, c)?.1;
+                }
+                for (&at, &g) in from.iter().zip(dy) {
+                    dx[at as usize] += g;
                 }
             }
             Self::Average(_) => self.for_each_window(n, c, |position, taps| {
@@ -248,13 +251,13 @@ impl Pooling {
                 }
             }),
         }
-        dx
+        Ok(dx)
     }
 
     fn gradient<T: Elem>(&self, x: &Tensor, dy: &Tensor) -> Result<Tensor> {
         let (n, c) = self.dims(x.dims())?;
         let dx = cpu::with_slice::<T, _>(x, |xs| {
-            cpu::with_slice::<T, _>(dy, |dys| Ok(self.backward(xs, dys, n, c)))
+            cpu::with_slice::<T, _>(dy, |dys| self.backward(xs, dys, n, c))
         })?;
         Tensor::from_vec(dx, x.shape(), x.device())
     }
@@ -274,10 +277,10 @@ impl CustomOp1 for Pooling {
         let shape = Shape::from((n, window.rows.output, window.cols.output, c));
         let y = match x {
             CpuStorage::F32(_) => {
-                CpuStorage::F32(self.forward(cpu::storage_slice(x, layout)?, n, c))
+                CpuStorage::F32(self.forward(cpu::storage_slice(x, layout)?, n, c)?)
             }
             CpuStorage::F64(_) => {
-                CpuStorage::F64(self.forward(cpu::storage_slice(x, layout)?, n, c))
+                CpuStorage::F64(self.forward(cpu::storage_slice(x, layout)?, n, c)?)
             }
             _ => bail!("pooling over {:?}", x.dtype()),
         };

@@ -188,6 +188,37 @@ impl LayerKind for Conv {
     fn call(&self, inputs: &[Tensor], w: &[Weight], _training: bool) -> Result<Tensor> {
         let x = &inputs[0];
         let k = w[0].var.as_tensor();
+        if let Some(act) = self.activation.pointwise()
+            && crate::ops::has_custom_op(x)
+            && k.dtype() == x.dtype()
+        {
+            let bias = if self.use_bias {
+                w[1].var.as_tensor().clone()
+            } else {
+                Tensor::zeros(self.filters, x.dtype(), x.device())?
+            };
+            return Ok(if self.rank == 1 {
+                crate::ops::conv1d_bias_activation(
+                    x,
+                    k,
+                    &bias,
+                    act,
+                    self.strides[0],
+                    self.padding,
+                    self.dilation[0],
+                )?
+            } else {
+                crate::ops::conv2d_bias_activation(
+                    x,
+                    k,
+                    &bias,
+                    act,
+                    (self.strides[0], self.strides[1]),
+                    self.padding,
+                    (self.dilation[0], self.dilation[1]),
+                )?
+            });
+        }
         let mut y = if self.rank == 1 {
             backend::conv1d(x, k, self.strides[0], self.padding, self.dilation[0])?
         } else {
@@ -199,12 +230,6 @@ impl LayerKind for Conv {
                 (self.dilation[0], self.dilation[1]),
             )?
         };
-        if let Some(act) = self.activation.pointwise()
-            && crate::ops::has_custom_op(&y)
-        {
-            let bias = self.use_bias.then(|| w[1].var.as_tensor());
-            return Ok(crate::ops::bias_activation(&y, bias, act)?);
-        }
         if self.use_bias {
             y = y.broadcast_add(w[1].var.as_tensor())?;
         }

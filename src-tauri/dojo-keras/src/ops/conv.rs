@@ -2,11 +2,12 @@
 
 use super::Padding;
 use super::cpu;
+use super::dense::Pointwise;
 use super::gemm::{Elem, Fresh, Mat, gemm};
 use super::geometry::Axis;
 use super::windows::Window;
 use candle_core::backend::BackendStorage;
-use candle_core::{CpuStorage, CustomOp2, DType, Layout, Result, Shape, Tensor, bail};
+use candle_core::{CpuStorage, CustomOp2, CustomOp3, DType, Layout, Result, Shape, Tensor, bail};
 
 /// TensorFlow's `tf.nn.conv2d` (channels-last, `HWIO` kernel): `x` is
 /// `(N, H, W, C)`, `kernel` is `(kh, kw, C, out)`, the result is
@@ -46,15 +47,78 @@ pub fn conv1d(
     out.reshape((n, out_w, filters))
 }
 
-/// The two-dimensional convolution behind both public functions; a height
-/// of 1 with a kernel height of 1 pads nothing under any `padding`.
-fn convolve(
+/// `activation(conv2d(x, kernel) + bias)` as one CPU kernel (see
+/// [`conv2d`]; `bias` has one element per filter): the bias and the
+/// activation are applied to the product's output in place, and the
+/// backward pass turns the output gradient into the pre-activation one (and
+/// the bias gradient) in one pass before the convolution's own products.
+/// CPU f32/f64 only ([`cpu::has_custom_op`]).
+pub fn conv2d_bias_activation(
+    x: &Tensor,
+    kernel: &Tensor,
+    bias: &Tensor,
+    act: Pointwise,
+    strides: (usize, usize),
+    padding: Padding,
+    dilation: (usize, usize),
+) -> Result<Tensor> {
+    if padding == Padding::Causal {
+        bail!("causal padding applies to one-dimensional convolutions only");
+    }
+    let window = window_for(x, kernel, strides, padding, dilation)?;
+    x.contiguous()?.apply_op3(
+        &kernel.contiguous()?,
+        &bias.contiguous()?,
+        Fused {
+            conv: Convolution {
+                window,
+                patch_elements: PATCH_ELEMENTS,
+            },
+            act,
+        },
+    )
+}
+
+/// [`conv2d_bias_activation`] over `(N, W, C)` with a `(k, C, out)` kernel,
+/// as [`conv1d`].
+pub fn conv1d_bias_activation(
+    x: &Tensor,
+    kernel: &Tensor,
+    bias: &Tensor,
+    act: Pointwise,
+    stride: usize,
+    padding: Padding,
+    dilation: usize,
+) -> Result<Tensor> {
+    let (n, _, _) = x.dims3()?;
+    let x = x.unsqueeze(1)?;
+    let kernel = kernel.unsqueeze(0)?;
+    let window = window_for(&x, &kernel, (1, stride), padding, (1, dilation))?;
+    let out = x.contiguous()?.apply_op3(
+        &kernel.contiguous()?,
+        &bias.contiguous()?,
+        Fused {
+            conv: Convolution {
+                window,
+                patch_elements: PATCH_ELEMENTS,
+            },
+            act,
+        },
+    )?;
+    let (_, _, out_w, filters) = out.dims4()?;
+    out.reshape((n, out_w, filters))
+}
+
+/// The window of a convolution of `x` `(N, H, W, C)` by `kernel`
+/// `(kh, kw, C, out)`; a height of 1 with a kernel height of 1 pads nothing
+/// under any `padding`.
+fn window_for(
     x: &Tensor,
     kernel: &Tensor,
     (sh, sw): (usize, usize),
     padding: Padding,
     (dh, dw): (usize, usize),
-) -> Result<Tensor> {
+) -> Result<Window> {
     let (_, h, w, c) = x.dims4()?;
     let (kh, kw, k_in, _) = kernel.dims4()?;
     if k_in != c {
@@ -63,10 +127,21 @@ fn convolve(
     if kernel.dtype() != x.dtype() {
         bail!("a {:?} kernel over a {:?} input", kernel.dtype(), x.dtype());
     }
-    let window = Window {
+    Ok(Window {
         rows: Axis::new(h, kh, sh, dh, padding)?,
         cols: Axis::new(w, kw, sw, dw, padding)?,
-    };
+    })
+}
+
+/// The two-dimensional convolution behind both public functions.
+fn convolve(
+    x: &Tensor,
+    kernel: &Tensor,
+    strides: (usize, usize),
+    padding: Padding,
+    dilation: (usize, usize),
+) -> Result<Tensor> {
+    let window = window_for(x, kernel, strides, padding, dilation)?;
     if cpu::has_custom_op(x) {
         x.contiguous()?.apply_op2(
             &kernel.contiguous()?,
@@ -383,6 +458,117 @@ impl Convolution {
     }
 }
 
+/// A convolution followed by a bias and an activation, as one autograd
+/// node: inputs `(x, kernel, bias)`.
+struct Fused {
+    conv: Convolution,
+    act: Pointwise,
+}
+
+impl Fused {
+    fn forward<T: Elem>(&self, d: &Dims, x: &[T], kernel: &[T], bias: &[T]) -> Result<Vec<T>> {
+        let mut y = self.conv.forward(d, x, kernel)?;
+        self.act.add_bias_in_place(&mut y, bias)?;
+        Ok(y)
+    }
+
+    fn gradients<T: Elem>(
+        &self,
+        d: &Dims,
+        (x, kernel, bias): (&Tensor, &Tensor, &Tensor),
+        out: &Tensor,
+        dout: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let (dz, dbias) = cpu::with_slice::<T, _>(out, |o| {
+            cpu::with_slice::<T, _>(dout, |g| self.act.chain(o, g, d.filters))
+        })?;
+        let wanted = (x.track_op(), kernel.track_op());
+        let (dx, dk) = cpu::with_slice::<T, _>(x, |xs| {
+            cpu::with_slice::<T, _>(kernel, |ks| self.conv.backward(d, xs, ks, &dz, wanted))
+        })?;
+        let dx = dx
+            .map(|v| Tensor::from_vec(v, x.shape(), x.device()))
+            .transpose()?;
+        let dk = dk
+            .map(|v| Tensor::from_vec(v, kernel.shape(), kernel.device()))
+            .transpose()?;
+        let dbias = if bias.track_op() {
+            Some(Tensor::from_vec(dbias, bias.shape(), bias.device())?)
+        } else {
+            None
+        };
+        Ok((dx, dk, dbias))
+    }
+}
+
+impl CustomOp3 for Fused {
+    fn name(&self) -> &'static str {
+        "dojo-conv2d-bias-activation"
+    }
+
+    fn cpu_fwd(
+        &self,
+        x: &CpuStorage,
+        x_layout: &Layout,
+        kernel: &CpuStorage,
+        kernel_layout: &Layout,
+        bias: &CpuStorage,
+        bias_layout: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        let d = self.conv.dims(x_layout.dims(), kernel_layout.dims())?;
+        if bias_layout.dims() != [d.filters] {
+            bail!(
+                "a bias of shape {:?} for {} filters",
+                bias_layout.dims(),
+                d.filters
+            );
+        }
+        let window = &self.conv.window;
+        let shape = Shape::from((d.n, window.rows.output, window.cols.output, d.filters));
+        let y = match (x, kernel, bias) {
+            (CpuStorage::F32(_), CpuStorage::F32(_), CpuStorage::F32(_)) => {
+                CpuStorage::F32(self.forward(
+                    &d,
+                    cpu::storage_slice(x, x_layout)?,
+                    cpu::storage_slice(kernel, kernel_layout)?,
+                    cpu::storage_slice(bias, bias_layout)?,
+                )?)
+            }
+            (CpuStorage::F64(_), CpuStorage::F64(_), CpuStorage::F64(_)) => {
+                CpuStorage::F64(self.forward(
+                    &d,
+                    cpu::storage_slice(x, x_layout)?,
+                    cpu::storage_slice(kernel, kernel_layout)?,
+                    cpu::storage_slice(bias, bias_layout)?,
+                )?)
+            }
+            _ => bail!(
+                "convolution of {:?} by {:?} plus {:?}",
+                x.dtype(),
+                kernel.dtype(),
+                bias.dtype()
+            ),
+        };
+        Ok((y, shape))
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        kernel: &Tensor,
+        bias: &Tensor,
+        out: &Tensor,
+        dout: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let d = self.conv.dims(x.dims(), kernel.dims())?;
+        match x.dtype() {
+            DType::F32 => self.gradients::<f32>(&d, (x, kernel, bias), out, dout),
+            DType::F64 => self.gradients::<f64>(&d, (x, kernel, bias), out, dout),
+            other => bail!("convolution gradient for {other:?}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,6 +631,44 @@ mod tests {
             grads.get(k.as_tensor()).map(|g| g.dims().to_vec()),
             Some(vec![3, 3, 1, 2])
         );
+        Ok(())
+    }
+
+    /// The fused convolution + bias + activation and its composition agree
+    /// on the output and every gradient; a constant (untracked) zero bias,
+    /// as for `use_bias=False`, gets none.
+    #[test]
+    fn fused_bias_and_activation_match_the_composition() -> Result<()> {
+        let x = Var::randn(0f64, 1.0, (2, 6, 5, 3), &Device::Cpu)?;
+        let k = Var::randn(0f64, 1.0, (3, 3, 3, 4), &Device::Cpu)?;
+        let b = Var::randn(0f64, 1.0, 4, &Device::Cpu)?;
+        let zeros = Tensor::zeros(4, DType::F64, &Device::Cpu)?;
+        let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
+            (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
+        };
+        for act in [Pointwise::Relu, Pointwise::Tanh] {
+            for bias in [b.as_tensor(), &zeros] {
+                let fused =
+                    conv2d_bias_activation(&x, &k, bias, act, (1, 2), Padding::Same, (1, 1))?;
+                let plain = super::super::dense::bias_activation(
+                    &conv2d(&x, &k, (1, 2), Padding::Same, (1, 1))?,
+                    Some(bias),
+                    act,
+                )?;
+                assert!(max_diff(&fused, &plain)? < 1e-12);
+                let weights = Tensor::randn(0f64, 1.0, fused.shape(), &Device::Cpu)?;
+                let fused_grads = (&fused * &weights)?.sum_all()?.backward()?;
+                let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
+                for v in [x.as_tensor(), k.as_tensor(), b.as_tensor()] {
+                    match (fused_grads.get(v), plain_grads.get(v)) {
+                        (Some(a), Some(b)) => assert!(max_diff(a, b)? < 1e-12, "{act:?}"),
+                        (None, None) => {}
+                        _ => panic!("one side lacks a gradient ({act:?})"),
+                    }
+                }
+                assert!(fused_grads.get(&zeros).is_none());
+            }
+        }
         Ok(())
     }
 }

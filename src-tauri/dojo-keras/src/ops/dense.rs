@@ -25,6 +25,41 @@ pub enum Pointwise {
 }
 
 impl Pointwise {
+    /// `(d input, d bias)` from the activation's output and its gradient,
+    /// rows of `units`.
+    pub(super) fn chain<T: Elem>(
+        self,
+        out: &[T],
+        dout: &[T],
+        units: usize,
+    ) -> Result<(Vec<T>, Vec<T>)> {
+        match self {
+            Self::Linear => chain(out, dout, units, |_, d| d),
+            Self::Relu => chain(
+                out,
+                dout,
+                units,
+                |o, d| if o > T::ZERO { d } else { T::ZERO },
+            ),
+            Self::Sigmoid => chain(out, dout, units, |o, d| d * o * (T::ONE - o)),
+            Self::Tanh => chain(out, dout, units, |o, d| d * (T::ONE - o * o)),
+        }
+    }
+
+    /// `y = activation(y + bias)` in place, rows of `bias.len()`.
+    pub(super) fn add_bias_in_place<T: Elem>(self, y: &mut [T], bias: &[T]) -> Result<()> {
+        if bias.is_empty() || !y.len().is_multiple_of(bias.len()) {
+            bail!("a bias of {} over rows of {} elements", bias.len(), y.len());
+        }
+        match self {
+            Self::Linear => in_place(y, bias, |v| v),
+            Self::Relu => in_place(y, bias, |v| if v > T::ZERO { v } else { T::ZERO }),
+            Self::Sigmoid => in_place(y, bias, |v| Self::Sigmoid.apply(v)),
+            Self::Tanh => in_place(y, bias, |v| Self::Tanh.apply(v)),
+        }
+        Ok(())
+    }
+
     fn apply<T: Elem>(self, v: T) -> T {
         match self {
             Self::Linear => v,
@@ -77,6 +112,15 @@ fn add_bias<T: Elem>(y: &[T], bias: Option<&[T]>, f: impl Fn(T) -> T) -> Result<
     Ok(out)
 }
 
+/// `y = f(y + bias)` row by row; `f` monomorphised so the loop vectorises.
+fn in_place<T: Elem>(y: &mut [T], bias: &[T], f: impl Fn(T) -> T) {
+    for row in y.chunks_exact_mut(bias.len()) {
+        for (v, &b) in row.iter_mut().zip(bias) {
+            *v = f(*v + b);
+        }
+    }
+}
+
 /// The input gradient `g(out, d out)` and its column sums (the bias
 /// gradient), rows of `units`.
 fn chain<T: Elem>(
@@ -114,25 +158,10 @@ impl BiasActivation {
         }
     }
 
-    /// `(d input, d bias)` from the output and its gradient.
-    fn backward<T: Elem>(&self, out: &[T], dout: &[T], units: usize) -> Result<(Vec<T>, Vec<T>)> {
-        match self.0 {
-            Pointwise::Linear => chain(out, dout, units, |_, d| d),
-            Pointwise::Relu => chain(
-                out,
-                dout,
-                units,
-                |o, d| if o > T::ZERO { d } else { T::ZERO },
-            ),
-            Pointwise::Sigmoid => chain(out, dout, units, |o, d| d * o * (T::ONE - o)),
-            Pointwise::Tanh => chain(out, dout, units, |o, d| d * (T::ONE - o * o)),
-        }
-    }
-
     fn gradients<T: Elem>(&self, out: &Tensor, dout: &Tensor) -> Result<(Tensor, Tensor)> {
         let units = out.dims().last().copied().unwrap_or(1);
         let (din, dbias) = cpu::with_slice::<T, _>(out, |o| {
-            cpu::with_slice::<T, _>(dout, |d| self.backward(o, d, units))
+            cpu::with_slice::<T, _>(dout, |d| self.0.chain(o, d, units))
         })?;
         Ok((
             Tensor::from_vec(din, out.shape(), out.device())?,

@@ -21,7 +21,7 @@ mod geometry;
 mod pool;
 mod windows;
 
-pub use conv::{conv1d, conv2d};
+pub use conv::{conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation};
 pub(crate) use cpu::has_custom_op;
 pub use dense::{Pointwise, bias_activation, linear};
 pub use pool::{avg_pool1d, avg_pool2d, max_pool1d, max_pool2d};

@@ -284,6 +284,9 @@ impl FitHost for Host<'_> {
         epoch: usize,
         control: &mut TrainControl,
     ) -> dojo_keras::Result<()> {
+        // Array fits never call `begin_epoch` (it pulls a dataset's
+        // batches); the batch events need the epoch either way.
+        self.epoch = epoch;
         if control.steps_per_epoch.is_some() {
             self.batches_per_epoch = control.steps_per_epoch;
         }
@@ -829,6 +832,45 @@ mod tests {
         assert_eq!(
             format_checkpoint_path("m_{missing}.h5", 1, &logs),
             "m_{missing}.h5"
+        );
+    }
+
+    /// Batch events of an array fit carry the epoch they belong to (the
+    /// live chart places batch points by it); they once all said epoch 0.
+    #[test]
+    fn batch_events_of_an_array_fit_carry_their_epoch() {
+        use crate::program::{self, Outcome, RunOptions};
+        use crate::python::{TrainingContext, TrainingEvent};
+        use std::cell::RefCell;
+
+        let seen: Rc<RefCell<Vec<(usize, usize)>>> = Rc::default();
+        let sink = Rc::clone(&seen);
+        let context = TrainingContext::new(
+            None,
+            None,
+            false,
+            || false,
+            move |event| {
+                if let TrainingEvent::BatchEnd { epoch, batch, .. } = event {
+                    sink.borrow_mut().push((epoch, batch));
+                }
+            },
+        );
+        let source = "import numpy as np
+import tensorflow as tf
+x = np.ones((8, 2))
+y = np.zeros((8,))
+model = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1)])
+model.compile(optimizer='sgd', loss='mse')
+model.fit(x, y, epochs=3, batch_size=4, verbose=0)
+";
+        let mut interpreter =
+            program::interpreter_with(None, &RunOptions::default(), context, |_| {});
+        let report = program::run(&mut interpreter, "fit.py", source, None);
+        assert!(matches!(report.outcome, Outcome::Finished { .. }));
+        assert_eq!(
+            *seen.borrow(),
+            vec![(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]
         );
     }
 }

@@ -13,15 +13,11 @@ pub mod state;
 
 use tauri::Manager;
 
-/// Exports the CPU thread count before any thread starts (see
-/// `dojo_engine::device::thread_count_policy`). Call first thing in `main`.
-#[allow(unsafe_code)]
+/// Process set-up before any thread starts: training leaves a core to the
+/// window (see `dojo_engine::device::configure_process`). Call first thing
+/// in `main`.
 pub fn configure_threads() {
-    let threads =
-        dojo_engine::device::thread_count_policy(dojo_engine::device::Workload::Interactive);
-    // SAFETY: called first thing in `main`, before this process starts any
-    // other thread, so nothing can read the environment concurrently.
-    unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
+    dojo_engine::device::configure_process(dojo_engine::device::Workload::Interactive);
 }
 
 /// Runs the desktop app until its window closes.

@@ -138,7 +138,7 @@ enum BenchSuite {
 }
 
 fn main() -> ExitCode {
-    configure_threads();
+    dojo_engine::device::configure_process(dojo_engine::device::Workload::Batch);
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -147,16 +147,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Exports the CPU thread count before any thread starts (see
-/// `dojo_engine::device::thread_count_policy`).
-#[allow(unsafe_code)]
-fn configure_threads() {
-    let threads = dojo_engine::device::thread_count_policy(dojo_engine::device::Workload::Batch);
-    // SAFETY: called first thing in `main`, before this process starts any
-    // other thread, so nothing can read the environment concurrently.
-    unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
 }
 
 /// Writes program output to stdout, flushed; a closed pipe (`dojo run … |

@@ -3,7 +3,7 @@
 use super::Padding;
 use super::cpu;
 use super::dense::Pointwise;
-use super::gemm::{Elem, Fresh, Mat, gemm};
+use super::gemm::{Elem, Fresh, Mat, gemm, zip_chunks};
 use super::geometry::Axis;
 use super::windows::Window;
 use candle_core::backend::BackendStorage;
@@ -235,25 +235,30 @@ impl Convolution {
     }
 
     /// Copies the windows of images `first..first + count` into `patches`,
-    /// one row of `kh * kw * c` per output position.
+    /// one row of `kh * kw * c` per output position (images in parallel).
     fn im2col<T: Elem>(&self, d: &Dims, x: &[T], first: usize, count: usize, patches: &mut [T]) {
-        let Window { rows, cols } = self.window;
         let image = d.h * d.w * d.c;
-        let row_len = self.patch_len(d);
-        let mut out_rows = patches.chunks_exact_mut(row_len);
-        for img in x.chunks_exact(image).skip(first).take(count) {
-            for oi in 0..rows.output {
-                for oj in 0..cols.output {
-                    let Some(row) = out_rows.next() else { return };
-                    for ki in 0..rows.kernel {
-                        let taps = &mut row[ki * cols.kernel * d.c..(ki + 1) * cols.kernel * d.c];
-                        let Some(i) = rows.source(oi, ki) else {
-                            taps.fill(T::ZERO);
-                            continue;
-                        };
-                        let line = &img[i * d.w * d.c..(i + 1) * d.w * d.c];
-                        copy_taps(&cols, oj, d.c, line, taps);
-                    }
+        let per_image = self.window.positions() * self.patch_len(d);
+        let x = &x[first * image..(first + count) * image];
+        zip_chunks(patches, per_image, x, image, |rows, img| {
+            self.im2col_image(d, img, rows)
+        });
+    }
+
+    fn im2col_image<T: Elem>(&self, d: &Dims, img: &[T], patches: &mut [T]) {
+        let Window { rows, cols } = self.window;
+        let mut out_rows = patches.chunks_exact_mut(self.patch_len(d));
+        for oi in 0..rows.output {
+            for oj in 0..cols.output {
+                let Some(row) = out_rows.next() else { return };
+                for ki in 0..rows.kernel {
+                    let taps = &mut row[ki * cols.kernel * d.c..(ki + 1) * cols.kernel * d.c];
+                    let Some(i) = rows.source(oi, ki) else {
+                        taps.fill(T::ZERO);
+                        continue;
+                    };
+                    let line = &img[i * d.w * d.c..(i + 1) * d.w * d.c];
+                    copy_taps(&cols, oj, d.c, line, taps);
                 }
             }
         }
@@ -262,26 +267,31 @@ impl Convolution {
     /// Adds each patch-matrix row back onto the input elements it was
     /// copied from (the adjoint of [`Convolution::im2col`]).
     fn col2im<T: Elem>(&self, d: &Dims, patches: &[T], first: usize, count: usize, dx: &mut [T]) {
-        let Window { rows, cols } = self.window;
         let image = d.h * d.w * d.c;
-        let row_len = self.patch_len(d);
-        let mut in_rows = patches.chunks_exact(row_len);
-        for img in dx.chunks_exact_mut(image).skip(first).take(count) {
-            for oi in 0..rows.output {
-                for oj in 0..cols.output {
-                    let Some(row) = in_rows.next() else { return };
-                    for ki in 0..rows.kernel {
-                        let Some(i) = rows.source(oi, ki) else {
-                            continue;
-                        };
-                        let taps = &row[ki * cols.kernel * d.c..(ki + 1) * cols.kernel * d.c];
-                        let line = &mut img[i * d.w * d.c..(i + 1) * d.w * d.c];
-                        for kj in 0..cols.kernel {
-                            if let Some(j) = cols.source(oj, kj) {
-                                let src = &taps[kj * d.c..(kj + 1) * d.c];
-                                for (a, &b) in line[j * d.c..(j + 1) * d.c].iter_mut().zip(src) {
-                                    *a += b;
-                                }
+        let per_image = self.window.positions() * self.patch_len(d);
+        let dx = &mut dx[first * image..(first + count) * image];
+        zip_chunks(dx, image, patches, per_image, |img, rows| {
+            self.col2im_image(d, rows, img)
+        });
+    }
+
+    fn col2im_image<T: Elem>(&self, d: &Dims, patches: &[T], img: &mut [T]) {
+        let Window { rows, cols } = self.window;
+        let mut in_rows = patches.chunks_exact(self.patch_len(d));
+        for oi in 0..rows.output {
+            for oj in 0..cols.output {
+                let Some(row) = in_rows.next() else { return };
+                for ki in 0..rows.kernel {
+                    let Some(i) = rows.source(oi, ki) else {
+                        continue;
+                    };
+                    let taps = &row[ki * cols.kernel * d.c..(ki + 1) * cols.kernel * d.c];
+                    let line = &mut img[i * d.w * d.c..(i + 1) * d.w * d.c];
+                    for kj in 0..cols.kernel {
+                        if let Some(j) = cols.source(oj, kj) {
+                            let src = &taps[kj * d.c..(kj + 1) * d.c];
+                            for (a, &b) in line[j * d.c..(j + 1) * d.c].iter_mut().zip(src) {
+                                *a += b;
                             }
                         }
                     }

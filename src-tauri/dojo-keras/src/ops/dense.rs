@@ -112,13 +112,19 @@ fn add_bias<T: Elem>(y: &[T], bias: Option<&[T]>, f: impl Fn(T) -> T) -> Result<
     Ok(out)
 }
 
-/// `y = f(y + bias)` row by row; `f` monomorphised so the loop vectorises.
-fn in_place<T: Elem>(y: &mut [T], bias: &[T], f: impl Fn(T) -> T) {
-    for row in y.chunks_exact_mut(bias.len()) {
-        for (v, &b) in row.iter_mut().zip(bias) {
-            *v = f(*v + b);
+/// `y = f(y + bias)` row by row, blocks of rows in parallel; `f`
+/// monomorphised so the loop vectorises.
+fn in_place<T: Elem>(y: &mut [T], bias: &[T], f: impl Fn(T) -> T + Send + Sync) {
+    /// Rows per parallel block: enough work to pay for a task.
+    const BLOCK_ELEMENTS: usize = 1 << 14;
+    let block = bias.len() * (BLOCK_ELEMENTS / bias.len()).max(1);
+    super::gemm::each_chunk(y, block, |rows| {
+        for row in rows.chunks_exact_mut(bias.len()) {
+            for (v, &b) in row.iter_mut().zip(bias) {
+                *v = f(*v + b);
+            }
         }
-    }
+    });
 }
 
 /// The input gradient `g(out, d out)` and its column sums (the bias
@@ -389,6 +395,24 @@ mod tests {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Large outputs are processed in parallel blocks of rows; every row
+    /// gets the bias and the activation, whichever block it falls in.
+    #[test]
+    fn bias_in_place_covers_every_block() -> Result<()> {
+        let units = 7;
+        let rows = 5000;
+        let mut y: Vec<f32> = (0..rows * units).map(|i| (i % 13) as f32 - 6.0).collect();
+        let want: Vec<f32> = y
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (v + (i % units) as f32).max(0.0))
+            .collect();
+        let bias: Vec<f32> = (0..units).map(|u| u as f32).collect();
+        Pointwise::Relu.add_bias_in_place(&mut y, &bias)?;
+        assert_eq!(y, want);
         Ok(())
     }
 

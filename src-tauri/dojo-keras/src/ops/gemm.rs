@@ -301,6 +301,42 @@ fn parallelism(macs: usize) -> gemm::Parallelism {
     }
 }
 
+/// Calls `f` on each `chunk`-sized piece of `dst`, spread over rayon's
+/// pool as [`zip_chunks`] does.
+pub fn each_chunk<T: Send>(dst: &mut [T], chunk: usize, f: impl Fn(&mut [T]) + Send + Sync) {
+    use rayon::prelude::*;
+    let chunk = chunk.max(1);
+    if candle_core::utils::get_num_threads() > 1 && dst.len() > chunk {
+        dst.par_chunks_mut(chunk).for_each(f);
+    } else {
+        dst.chunks_mut(chunk).for_each(f);
+    }
+}
+
+/// Calls `f(dst_chunk, src_chunk)` on matching chunks of two slices (one
+/// image of output and input, say), spread over rayon's pool when it has
+/// several threads (`RAYON_NUM_THREADS`, see the device's thread policy)
+/// and there are several chunks; in order on this thread otherwise.
+pub fn zip_chunks<T: Send, U: Sync>(
+    dst: &mut [T],
+    dst_chunk: usize,
+    src: &[U],
+    src_chunk: usize,
+    f: impl Fn(&mut [T], &[U]) + Send + Sync,
+) {
+    use rayon::prelude::*;
+    let (dst_chunk, src_chunk) = (dst_chunk.max(1), src_chunk.max(1));
+    if candle_core::utils::get_num_threads() > 1 && dst.len() > dst_chunk {
+        dst.par_chunks_mut(dst_chunk)
+            .zip(src.par_chunks(src_chunk))
+            .for_each(|(d, s)| f(d, s));
+    } else {
+        for (d, s) in dst.chunks_mut(dst_chunk).zip(src.chunks(src_chunk)) {
+            f(d, s);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

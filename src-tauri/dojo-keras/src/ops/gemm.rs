@@ -221,6 +221,15 @@ mod tests {
         assert!(gemm(&mut dst, 2, Mat::rows(&a, 2, 4), Mat::rows(&a, 4, 2), false).is_err());
         assert!(gemm(&mut dst, 2, Mat::rows(&a, 2, 3), Mat::rows(&a, 2, 2), false).is_err());
         let mut small = vec![0.0f32; 3];
-        assert!(gemm(&mut small, 2, Mat::rows(&a, 2, 3), Mat::rows(&a, 3, 2), false).is_err());
+        assert!(
+            gemm(
+                &mut small,
+                2,
+                Mat::rows(&a, 2, 3),
+                Mat::rows(&a, 3, 2),
+                false
+            )
+            .is_err()
+        );
     }
 }

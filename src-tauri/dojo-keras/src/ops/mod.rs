@@ -15,12 +15,14 @@
 
 mod conv;
 mod cpu;
-mod geometry;
 pub(crate) mod gemm;
+mod geometry;
+mod lstm;
 mod pool;
 mod windows;
 
 pub use conv::{conv1d, conv2d};
+pub use lstm::lstm_sequence;
 pub use pool::{avg_pool1d, avg_pool2d, max_pool1d, max_pool2d};
 
 /// How a sliding window treats the borders, as TensorFlow's `padding`.

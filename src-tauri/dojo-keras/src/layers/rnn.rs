@@ -134,6 +134,14 @@ impl Rnn {
         }
     }
 
+    /// Whether this is an LSTM with Keras's default activations, which
+    /// [`crate::ops::lstm_sequence`] runs as a whole sequence.
+    fn is_standard_lstm(&self) -> bool {
+        self.cell == Cell::Lstm
+            && self.activation == Activation::Tanh
+            && self.recurrent_activation == Activation::Sigmoid
+    }
+
     /// Runs one step; returns the new (h, c).
     fn step(
         &self,
@@ -273,6 +281,14 @@ impl LayerKind for Rnn {
                 bias.clone()
             };
             xw = xw.broadcast_add(&bias)?;
+        }
+        if self.is_standard_lstm() && t > 0 {
+            let hs = crate::ops::lstm_sequence(&xw, w[1].var.as_tensor(), self.go_backwards)?;
+            return Ok(if self.return_sequences {
+                hs
+            } else {
+                hs.narrow(1, t - 1, 1)?.squeeze(1)?
+            });
         }
         let mut h = Tensor::zeros((b, self.units), x.dtype(), x.device())?;
         let mut c = h.clone();

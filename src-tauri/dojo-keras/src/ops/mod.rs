@@ -18,12 +18,14 @@ mod cpu;
 mod dense;
 pub(crate) mod gemm;
 mod geometry;
+mod lstm;
 mod pool;
 mod windows;
 
 pub use conv::{conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation};
 pub(crate) use cpu::has_custom_op;
 pub use dense::{Pointwise, bias_activation, linear};
+pub use lstm::lstm_sequence;
 pub use pool::{avg_pool1d, avg_pool2d, max_pool1d, max_pool2d};
 
 /// How a sliding window treats the borders, as TensorFlow's `padding`.

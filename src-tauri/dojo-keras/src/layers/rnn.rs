@@ -272,16 +272,30 @@ impl LayerKind for Rnn {
     fn call(&self, inputs: &[Tensor], w: &[Weight], _training: bool) -> Result<Tensor> {
         let x = &inputs[0];
         let (b, t, _) = x.dims3()?;
-        let mut xw = matmul_last(x, w[0].var.as_tensor())?;
-        if self.use_bias {
+        let bias = if self.use_bias {
             let bias = w[2].var.as_tensor();
-            let bias = if bias.rank() == 2 {
+            Some(if bias.rank() == 2 {
                 bias.get(0)?
             } else {
                 bias.clone()
-            };
-            xw = xw.broadcast_add(&bias)?;
-        }
+            })
+        } else {
+            None
+        };
+        // The input projection of every step at once; on the CPU through
+        // the fused kernels, whose bias gradient is a column sum rather than
+        // candle's strided reduction over (batch, time).
+        let kernel = w[0].var.as_tensor();
+        let xw = match super::core::fused_dense(x, kernel, bias.as_ref(), Activation::Linear)? {
+            Some(xw) => xw,
+            None => {
+                let xw = matmul_last(x, kernel)?;
+                match &bias {
+                    Some(bias) => xw.broadcast_add(bias)?,
+                    None => xw,
+                }
+            }
+        };
         if self.is_standard_lstm() && t > 0 {
             let hs = crate::ops::lstm_sequence(&xw, w[1].var.as_tensor(), self.go_backwards)?;
             return Ok(if self.return_sequences {

@@ -403,7 +403,7 @@ mod tests {
     #[test]
     fn bias_in_place_covers_every_block() -> Result<()> {
         let units = 7;
-        let rows = 5000;
+        let rows = 10_000;
         let mut y: Vec<f32> = (0..rows * units).map(|i| (i % 13) as f32 - 6.0).collect();
         let want: Vec<f32> = y
             .iter()

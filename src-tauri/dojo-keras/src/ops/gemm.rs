@@ -301,12 +301,21 @@ fn parallelism(macs: usize) -> gemm::Parallelism {
     }
 }
 
+/// Below this many destination elements, splitting work over threads costs
+/// more than it saves (rayon's wake-ups show in profiles of small models).
+const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
+
+/// Whether to spread `len` elements in chunks of `chunk` over the pool.
+fn split(len: usize, chunk: usize) -> bool {
+    candle_core::utils::get_num_threads() > 1 && len > chunk && len >= PARALLEL_MIN_ELEMENTS
+}
+
 /// Calls `f` on each `chunk`-sized piece of `dst`, spread over rayon's
 /// pool as [`zip_chunks`] does.
 pub fn each_chunk<T: Send>(dst: &mut [T], chunk: usize, f: impl Fn(&mut [T]) + Send + Sync) {
     use rayon::prelude::*;
     let chunk = chunk.max(1);
-    if candle_core::utils::get_num_threads() > 1 && dst.len() > chunk {
+    if split(dst.len(), chunk) {
         dst.par_chunks_mut(chunk).for_each(f);
     } else {
         dst.chunks_mut(chunk).for_each(f);
@@ -315,8 +324,9 @@ pub fn each_chunk<T: Send>(dst: &mut [T], chunk: usize, f: impl Fn(&mut [T]) + S
 
 /// Calls `f(dst_chunk, src_chunk)` on matching chunks of two slices (one
 /// image of output and input, say), spread over rayon's pool when it has
-/// several threads (`RAYON_NUM_THREADS`, see the device's thread policy)
-/// and there are several chunks; in order on this thread otherwise.
+/// several threads (`RAYON_NUM_THREADS`, see the device's thread policy),
+/// there are several chunks and enough elements; in order on this thread
+/// otherwise.
 pub fn zip_chunks<T: Send, U: Sync>(
     dst: &mut [T],
     dst_chunk: usize,
@@ -326,7 +336,7 @@ pub fn zip_chunks<T: Send, U: Sync>(
 ) {
     use rayon::prelude::*;
     let (dst_chunk, src_chunk) = (dst_chunk.max(1), src_chunk.max(1));
-    if candle_core::utils::get_num_threads() > 1 && dst.len() > dst_chunk {
+    if split(dst.len(), dst_chunk) {
         dst.par_chunks_mut(dst_chunk)
             .zip(src.par_chunks(src_chunk))
             .for_each(|(d, s)| f(d, s));
@@ -406,6 +416,22 @@ mod tests {
         );
         assert_eq!(fresh.finish()?, want);
         Ok(())
+    }
+
+    /// Chunks are paired in order whether the work is split over threads
+    /// (large) or not (small).
+    #[test]
+    fn zipped_chunks_pair_in_order() {
+        for chunks in [3usize, 1 << 12] {
+            let src: Vec<u32> = (0..chunks as u32).collect();
+            let mut dst = vec![0u32; chunks * 32];
+            zip_chunks(&mut dst, 32, &src, 1, |d, s| d.fill(s[0] * 2));
+            assert!(
+                dst.chunks(32)
+                    .enumerate()
+                    .all(|(i, d)| d.iter().all(|&v| v == 2 * i as u32))
+            );
+        }
     }
 
     /// A nested request for scratch gets its own buffer instead of a

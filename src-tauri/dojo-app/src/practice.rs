@@ -47,10 +47,19 @@ pub fn start_training(
         device: state.device.clone(),
     };
     let job = state.runner.start(job, move |update: JobUpdate| {
+        // Progress reaches the window before the store's write (an epoch's
+        // chart point must not wait for SQLite); a run's end only after it,
+        // so the attempt list the window reloads then already holds the run.
+        let ends = update.end.is_some();
+        if !ends {
+            send(update.event.clone());
+        }
         if let Some(note) = recorder.record(&update) {
             send(TrainingEvent::Output { text: note });
         }
-        send(update.event);
+        if ends {
+            send(update.event);
+        }
     });
     let job = match job {
         Ok(job) => job,

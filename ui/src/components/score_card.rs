@@ -68,6 +68,7 @@ pub fn ScoreCard(
     let confusion = (!report.confusion.is_empty()).then(|| {
         let name = move |index: usize| labels.get(index).cloned().unwrap_or_else(|| index.to_string());
         view! {
+            <div class="confusion-wrap">
             <table class="confusion" title="rows: true class, columns: predicted class">
                 <tr>
                     <th>"true \\ predicted"</th>
@@ -93,6 +94,7 @@ pub fn ScoreCard(
                     })
                     .collect_view()}
             </table>
+            </div>
         }
     });
     view! {

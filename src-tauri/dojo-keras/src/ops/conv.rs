@@ -224,6 +224,16 @@ impl Convolution {
         })
     }
 
+    /// `(N, out_h, out_w, filters)`.
+    fn output_shape(&self, d: &Dims) -> Shape {
+        Shape::from((
+            d.n,
+            self.window.rows.output,
+            self.window.cols.output,
+            d.filters,
+        ))
+    }
+
     /// Patch-matrix columns: `kh * kw * c`.
     fn patch_len(&self, d: &Dims) -> usize {
         self.window.taps() * d.c
@@ -405,12 +415,7 @@ impl CustomOp2 for Convolution {
         kernel_layout: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
         let d = self.dims(x_layout.dims(), kernel_layout.dims())?;
-        let shape = Shape::from((
-            d.n,
-            self.window.rows.output,
-            self.window.cols.output,
-            d.filters,
-        ));
+        let shape = self.output_shape(&d);
         let y = match (x, kernel) {
             (CpuStorage::F32(_), CpuStorage::F32(_)) => CpuStorage::F32(self.forward(
                 &d,
@@ -453,10 +458,21 @@ impl Convolution {
         dy: &Tensor,
         wanted: (bool, bool),
     ) -> Result<(Option<Tensor>, Option<Tensor>)> {
+        cpu::with_slice::<T, _>(dy, |dy| self.gradients_from(d, x, kernel, dy, wanted))
+    }
+
+    /// The gradients of `x` and `kernel` (each only when `wanted`) as
+    /// tensors, from the output gradient `dy` as a slice.
+    fn gradients_from<T: Elem>(
+        &self,
+        d: &Dims,
+        x: &Tensor,
+        kernel: &Tensor,
+        dy: &[T],
+        wanted: (bool, bool),
+    ) -> Result<(Option<Tensor>, Option<Tensor>)> {
         let (dx, dk) = cpu::with_slice::<T, _>(x, |xs| {
-            cpu::with_slice::<T, _>(kernel, |ks| {
-                cpu::with_slice::<T, _>(dy, |dys| self.backward(d, xs, ks, dys, wanted))
-            })
+            cpu::with_slice::<T, _>(kernel, |ks| self.backward(d, xs, ks, dy, wanted))
         })?;
         let dx = dx
             .map(|v| Tensor::from_vec(v, x.shape(), x.device()))
@@ -493,15 +509,7 @@ impl Fused {
             cpu::with_slice::<T, _>(dout, |g| self.act.chain(o, g, d.filters))
         })?;
         let wanted = (x.track_op(), kernel.track_op());
-        let (dx, dk) = cpu::with_slice::<T, _>(x, |xs| {
-            cpu::with_slice::<T, _>(kernel, |ks| self.conv.backward(d, xs, ks, &dz, wanted))
-        })?;
-        let dx = dx
-            .map(|v| Tensor::from_vec(v, x.shape(), x.device()))
-            .transpose()?;
-        let dk = dk
-            .map(|v| Tensor::from_vec(v, kernel.shape(), kernel.device()))
-            .transpose()?;
+        let (dx, dk) = self.conv.gradients_from(d, x, kernel, &dz, wanted)?;
         let dbias = if bias.track_op() {
             Some(Tensor::from_vec(dbias, bias.shape(), bias.device())?)
         } else {
@@ -533,8 +541,7 @@ impl CustomOp3 for Fused {
                 d.filters
             );
         }
-        let window = &self.conv.window;
-        let shape = Shape::from((d.n, window.rows.output, window.cols.output, d.filters));
+        let shape = self.conv.output_shape(&d);
         let y = match (x, kernel, bias) {
             (CpuStorage::F32(_), CpuStorage::F32(_), CpuStorage::F32(_)) => {
                 CpuStorage::F32(self.forward(

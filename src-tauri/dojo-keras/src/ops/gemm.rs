@@ -130,6 +130,68 @@ impl<'a, T> Mat<'a, T> {
 /// thread pool; below it the pool's wake-up costs more than it saves.
 const PARALLEL_MIN_MACS: usize = 1 << 20;
 
+/// The shape `(m, k, n)` of `a * b`, once both views are checked to lie
+/// inside their slices and to agree on `k`.
+fn product_shape<T>(a: &Mat<'_, T>, b: &Mat<'_, T>) -> Result<(usize, usize, usize)> {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    if b.rows != k {
+        bail!("gemm of a {m}x{k} by a {}x{n} matrix", b.rows);
+    }
+    if !a.fits() || !b.fits() {
+        bail!("gemm operand views outside their slices");
+    }
+    Ok((m, k, n))
+}
+
+/// The one call of `gemm::gemm`: `dst = a * b`, or `dst += a * b` with
+/// `read_dst`, `dst` row-major with rows `dst_stride` apart. With
+/// `read_dst = false`, `gemm` sets alpha to zero and its kernels store into
+/// the destination without reading it.
+///
+/// # Safety
+///
+/// `a` and `b` must have passed [`product_shape`] with `k >= 1`; `dst` must
+/// be valid for writes of `a.rows` rows of `b.cols` elements, `dst_stride`
+/// apart, overlap neither operand, and be initialised when `read_dst`.
+#[allow(unsafe_code)]
+unsafe fn product<T: Elem>(
+    dst: *mut T,
+    dst_stride: usize,
+    a: Mat<'_, T>,
+    b: Mat<'_, T>,
+    read_dst: bool,
+) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    let signed = |stride: usize| stride as isize;
+    // SAFETY: the caller's contract: every element `gemm::gemm` reads
+    // through `a` or `b` lies inside its slice (`product_shape` checked the
+    // views with the exact strides passed here), and `dst` is valid for the
+    // `m x n` block it writes; `T` is f32 or f64, which `gemm` supports.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst,
+            1,
+            signed(dst_stride),
+            read_dst,
+            a.data.as_ptr(),
+            signed(a.col_stride),
+            signed(a.row_stride),
+            b.data.as_ptr(),
+            signed(b.col_stride),
+            signed(b.row_stride),
+            if read_dst { T::ONE } else { T::ZERO },
+            T::ONE,
+            false,
+            false,
+            false,
+            parallelism(m * n * k),
+        );
+    }
+}
+
 /// `dst = a * b` (or `dst += a * b` with `accumulate`), `dst` row-major
 /// `a.rows x b.cols` with rows `dst_stride` apart.
 pub fn gemm<T: Elem>(
@@ -139,13 +201,7 @@ pub fn gemm<T: Elem>(
     b: Mat<'_, T>,
     accumulate: bool,
 ) -> Result<()> {
-    let (m, k, n) = (a.rows, a.cols, b.cols);
-    if b.rows != k {
-        bail!("gemm of a {m}x{k} by a {}x{n} matrix", b.rows);
-    }
-    if !a.fits() || !b.fits() {
-        bail!("gemm operand views outside their slices");
-    }
+    let (m, k, n) = product_shape(&a, &b)?;
     let dst_view = Mat::strided(&*dst, m, n, dst_stride);
     if n > dst_stride.max(1) && m > 1 || !dst_view.fits() {
         bail!("gemm destination of {m}x{n} does not fit its slice");
@@ -161,34 +217,12 @@ pub fn gemm<T: Elem>(
         }
         return Ok(());
     }
-    let signed = |stride: usize| stride as isize;
-    // SAFETY: every element that `gemm::gemm` reads through `a` or `b` or
-    // writes through `dst` lies inside its slice (checked by `fits` above,
-    // with the exact strides passed below); `dst` is borrowed mutably, so it
-    // overlaps neither operand; `T` is f32 or f64, which `gemm` supports.
+    // SAFETY: the operands passed `product_shape` and `k >= 1`; `dst` holds
+    // the whole `m x n` block (checked by `fits` with these strides), is
+    // borrowed mutably so it overlaps neither operand, and is initialised.
     #[allow(unsafe_code)]
     unsafe {
-        gemm::gemm(
-            m,
-            n,
-            k,
-            dst.as_mut_ptr(),
-            1,
-            signed(dst_stride),
-            accumulate,
-            a.data.as_ptr(),
-            signed(a.col_stride),
-            signed(a.row_stride),
-            b.data.as_ptr(),
-            signed(b.col_stride),
-            signed(b.row_stride),
-            T::ONE,
-            T::ONE,
-            false,
-            false,
-            false,
-            parallelism(m * n * k),
-        );
+        product(dst.as_mut_ptr(), dst_stride, a, b, accumulate);
     }
     Ok(())
 }
@@ -214,23 +248,19 @@ impl<T: Elem> Fresh<T> {
 
     /// Writes the next `a.rows` rows as `a * b`.
     pub fn gemm(&mut self, a: Mat<'_, T>, b: Mat<'_, T>) -> Result<()> {
-        let (m, k, n) = (a.rows, a.cols, b.cols);
+        let (m, _, n) = product_shape(&a, &b)?;
         let written = self.data.len() / self.cols.max(1);
-        if b.rows != k || n != self.cols || written + m > self.rows {
+        if n != self.cols || written + m > self.rows {
             bail!(
-                "gemm of {m}x{k} by {}x{n} into rows {written}.. of a {}x{} matrix",
-                b.rows,
+                "gemm of {m} rows by {n} columns into rows {written}.. of a {}x{} matrix",
                 self.rows,
                 self.cols
             );
         }
-        if !a.fits() || !b.fits() {
-            bail!("gemm operand views outside their slices");
-        }
         if m == 0 || n == 0 {
             return Ok(());
         }
-        if k == 0 {
+        if a.cols == 0 {
             self.data.resize(self.data.len() + m * n, T::ZERO);
             return Ok(());
         }
@@ -238,39 +268,15 @@ impl<T: Elem> Fresh<T> {
         if spare.len() < m * n {
             bail!("gemm output beyond its matrix");
         }
-        let dst = spare.as_mut_ptr().cast::<T>();
-        let signed = |stride: usize| stride as isize;
-        // SAFETY: the operands' views lie inside their slices (`fits`);
-        // `dst` points at `m * n` elements of this vector's spare capacity
-        // (checked above), written row-major with row stride `n`. With
-        // `read_dst = false`, `gemm` sets alpha to zero and its kernels
-        // store into the destination without reading it, so every one of
-        // the `m * n` elements is initialised when it returns, which makes
-        // `set_len` below sound. The destination is owned by `self.data`
-        // and overlaps neither operand (they are shared borrows).
+        // SAFETY: the operands passed `product_shape` and `k >= 1`; the
+        // destination is `m * n` elements of this vector's spare capacity
+        // (checked above), row stride `n`, owned by `self.data` and so
+        // overlapping neither operand (shared borrows); `read_dst = false`,
+        // so `gemm` writes it without reading. Every one of the `m * n`
+        // elements is then initialised, which makes `set_len` sound.
         #[allow(unsafe_code)]
         unsafe {
-            gemm::gemm(
-                m,
-                n,
-                k,
-                dst,
-                1,
-                signed(n),
-                false,
-                a.data.as_ptr(),
-                signed(a.col_stride),
-                signed(a.row_stride),
-                b.data.as_ptr(),
-                signed(b.col_stride),
-                signed(b.row_stride),
-                T::ZERO,
-                T::ONE,
-                false,
-                false,
-                false,
-                parallelism(m * n * k),
-            );
+            product(spare.as_mut_ptr().cast::<T>(), n, a, b, false);
             self.data.set_len(self.data.len() + m * n);
         }
         Ok(())

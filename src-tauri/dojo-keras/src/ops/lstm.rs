@@ -187,8 +187,8 @@ impl LstmSequence {
         rk: &CpuStorage,
         rk_layout: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        let xw = contiguous::<T>(xw, xw_layout)?;
-        let rk = contiguous::<T>(rk, rk_layout)?;
+        let xw = cpu::storage_slice::<T>(xw, xw_layout)?;
+        let rk = cpu::storage_slice::<T>(rk, rk_layout)?;
         let (b, t, _) = xw_layout.shape().dims3()?;
         let (u, _) = rk_layout.shape().dims2()?;
         let dims = Dims { b, t, u };
@@ -206,13 +206,13 @@ impl LstmSequence {
     ) -> Result<(Option<Tensor>, Option<Tensor>)> {
         let (b, t, g) = xw.dims3()?;
         let dims = Dims { b, t, u: g / 4 };
-        let rk_data = rk.flatten_all()?.to_vec1::<T>()?;
-        let dhs = dhs.flatten_all()?.to_vec1::<T>()?;
         let saved = self.trace();
         let Some(trace) = saved.as_ref().and_then(T::unwrap) else {
             bail!("lstm backward pass without its forward pass");
         };
-        let dz = backward(trace, &rk_data, &dhs, dims)?;
+        let dz = cpu::with_slice::<T, _>(rk, |rk| {
+            cpu::with_slice::<T, _>(dhs, |dhs| backward(trace, rk, dhs, dims))
+        })?;
         let dxw = if xw.track_op() {
             let dxw = time_major_to_input(&dz, dims, self.go_backwards);
             Some(Tensor::from_vec(dxw, (b, t, g), &Device::Cpu)?)
@@ -266,17 +266,6 @@ impl CustomOp2 for LstmSequence {
             DType::F64 => self.bwd_typed::<f64>(xw, rk, dhs),
             other => bail!("lstm over {other:?}, not f32 or f64"),
         }
-    }
-}
-
-/// The elements of a contiguous storage view.
-fn contiguous<'a, T: Real>(storage: &'a CpuStorage, layout: &Layout) -> Result<&'a [T]> {
-    let Some((start, end)) = layout.contiguous_offsets() else {
-        bail!("lstm given a non-contiguous layout");
-    };
-    match T::cpu_storage_as_slice(storage)?.get(start..end) {
-        Some(slice) => Ok(slice),
-        None => bail!("layout {start}..{end} outside the lstm's storage"),
     }
 }
 

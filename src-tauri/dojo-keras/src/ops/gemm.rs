@@ -297,13 +297,67 @@ impl<T: Elem> Fresh<T> {
 }
 
 /// Rayon over `get_num_threads()` threads for products of at least
-/// [`PARALLEL_MIN_MACS`] multiply-adds, else the calling thread alone.
+/// [`PARALLEL_MIN_MACS`] multiply-adds, else the calling thread alone (and
+/// always alone on one of the pool's threads: its caller split the work).
 fn parallelism(macs: usize) -> gemm::Parallelism {
+    match parallel_threads(macs) {
+        1 => gemm::Parallelism::None,
+        threads => gemm::Parallelism::Rayon(threads),
+    }
+}
+
+/// The threads worth spreading `macs` multiply-adds over: the pool's
+/// (`RAYON_NUM_THREADS`, see the device's thread policy) when there is
+/// enough work and the caller is not itself on one of the pool's threads,
+/// else one.
+pub fn parallel_threads(macs: usize) -> usize {
     let threads = candle_core::utils::get_num_threads();
-    if threads > 1 && macs >= PARALLEL_MIN_MACS {
-        gemm::Parallelism::Rayon(threads)
+    if threads > 1 && macs >= PARALLEL_MIN_MACS && rayon::current_thread_index().is_none() {
+        threads
     } else {
-        gemm::Parallelism::None
+        1
+    }
+}
+
+/// Runs `f` on each item, over rayon's pool when `parallel`, in order on
+/// this thread otherwise; the first error wins.
+pub fn for_blocks<I: Send>(
+    items: Vec<I>,
+    parallel: bool,
+    f: impl Fn(I) -> Result<()> + Send + Sync,
+) -> Result<()> {
+    use rayon::prelude::*;
+    if parallel {
+        items.into_par_iter().try_for_each(f)
+    } else {
+        items.into_iter().try_for_each(f)
+    }
+}
+
+/// Folds the items into accumulators made by `init`: one per piece of
+/// work rayon hands a thread when `parallel`, a single one in order on this
+/// thread otherwise. The caller combines the accumulators it gets back.
+pub fn fold_blocks<I: Send, A: Send>(
+    items: Vec<I>,
+    parallel: bool,
+    init: impl Fn() -> A + Send + Sync,
+    f: impl Fn(&mut A, I) -> Result<()> + Send + Sync,
+) -> Result<Vec<A>> {
+    use rayon::prelude::*;
+    if parallel {
+        items
+            .into_par_iter()
+            .try_fold(&init, |mut acc, item| {
+                f(&mut acc, item)?;
+                Ok(acc)
+            })
+            .collect()
+    } else {
+        let mut acc = init();
+        for item in items {
+            f(&mut acc, item)?;
+        }
+        Ok(vec![acc])
     }
 }
 
@@ -313,11 +367,16 @@ const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
 
 /// Whether to spread `len` elements in chunks of `chunk` over the pool.
 fn split(len: usize, chunk: usize) -> bool {
-    candle_core::utils::get_num_threads() > 1 && len > chunk && len >= PARALLEL_MIN_ELEMENTS
+    candle_core::utils::get_num_threads() > 1
+        && len > chunk
+        && len >= PARALLEL_MIN_ELEMENTS
+        && rayon::current_thread_index().is_none()
 }
 
 /// Calls `f` on each `chunk`-sized piece of `dst`, spread over rayon's
-/// pool as [`zip_chunks`] does.
+/// pool when it has several threads (`RAYON_NUM_THREADS`, see the device's
+/// thread policy), there are several chunks and enough elements, and this
+/// is not already one of the pool's threads; in order otherwise.
 pub fn each_chunk<T: Send>(dst: &mut [T], chunk: usize, f: impl Fn(&mut [T]) + Send + Sync) {
     use rayon::prelude::*;
     let chunk = chunk.max(1);
@@ -325,31 +384,6 @@ pub fn each_chunk<T: Send>(dst: &mut [T], chunk: usize, f: impl Fn(&mut [T]) + S
         dst.par_chunks_mut(chunk).for_each(f);
     } else {
         dst.chunks_mut(chunk).for_each(f);
-    }
-}
-
-/// Calls `f(dst_chunk, src_chunk)` on matching chunks of two slices (one
-/// image of output and input, say), spread over rayon's pool when it has
-/// several threads (`RAYON_NUM_THREADS`, see the device's thread policy),
-/// there are several chunks and enough elements; in order on this thread
-/// otherwise.
-pub fn zip_chunks<T: Send, U: Sync>(
-    dst: &mut [T],
-    dst_chunk: usize,
-    src: &[U],
-    src_chunk: usize,
-    f: impl Fn(&mut [T], &[U]) + Send + Sync,
-) {
-    use rayon::prelude::*;
-    let (dst_chunk, src_chunk) = (dst_chunk.max(1), src_chunk.max(1));
-    if split(dst.len(), dst_chunk) {
-        dst.par_chunks_mut(dst_chunk)
-            .zip(src.par_chunks(src_chunk))
-            .for_each(|(d, s)| f(d, s));
-    } else {
-        for (d, s) in dst.chunks_mut(dst_chunk).zip(src.chunks(src_chunk)) {
-            f(d, s);
-        }
     }
 }
 
@@ -424,20 +458,32 @@ mod tests {
         Ok(())
     }
 
-    /// Chunks are paired in order whether the work is split over threads
-    /// (large) or not (small).
+    /// Every block is visited once, serially or over the pool, and the
+    /// accumulators handed back add up to the whole; an error in any block
+    /// is the result.
     #[test]
-    fn zipped_chunks_pair_in_order() {
-        for chunks in [3usize, 1 << 12] {
-            let src: Vec<u32> = (0..chunks as u32).collect();
-            let mut dst = vec![0u32; chunks * 32];
-            zip_chunks(&mut dst, 32, &src, 1, |d, s| d.fill(s[0] * 2));
-            assert!(
-                dst.chunks(32)
-                    .enumerate()
-                    .all(|(i, d)| d.iter().all(|&v| v == 2 * i as u32))
-            );
+    fn blocks_are_each_visited_once() -> Result<()> {
+        for parallel in [false, true] {
+            let mut seen = vec![0u32; 100];
+            let items: Vec<(usize, &mut [u32])> = seen.chunks_mut(7).enumerate().collect();
+            let sums = fold_blocks(
+                items,
+                parallel,
+                || 0usize,
+                |acc, (i, chunk)| {
+                    chunk.iter_mut().for_each(|v| *v += 1);
+                    *acc += i;
+                    Ok(())
+                },
+            )?;
+            assert!(seen.iter().all(|&v| v == 1));
+            assert_eq!(sums.iter().sum::<usize>(), (0..15).sum::<usize>());
+            let failed = for_blocks((0..9).collect(), parallel, |i| {
+                if i == 4 { bail!("block {i}") } else { Ok(()) }
+            });
+            assert!(failed.is_err());
         }
+        Ok(())
     }
 
     /// A nested request for scratch gets its own buffer instead of a

@@ -373,6 +373,19 @@ fn split(len: usize, chunk: usize) -> bool {
         && rayon::current_thread_index().is_none()
 }
 
+/// How to split `n` images of `image` elements for a per-image kernel
+/// (pooling, say): images per block, and whether the blocks go to the
+/// pool's threads. With work worth splitting, about four blocks per thread
+/// (so uneven blocks even out); otherwise one block on this thread.
+pub fn image_blocks(n: usize, image: usize) -> (usize, bool) {
+    if split(n * image, image) {
+        let blocks = (candle_core::utils::get_num_threads() * 4).min(n).max(1);
+        (n.div_ceil(blocks), true)
+    } else {
+        (n.max(1), false)
+    }
+}
+
 /// Calls `f` on each `chunk`-sized piece of `dst`, spread over rayon's
 /// pool when it has several threads (`RAYON_NUM_THREADS`, see the device's
 /// thread policy), there are several chunks and enough elements, and this

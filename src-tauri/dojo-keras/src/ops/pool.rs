@@ -2,7 +2,7 @@
 
 use super::Padding;
 use super::cpu;
-use super::gemm::Elem;
+use super::gemm::{Elem, for_blocks, image_blocks};
 use super::geometry::Axis;
 use super::windows::{Window, reciprocal_counts};
 use candle_core::backend::BackendStorage;
@@ -140,38 +140,44 @@ impl Pooling {
     }
 
     /// Calls `visit(output_position, taps)` for every output position of
-    /// every image (numbered across the batch), with the flat element
-    /// offsets (`(image * H * W + i * W + j) * C`) of its window's taps
-    /// inside the input, in row-major window order.
-    fn for_each_window(&self, n: usize, c: usize, mut visit: impl FnMut(usize, &[usize])) {
+    /// one image, with the element offsets (`(i * W + j) * C`) of its
+    /// window's taps inside the image, in row-major window order.
+    fn for_each_window(&self, c: usize, mut visit: impl FnMut(usize, &[usize])) {
         let Window { rows, cols } = *self.window();
         let mut taps = Vec::with_capacity(rows.kernel * cols.kernel);
         let mut position = 0;
-        for image in 0..n {
-            for oi in 0..rows.output {
-                for oj in 0..cols.output {
-                    taps.clear();
-                    for ki in 0..rows.kernel {
-                        let Some(i) = rows.source(oi, ki) else {
-                            continue;
-                        };
-                        for kj in 0..cols.kernel {
-                            if let Some(j) = cols.source(oj, kj) {
-                                taps.push(((image * rows.input + i) * cols.input + j) * c);
-                            }
+        for oi in 0..rows.output {
+            for oj in 0..cols.output {
+                taps.clear();
+                for ki in 0..rows.kernel {
+                    let Some(i) = rows.source(oi, ki) else {
+                        continue;
+                    };
+                    for kj in 0..cols.kernel {
+                        if let Some(j) = cols.source(oj, kj) {
+                            taps.push((i * cols.input + j) * c);
                         }
                     }
-                    visit(position, &taps);
-                    position += 1;
                 }
+                visit(position, &taps);
+                position += 1;
             }
         }
     }
 
+    /// Elements of one input image and of one output image.
+    fn image_sizes(&self, c: usize) -> (usize, usize) {
+        let window = self.window();
+        (
+            window.rows.input * window.cols.input * c,
+            window.positions() * c,
+        )
+    }
+
     /// Max pooling's output and, for each output element, the input offset
     /// of its window's first (row-major) maximum. Maxima are tracked with
-    /// selects rather than branches so the channel loop vectorises, and the
-    /// outputs are appended, never zeroed first.
+    /// selects rather than branches so the channel loop vectorises; blocks
+    /// of images run on the pool's threads.
     fn max_and_argmax<T: Elem>(&self, x: &[T], n: usize, c: usize) -> Result<(Vec<T>, Vec<u32>)> {
         if u32::try_from(x.len()).is_err() {
             bail!(
@@ -179,28 +185,47 @@ impl Pooling {
                 x.len()
             );
         }
-        let total = n * self.window().positions() * c;
-        let mut y = Vec::with_capacity(total);
-        let mut from = Vec::with_capacity(total);
-        self.for_each_window(n, c, |_, taps| {
-            let start = y.len();
-            let Some((&first, rest)) = taps.split_first() else {
-                y.resize(start + c, T::ZERO);
-                from.resize(start + c, 0);
-                return;
-            };
-            y.extend_from_slice(&x[first..first + c]);
-            from.extend((first..first + c).map(|at| at as u32));
-            let (best, which) = (&mut y[start..], &mut from[start..]);
-            for &tap in rest {
-                let taps = (tap as u32..).zip(&x[tap..tap + c]);
-                for ((b, w), (at, &v)) in best.iter_mut().zip(which.iter_mut()).zip(taps) {
-                    let greater = v > *b;
-                    *b = if greater { v } else { *b };
-                    *w = if greater { at } else { *w };
-                }
+        let (image_in, image_out) = self.image_sizes(c);
+        let mut y = vec![T::ZERO; n * image_out];
+        let mut from = vec![0u32; n * image_out];
+        if image_out == 0 {
+            return Ok((y, from));
+        }
+        let (block, parallel) = image_blocks(n, image_in);
+        let blocks = y
+            .chunks_mut(block * image_out)
+            .zip(from.chunks_mut(block * image_out))
+            .enumerate()
+            .collect();
+        for_blocks(blocks, parallel, |(b, (y, from))| {
+            let images = y
+                .chunks_exact_mut(image_out)
+                .zip(from.chunks_exact_mut(image_out));
+            for (i, (y, from)) in images.enumerate() {
+                let base = (b * block + i) * image_in;
+                let img = &x[base..base + image_in];
+                self.for_each_window(c, |position, taps| {
+                    let best = &mut y[position * c..(position + 1) * c];
+                    let which = &mut from[position * c..(position + 1) * c];
+                    let Some((&first, rest)) = taps.split_first() else {
+                        return;
+                    };
+                    best.copy_from_slice(&img[first..first + c]);
+                    for (w, at) in which.iter_mut().zip(base + first..) {
+                        *w = at as u32;
+                    }
+                    for &tap in rest {
+                        let taps = ((base + tap) as u32..).zip(&img[tap..tap + c]);
+                        for ((b, w), (at, &v)) in best.iter_mut().zip(which.iter_mut()).zip(taps) {
+                            let greater = v > *b;
+                            *b = if greater { v } else { *b };
+                            *w = if greater { at } else { *w };
+                        }
+                    }
+                });
             }
-        });
+            Ok(())
+        })?;
         Ok((y, from))
     }
 
@@ -212,24 +237,43 @@ impl Pooling {
                 Ok(y)
             }
             Self::Average(_) => {
-                let mut y = vec![T::ZERO; n * self.window().positions() * c];
-                self.for_each_window(n, c, |position, taps| {
-                    let out = &mut y[position * c..(position + 1) * c];
-                    for &tap in taps {
-                        for (o, &v) in out.iter_mut().zip(&x[tap..tap + c]) {
-                            *o += v;
-                        }
+                let (image_in, image_out) = self.image_sizes(c);
+                let mut y = vec![T::ZERO; n * image_out];
+                if image_out == 0 {
+                    return Ok(y);
+                }
+                let (block, parallel) = image_blocks(n, image_in);
+                let blocks = y
+                    .chunks_mut(block * image_out)
+                    .zip(x.chunks(block * image_in))
+                    .collect();
+                for_blocks(blocks, parallel, |(y, x)| {
+                    for (y, img) in y.chunks_exact_mut(image_out).zip(x.chunks_exact(image_in)) {
+                        self.for_each_window(c, |position, taps| {
+                            let out = &mut y[position * c..(position + 1) * c];
+                            for &tap in taps {
+                                for (o, &v) in out.iter_mut().zip(&img[tap..tap + c]) {
+                                    *o += v;
+                                }
+                            }
+                            let share = T::from_f64(1.0 / taps.len().max(1) as f64);
+                            out.iter_mut().for_each(|o| *o *= share);
+                        });
                     }
-                    let share = T::from_f64(1.0 / taps.len().max(1) as f64);
-                    out.iter_mut().for_each(|o| *o *= share);
-                });
+                    Ok(())
+                })?;
                 Ok(y)
             }
         }
     }
 
     fn backward<T: Elem>(&self, x: &[T], dy: &[T], n: usize, c: usize) -> Result<Vec<T>> {
+        let (image_in, image_out) = self.image_sizes(c);
         let mut dx = vec![T::ZERO; x.len()];
+        if image_out == 0 || dy.len() != n * image_out {
+            bail!("a pooling gradient of {} elements for {n} images", dy.len());
+        }
+        let (block, parallel) = image_blocks(n, image_in);
         match self {
             Self::Max(_, first_max) => {
                 let mut from = first_max.lock().unwrap_or_else(|p| p.into_inner());
@@ -237,19 +281,45 @@ impl Pooling {
                     // Not run forward through this op (never in training).
                     *from = self.max_and_argmax(x, n, c)?.1;
                 }
-                for (&at, &g) in from.iter().zip(dy) {
-                    dx[at as usize] += g;
-                }
-            }
-            Self::Average(_) => self.for_each_window(n, c, |position, taps| {
-                let share = T::from_f64(1.0 / taps.len().max(1) as f64);
-                let grads = &dy[position * c..(position + 1) * c];
-                for &tap in taps {
-                    for (d, &g) in dx[tap..tap + c].iter_mut().zip(grads) {
-                        *d += g * share;
+                let blocks = dx
+                    .chunks_mut(block * image_in)
+                    .zip(
+                        from.chunks(block * image_out)
+                            .zip(dy.chunks(block * image_out)),
+                    )
+                    .enumerate()
+                    .collect();
+                for_blocks(blocks, parallel, |(b, (dx, (from, dy)))| {
+                    let base = b * block * image_in;
+                    for (&at, &g) in from.iter().zip(dy) {
+                        dx[at as usize - base] += g;
                     }
-                }
-            }),
+                    Ok(())
+                })?;
+            }
+            Self::Average(_) => {
+                let blocks = dx
+                    .chunks_mut(block * image_in)
+                    .zip(dy.chunks(block * image_out))
+                    .collect();
+                for_blocks(blocks, parallel, |(dx, dy)| {
+                    for (dx, dy) in dx
+                        .chunks_exact_mut(image_in)
+                        .zip(dy.chunks_exact(image_out))
+                    {
+                        self.for_each_window(c, |position, taps| {
+                            let share = T::from_f64(1.0 / taps.len().max(1) as f64);
+                            let grads = &dy[position * c..(position + 1) * c];
+                            for &tap in taps {
+                                for (d, &g) in dx[tap..tap + c].iter_mut().zip(grads) {
+                                    *d += g * share;
+                                }
+                            }
+                        });
+                    }
+                    Ok(())
+                })?;
+            }
         }
         Ok(dx)
     }
@@ -303,36 +373,39 @@ mod tests {
     use candle_core::{DType, Device, Var};
 
     /// The custom ops and the plain compositions (used off CPU) agree on
-    /// outputs and gradients.
+    /// outputs and gradients: a small batch (one block on this thread) and
+    /// one big enough to be split over the pool's threads.
     #[test]
     fn custom_ops_match_the_compositions() -> Result<()> {
-        let x = Var::randn(0f64, 1.0, (2, 7, 6, 3), &Device::Cpu)?;
-        let window = Window {
-            rows: Axis::new(7, 3, 2, 1, Padding::Same)?,
-            cols: Axis::new(6, 2, 1, 1, Padding::Same)?,
-        };
         let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
             (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
         };
-        for (op, plain) in [
-            (
-                Pooling::Max(window, Mutex::default()),
-                max_forward(x.as_tensor(), &window)?,
-            ),
-            (
-                Pooling::Average(window),
-                avg_forward(x.as_tensor(), &window)?,
-            ),
-        ] {
-            let fast = x.as_tensor().apply_op1(op)?;
-            let weights = Tensor::randn(0f64, 1.0, fast.shape(), &Device::Cpu)?;
-            let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
-            let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
-            assert!(max_diff(&fast, &plain)? < 1e-12);
-            let (Some(a), Some(b)) = (fast_grads.get(&x), plain_grads.get(&x)) else {
-                panic!("missing gradient");
+        for (n, h, w, c) in [(2, 7, 6, 3), (16, 24, 25, 8)] {
+            let x = Var::randn(0f64, 1.0, (n, h, w, c), &Device::Cpu)?;
+            let window = Window {
+                rows: Axis::new(h, 3, 2, 1, Padding::Same)?,
+                cols: Axis::new(w, 2, 1, 1, Padding::Same)?,
             };
-            assert!(max_diff(a, b)? < 1e-12);
+            for (op, plain) in [
+                (
+                    Pooling::Max(window, Mutex::default()),
+                    max_forward(x.as_tensor(), &window)?,
+                ),
+                (
+                    Pooling::Average(window),
+                    avg_forward(x.as_tensor(), &window)?,
+                ),
+            ] {
+                let fast = x.as_tensor().apply_op1(op)?;
+                let weights = Tensor::randn(0f64, 1.0, fast.shape(), &Device::Cpu)?;
+                let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
+                let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
+                assert!(max_diff(&fast, &plain)? < 1e-12);
+                let (Some(a), Some(b)) = (fast_grads.get(&x), plain_grads.get(&x)) else {
+                    panic!("missing gradient");
+                };
+                assert!(max_diff(a, b)? < 1e-12, "{n} images");
+            }
         }
         Ok(())
     }

@@ -411,13 +411,48 @@ impl Model {
         } else {
             x.to_dtype(dtype)?
         });
-        for n in &self.nodes[1..] {
+        let mut uses = vec![0usize; self.nodes.len()];
+        for &i in self.nodes.iter().flat_map(|n| &n.inputs) {
+            uses[i] += 1;
+        }
+        let mut pooled: Option<Tensor> = None;
+        for (index, n) in self.nodes.iter().enumerate().skip(1) {
+            if let Some(pooled) = pooled.take() {
+                values.push(pooled);
+                continue;
+            }
             let ins: Vec<Tensor> = n.inputs.iter().map(|i| values[*i].clone()).collect();
+            if let Some(out) = self.fused_with_max_pool(index, &uses, &ins) {
+                let out = out?;
+                // Stands in for the layer's own output, which only the
+                // pooling layer (computed with it) reads.
+                values.push(out.clone());
+                pooled = Some(out);
+                continue;
+            }
             values.push(n.layer.call(&ins, training)?);
         }
         values
             .pop()
             .ok_or_else(|| KerasError::State("empty model".into()))
+    }
+
+    /// Node `index` and the `MaxPooling2D` after it as one kernel (a
+    /// `Conv2D` with a pointwise activation on the CPU: the full-size
+    /// convolution output is never stored), when that pooling is the only
+    /// reader of the node's output and both are built; `None` otherwise.
+    fn fused_with_max_pool(
+        &self,
+        index: usize,
+        uses: &[usize],
+        inputs: &[Tensor],
+    ) -> Option<Result<Tensor>> {
+        let next = self.nodes.get(index + 1)?;
+        if uses[index] != 1 || next.inputs != [index] || !next.layer.built() {
+            return None;
+        }
+        let pool = next.layer.max_pool_2d()?;
+        self.nodes[index].layer.call_max_pooled(inputs, pool)
     }
 
     /// Sum of the layers' weight penalties (kernel_regularizer, ...).

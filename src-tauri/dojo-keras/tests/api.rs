@@ -668,3 +668,41 @@ fn inputs_one_axis_short_or_long_by_a_trailing_one_are_adjusted() {
     let wrong = f32_tensor(vec![1.0; 6], &[3, 2]);
     assert!(m.forward(&wrong, false).is_err());
 }
+
+/// A `Conv2D` followed by `MaxPooling2D` runs as one fused kernel (the
+/// model's forward pass folds the pooling into the convolution); the same
+/// convolution layer with an identity `Activation` in between runs as
+/// separate layers. Both predict the same values.
+#[test]
+fn conv_then_max_pool_predicts_as_the_separate_layers() {
+    session::clear_session();
+    let conv = layers::build(
+        "Conv2D",
+        vec![V::Int(4), V::Int(3)],
+        vec![
+            kw("activation", V::Str("relu".into())),
+            kw(
+                "input_shape",
+                V::Tuple(vec![V::Int(9), V::Int(9), V::Int(2)]),
+            ),
+        ],
+    )
+    .unwrap();
+    let pool = || layers::build("MaxPooling2D", vec![V::Int(2)], vec![]).unwrap();
+    let mut fused = Model::sequential(vec![conv.clone(), pool()], None).unwrap();
+    let identity = layers::build("Activation", vec![V::Str("linear".into())], vec![]).unwrap();
+    let mut separate = Model::sequential(vec![conv, identity, pool()], None).unwrap();
+    let x = Tensor::randn(0f32, 1.0, (5, 9, 9, 2), &Device::Cpu).unwrap();
+    let a = fused.predict(&x, None).unwrap();
+    let b = separate.predict(&x, None).unwrap();
+    assert_eq!(a.dims(), &[5, 3, 3, 4]);
+    let diff: f32 = (a - b)
+        .unwrap()
+        .abs()
+        .unwrap()
+        .max_all()
+        .unwrap()
+        .to_scalar()
+        .unwrap();
+    assert!(diff < 1e-6, "{diff}");
+}

@@ -4,7 +4,7 @@ use candle_core::Tensor;
 
 use super::backend::{self, Padding, out_size};
 use super::util::{last_known, one, rank};
-use super::{Dims, LayerKind, Weight, WeightBuilder};
+use super::{Dims, LayerKind, PoolSpec, Weight, WeightBuilder};
 use crate::activations::Activation;
 use crate::config::{Args, ConfigValue, ints_value};
 use crate::error::{Result, arg_err, shape_err};
@@ -185,6 +185,35 @@ impl LayerKind for Conv {
         out.push(Some(self.filters));
         Ok(out)
     }
+    fn call_max_pooled(
+        &self,
+        inputs: &[Tensor],
+        w: &[Weight],
+        pool: PoolSpec,
+    ) -> Option<Result<Tensor>> {
+        let (x, k) = (inputs.first()?, w.first()?.var.as_tensor());
+        let act = self.activation.pointwise()?;
+        if self.rank != 2 || !crate::ops::has_custom_op(x) || k.dtype() != x.dtype() {
+            return None;
+        }
+        let pooled = || -> Result<Tensor> {
+            let bias = match w.get(1) {
+                Some(b) if self.use_bias => b.var.as_tensor().clone(),
+                _ => Tensor::zeros(self.filters, x.dtype(), x.device())?,
+            };
+            Ok(crate::ops::conv2d_bias_activation_max_pool(
+                x,
+                k,
+                &bias,
+                act,
+                (self.strides[0], self.strides[1]),
+                self.padding,
+                (self.dilation[0], self.dilation[1]),
+                pool,
+            )?)
+        };
+        Some(pooled())
+    }
     fn call(&self, inputs: &[Tensor], w: &[Weight], _training: bool) -> Result<Tensor> {
         let x = &inputs[0];
         let k = w[0].var.as_tensor();
@@ -352,6 +381,15 @@ impl LayerKind for Pool {
         }
         out.push(d[self.rank + 1]);
         Ok(out)
+    }
+    fn max_pool_2d(&self) -> Option<PoolSpec> {
+        (self.rank == 2 && self.max).then(|| {
+            (
+                (self.pool[0], self.pool[1]),
+                (self.strides[0], self.strides[1]),
+                self.padding,
+            )
+        })
     }
     fn call(&self, inputs: &[Tensor], _w: &[Weight], _training: bool) -> Result<Tensor> {
         let x = &inputs[0];

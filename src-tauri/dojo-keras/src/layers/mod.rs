@@ -111,7 +111,25 @@ pub(crate) trait LayerKind {
     fn input_shape(&self) -> Option<Dims> {
         None
     }
+    /// For `MaxPooling2D`: its pool size, strides and padding, which the
+    /// layer before it may fold into its own kernel.
+    fn max_pool_2d(&self) -> Option<PoolSpec> {
+        None
+    }
+    /// This layer's output max-pooled by `pool`, in one kernel, where the
+    /// layer has one (`Conv2D` with a pointwise activation, on the CPU).
+    fn call_max_pooled(
+        &self,
+        _inputs: &[Tensor],
+        _weights: &[Weight],
+        _pool: PoolSpec,
+    ) -> Option<Result<Tensor>> {
+        None
+    }
 }
+
+/// A two-dimensional max pooling: pool size, strides, padding.
+pub(crate) type PoolSpec = ((usize, usize), (usize, usize), backend::Padding);
 
 /// A layer object.
 pub struct Layer {
@@ -166,6 +184,25 @@ impl LayerRef {
 
     pub fn built(&self) -> bool {
         self.0.borrow().built
+    }
+
+    /// See [`LayerKind::max_pool_2d`].
+    pub(crate) fn max_pool_2d(&self) -> Option<PoolSpec> {
+        self.0.borrow().kind.max_pool_2d()
+    }
+
+    /// [`LayerKind::call_max_pooled`] on a built layer; `None` when the
+    /// layer is unbuilt or has no such kernel.
+    pub(crate) fn call_max_pooled(
+        &self,
+        inputs: &[Tensor],
+        pool: PoolSpec,
+    ) -> Option<Result<Tensor>> {
+        let l = self.0.borrow();
+        if !l.built {
+            return None;
+        }
+        l.kind.call_max_pooled(inputs, &l.weights, pool)
     }
 
     /// Whether both handles are the same layer object.

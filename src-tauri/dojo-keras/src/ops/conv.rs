@@ -5,9 +5,11 @@ use super::cpu;
 use super::dense::Pointwise;
 use super::gemm::{Elem, Mat, fold_blocks, for_blocks, gemm, parallel_threads};
 use super::geometry::Axis;
+use super::pool::max_image;
 use super::windows::Window;
 use candle_core::backend::BackendStorage;
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, DType, Layout, Result, Shape, Tensor, bail};
+use std::sync::Mutex;
 
 /// TensorFlow's `tf.nn.conv2d` (channels-last, `HWIO` kernel): `x` is
 /// `(N, H, W, C)`, `kernel` is `(kh, kw, C, out)`, the result is
@@ -75,6 +77,48 @@ pub fn conv2d_bias_activation(
                 patch_elements: PATCH_ELEMENTS,
             },
             act,
+        },
+    )
+}
+
+/// `max_pool2d(activation(conv2d(x, kernel) + bias))` as one CPU kernel
+/// (see [`conv2d_bias_activation`] and [`super::max_pool2d`]): each block of
+/// images goes from im2col through the product, bias, activation and
+/// pooling while it is in cache, and the full-size convolution output never
+/// exists. Backpropagation sends each pooled gradient through the
+/// activation's derivative (a function of the pooled output, which is the
+/// activation's output at the window's first maximum) to that maximum only,
+/// as the two ops in sequence do. CPU f32/f64 only.
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d_bias_activation_max_pool(
+    x: &Tensor,
+    kernel: &Tensor,
+    bias: &Tensor,
+    act: Pointwise,
+    strides: (usize, usize),
+    padding: Padding,
+    dilation: (usize, usize),
+    (pool, pool_strides, pool_padding): ((usize, usize), (usize, usize), Padding),
+) -> Result<Tensor> {
+    if padding == Padding::Causal || pool_padding == Padding::Causal {
+        bail!("causal padding applies to one-dimensional convolutions only");
+    }
+    let window = window_for(x, kernel, strides, padding, dilation)?;
+    let pool = Window {
+        rows: Axis::new(window.rows.output, pool.0, pool_strides.0, 1, pool_padding)?,
+        cols: Axis::new(window.cols.output, pool.1, pool_strides.1, 1, pool_padding)?,
+    };
+    x.contiguous()?.apply_op3(
+        &kernel.contiguous()?,
+        &bias.contiguous()?,
+        ConvPool {
+            conv: Convolution {
+                window,
+                patch_elements: PATCH_ELEMENTS,
+            },
+            act,
+            pool,
+            first_max: Mutex::default(),
         },
     )
 }
@@ -647,6 +691,303 @@ impl CustomOp3 for Fused {
     }
 }
 
+/// A convolution, bias, activation and max pooling as one autograd node:
+/// inputs `(x, kernel, bias)`, output the pooled tensor. The forward pass
+/// records, for each pooled element, the offset of its window's first
+/// maximum in the (never stored) batch of convolution outputs.
+struct ConvPool {
+    conv: Convolution,
+    act: Pointwise,
+    /// The pooling window over one convolution output image.
+    pool: Window,
+    first_max: Mutex<Vec<u32>>,
+}
+
+/// The gradients of a [`ConvPool`]'s three inputs, each when asked for.
+type ConvPoolGradients<T> = (Option<Vec<T>>, Option<Vec<T>>, Option<Vec<T>>);
+
+impl ConvPool {
+    /// Elements per image: input, convolution output, pooled output.
+    fn sizes(&self, d: &Dims) -> (usize, usize, usize) {
+        (
+            d.h * d.w * d.c,
+            self.conv.window.positions() * d.filters,
+            self.pool.positions() * d.filters,
+        )
+    }
+
+    fn output_shape(&self, d: &Dims) -> Shape {
+        Shape::from((d.n, self.pool.rows.output, self.pool.cols.output, d.filters))
+    }
+
+    /// The pooled output and each pooled element's first maximum.
+    fn forward<T: Elem>(
+        &self,
+        d: &Dims,
+        x: &[T],
+        kernel: &[T],
+        bias: &[T],
+    ) -> Result<(Vec<T>, Vec<u32>)> {
+        let (image_in, image_conv, image_out) = self.sizes(d);
+        if u32::try_from(d.n * image_conv).is_err() {
+            bail!(
+                "a convolution output of {} elements, more than pooling can index",
+                d.n * image_conv
+            );
+        }
+        let row_len = self.conv.patch_len(d);
+        let positions = self.conv.window.positions();
+        let (block, parallel) = self.conv.plan(d);
+        let kernel = Mat::rows(kernel, row_len, d.filters);
+        let mut y = vec![T::ZERO; d.n * image_out];
+        let mut from = vec![0u32; d.n * image_out];
+        if image_in == 0 || image_out == 0 {
+            return Ok((y, from));
+        }
+        let blocks = y
+            .chunks_mut(block * image_out)
+            .zip(from.chunks_mut(block * image_out))
+            .zip(x.chunks(block * image_in))
+            .enumerate()
+            .collect();
+        for_blocks(blocks, parallel, |(b, ((y, from), x))| {
+            let rows = x.len() / image_in * positions;
+            T::with_scratch(rows * (row_len + d.filters), |buffer| {
+                let (patches, z) = buffer.split_at_mut(rows * row_len);
+                self.conv.im2col(d, x, patches);
+                gemm(
+                    z,
+                    d.filters,
+                    Mat::rows(patches, rows, row_len),
+                    kernel,
+                    false,
+                )?;
+                self.act.add_bias_in_place(z, bias)?;
+                let images = z.chunks_exact(image_conv).zip(
+                    y.chunks_exact_mut(image_out)
+                        .zip(from.chunks_exact_mut(image_out)),
+                );
+                for (i, (z, (y, from))) in images.enumerate() {
+                    let base = (b * block + i) * image_conv;
+                    max_image(&self.pool, z, d.filters, base, y, from);
+                }
+                Ok(())
+            })
+        })?;
+        Ok((y, from))
+    }
+
+    /// The gradients of `x`, `kernel` and `bias` (each when `wanted`) from
+    /// the pooled output `y`, its gradient `dy` and the first maxima.
+    #[allow(clippy::too_many_arguments)]
+    fn backward<T: Elem>(
+        &self,
+        d: &Dims,
+        (x, kernel): (&[T], &[T]),
+        y: &[T],
+        dy: &[T],
+        from: &[u32],
+        (want_dx, want_dk, want_db): (bool, bool, bool),
+    ) -> Result<ConvPoolGradients<T>> {
+        let (image_in, image_conv, image_out) = self.sizes(d);
+        if y.len() != d.n * image_out || dy.len() != y.len() || from.len() != y.len() {
+            bail!(
+                "a pooled convolution gradient of {} elements for {} images",
+                dy.len(),
+                d.n
+            );
+        }
+        let row_len = self.conv.patch_len(d);
+        let positions = self.conv.window.positions();
+        let (block, parallel) = self.conv.plan(d);
+        let kernel_len = kernel.len();
+        let kernel = Mat::rows(kernel, row_len, d.filters);
+        let mut dx = want_dx.then(|| vec![T::ZERO; x.len()]);
+        if image_in == 0 || image_out == 0 {
+            return Ok((
+                dx,
+                want_dk.then(|| vec![T::ZERO; kernel_len]),
+                want_db.then(|| vec![T::ZERO; d.filters]),
+            ));
+        }
+        let dx_blocks: Vec<Option<&mut [T]>> = match dx.as_mut() {
+            Some(dx) => dx.chunks_mut(block * image_in).map(Some).collect(),
+            None => (0..d.n.div_ceil(block)).map(|_| None).collect(),
+        };
+        let blocks = x
+            .chunks(block * image_in)
+            .zip(dx_blocks)
+            .zip(
+                y.chunks(block * image_out)
+                    .zip(dy.chunks(block * image_out)),
+            )
+            .zip(from.chunks(block * image_out))
+            .enumerate()
+            .collect();
+        let partials = fold_blocks(
+            blocks,
+            parallel,
+            || {
+                (
+                    want_dk.then(|| vec![T::ZERO; kernel_len]),
+                    vec![T::ZERO; d.filters],
+                )
+            },
+            |(dk, db), (b, (((x, dx), (y, dy)), from))| {
+                let rows = x.len() / image_in * positions;
+                let base = b * block * image_conv;
+                T::with_scratch(rows * (row_len + d.filters), |buffer| {
+                    let (patches, dz) = buffer.split_at_mut(rows * row_len);
+                    dz.fill(T::ZERO);
+                    for ((&at, &o), &g) in from.iter().zip(y).zip(dy) {
+                        let at = (at as usize).checked_sub(base).filter(|&at| at < dz.len());
+                        let Some(at) = at else {
+                            bail!("a pooled maximum outside its block of images");
+                        };
+                        dz[at] += self.act.backprop(o, g);
+                    }
+                    for row in dz.chunks_exact(d.filters) {
+                        for (s, &v) in db.iter_mut().zip(row) {
+                            *s += v;
+                        }
+                    }
+                    let dz = Mat::rows(&*dz, rows, d.filters);
+                    if let Some(dk) = dk.as_mut() {
+                        self.conv.im2col(d, x, patches);
+                        gemm(
+                            dk,
+                            d.filters,
+                            Mat::rows(patches, rows, row_len).t(),
+                            dz,
+                            true,
+                        )?;
+                    }
+                    if let Some(dx) = dx {
+                        gemm(patches, row_len, dz, kernel.t(), false)?;
+                        self.conv.col2im(d, patches, dx);
+                    }
+                    Ok(())
+                })
+            },
+        )?;
+        let add = |mut sum: Vec<T>, part: Vec<T>| {
+            for (s, p) in sum.iter_mut().zip(&part) {
+                *s += *p;
+            }
+            sum
+        };
+        let (dks, dbs): (Vec<_>, Vec<_>) = partials.into_iter().unzip();
+        let dk = dks.into_iter().flatten().reduce(add);
+        let db = dbs.into_iter().reduce(add);
+        Ok((
+            dx,
+            dk.or_else(|| want_dk.then(|| vec![T::ZERO; kernel_len])),
+            db.filter(|_| want_db)
+                .or_else(|| want_db.then(|| vec![T::ZERO; d.filters])),
+        ))
+    }
+
+    fn gradients<T: Elem>(
+        &self,
+        d: &Dims,
+        (x, kernel, bias): (&Tensor, &Tensor, &Tensor),
+        out: &Tensor,
+        dout: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let wanted = (x.track_op(), kernel.track_op(), bias.track_op());
+        let (dx, dk, db) = cpu::with_slice::<T, _>(x, |xs| {
+            cpu::with_slice::<T, _>(kernel, |ks| {
+                cpu::with_slice::<T, _>(out, |ys| {
+                    cpu::with_slice::<T, _>(dout, |dys| {
+                        let mut from = self.first_max.lock().unwrap_or_else(|p| p.into_inner());
+                        if from.len() != ys.len() {
+                            // Not run forward through this op (never in training).
+                            let bs = cpu::with_slice::<T, _>(bias, |bs| Ok(bs.to_vec()))?;
+                            *from = self.forward(d, xs, ks, &bs)?.1;
+                        }
+                        self.backward(d, (xs, ks), ys, dys, &from, wanted)
+                    })
+                })
+            })
+        })?;
+        let tensor = |v: Option<Vec<T>>, like: &Tensor| {
+            v.map(|v| Tensor::from_vec(v, like.shape(), like.device()))
+                .transpose()
+        };
+        Ok((tensor(dx, x)?, tensor(dk, kernel)?, tensor(db, bias)?))
+    }
+}
+
+impl CustomOp3 for ConvPool {
+    fn name(&self) -> &'static str {
+        "dojo-conv2d-bias-activation-max-pool"
+    }
+
+    fn cpu_fwd(
+        &self,
+        x: &CpuStorage,
+        x_layout: &Layout,
+        kernel: &CpuStorage,
+        kernel_layout: &Layout,
+        bias: &CpuStorage,
+        bias_layout: &Layout,
+    ) -> Result<(CpuStorage, Shape)> {
+        let d = self.conv.dims(x_layout.dims(), kernel_layout.dims())?;
+        if bias_layout.dims() != [d.filters] {
+            bail!(
+                "a bias of shape {:?} for {} filters",
+                bias_layout.dims(),
+                d.filters
+            );
+        }
+        let shape = self.output_shape(&d);
+        let (y, from) = match (x, kernel, bias) {
+            (CpuStorage::F32(_), CpuStorage::F32(_), CpuStorage::F32(_)) => {
+                let (y, from) = self.forward(
+                    &d,
+                    cpu::storage_slice(x, x_layout)?,
+                    cpu::storage_slice(kernel, kernel_layout)?,
+                    cpu::storage_slice(bias, bias_layout)?,
+                )?;
+                (CpuStorage::F32(y), from)
+            }
+            (CpuStorage::F64(_), CpuStorage::F64(_), CpuStorage::F64(_)) => {
+                let (y, from) = self.forward(
+                    &d,
+                    cpu::storage_slice(x, x_layout)?,
+                    cpu::storage_slice(kernel, kernel_layout)?,
+                    cpu::storage_slice(bias, bias_layout)?,
+                )?;
+                (CpuStorage::F64(y), from)
+            }
+            _ => bail!(
+                "convolution of {:?} by {:?} plus {:?}",
+                x.dtype(),
+                kernel.dtype(),
+                bias.dtype()
+            ),
+        };
+        *self.first_max.lock().unwrap_or_else(|p| p.into_inner()) = from;
+        Ok((y, shape))
+    }
+
+    fn bwd(
+        &self,
+        x: &Tensor,
+        kernel: &Tensor,
+        bias: &Tensor,
+        out: &Tensor,
+        dout: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let d = self.conv.dims(x.dims(), kernel.dims())?;
+        match x.dtype() {
+            DType::F32 => self.gradients::<f32>(&d, (x, kernel, bias), out, dout),
+            DType::F64 => self.gradients::<f64>(&d, (x, kernel, bias), out, dout),
+            other => bail!("convolution gradient for {other:?}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -728,6 +1069,63 @@ mod tests {
                     panic!("missing gradient");
                 };
                 assert!(max_diff(a, b)? < 1e-10, "{patch_elements}");
+            }
+        }
+        Ok(())
+    }
+
+    /// The fused convolution + bias + activation + max pooling and the two
+    /// ops in sequence agree on the output and every gradient: Keras's
+    /// usual 2x2 pool, an overlapping padded one, small batches on this
+    /// thread and a batch split over the pool's threads.
+    #[test]
+    fn fused_max_pool_matches_the_two_ops() -> Result<()> {
+        let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
+            (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
+        };
+        let cases = [
+            (
+                (2, 9, 8, 3),
+                ((2, 2), (2, 2), Padding::Valid),
+                Pointwise::Relu,
+            ),
+            (
+                (3, 8, 7, 2),
+                ((3, 3), (2, 2), Padding::Same),
+                Pointwise::Tanh,
+            ),
+            (
+                (9, 18, 18, 8),
+                ((2, 2), (2, 2), Padding::Valid),
+                Pointwise::Relu,
+            ),
+        ];
+        for (shape, pool, act) in cases {
+            let x = Var::randn(0f64, 1.0, shape, &Device::Cpu)?;
+            let k = Var::randn(0f64, 1.0, (3, 3, shape.3, 16), &Device::Cpu)?;
+            let b = Var::randn(0f64, 1.0, 16, &Device::Cpu)?;
+            let fused = conv2d_bias_activation_max_pool(
+                &x,
+                &k,
+                &b,
+                act,
+                (1, 1),
+                Padding::Valid,
+                (1, 1),
+                pool,
+            )?;
+            let conv = conv2d_bias_activation(&x, &k, &b, act, (1, 1), Padding::Valid, (1, 1))?;
+            let plain = super::super::max_pool2d(&conv, pool.0, pool.1, pool.2)?;
+            assert_eq!(fused.dims(), plain.dims());
+            assert!(max_diff(&fused, &plain)? < 1e-12);
+            let weights = Tensor::randn(0f64, 1.0, fused.shape(), &Device::Cpu)?;
+            let fused_grads = (&fused * &weights)?.sum_all()?.backward()?;
+            let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
+            for v in [x.as_tensor(), k.as_tensor(), b.as_tensor()] {
+                let (Some(a), Some(b)) = (fused_grads.get(v), plain_grads.get(v)) else {
+                    panic!("missing gradient ({shape:?})");
+                };
+                assert!(max_diff(a, b)? < 1e-10, "{shape:?} {act:?}");
             }
         }
         Ok(())

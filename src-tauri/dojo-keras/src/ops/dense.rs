@@ -60,6 +60,23 @@ impl Pointwise {
         Ok(())
     }
 
+    /// The gradient of the activation's input from its output `o` and the
+    /// output's gradient `d`.
+    pub(super) fn backprop<T: Elem>(self, o: T, d: T) -> T {
+        match self {
+            Self::Linear => d,
+            Self::Relu => {
+                if o > T::ZERO {
+                    d
+                } else {
+                    T::ZERO
+                }
+            }
+            Self::Sigmoid => d * o * (T::ONE - o),
+            Self::Tanh => d * (T::ONE - o * o),
+        }
+    }
+
     fn apply<T: Elem>(self, v: T) -> T {
         match self {
             Self::Linear => v,

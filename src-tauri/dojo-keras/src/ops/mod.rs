@@ -22,7 +22,9 @@ mod lstm;
 mod pool;
 mod windows;
 
-pub use conv::{conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation};
+pub use conv::{
+    conv1d, conv1d_bias_activation, conv2d, conv2d_bias_activation, conv2d_bias_activation_max_pool,
+};
 pub(crate) use cpu::has_custom_op;
 pub use dense::{Pointwise, bias_activation, linear};
 pub use lstm::lstm_sequence;

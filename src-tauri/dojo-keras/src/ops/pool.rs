@@ -112,6 +112,66 @@ fn avg_forward(x: &Tensor, window: &Window) -> Result<Tensor> {
         .reshape((n, window.rows.output, window.cols.output, c))
 }
 
+/// Calls `visit(output_position, taps)` for every output position of one
+/// image under `window`, with the element offsets (`(i * W + j) * C`) of its
+/// window's taps inside the image, in row-major window order.
+fn for_each_window(window: &Window, c: usize, mut visit: impl FnMut(usize, &[usize])) {
+    let Window { rows, cols } = *window;
+    let mut taps = Vec::with_capacity(rows.kernel * cols.kernel);
+    let mut position = 0;
+    for oi in 0..rows.output {
+        for oj in 0..cols.output {
+            taps.clear();
+            for ki in 0..rows.kernel {
+                let Some(i) = rows.source(oi, ki) else {
+                    continue;
+                };
+                for kj in 0..cols.kernel {
+                    if let Some(j) = cols.source(oj, kj) {
+                        taps.push((i * cols.input + j) * c);
+                    }
+                }
+            }
+            visit(position, &taps);
+            position += 1;
+        }
+    }
+}
+
+/// Max pooling of one channels-last image `img` under `window` (`c`
+/// channels): each output's maximum goes to `y`, the offset `base + at` of
+/// its window's first (row-major) maximum to `from`. Maxima are tracked
+/// with selects rather than branches so the channel loop vectorises. The
+/// caller checks that offsets fit `u32`.
+pub(super) fn max_image<T: Elem>(
+    window: &Window,
+    img: &[T],
+    c: usize,
+    base: usize,
+    y: &mut [T],
+    from: &mut [u32],
+) {
+    for_each_window(window, c, |position, taps| {
+        let best = &mut y[position * c..(position + 1) * c];
+        let which = &mut from[position * c..(position + 1) * c];
+        let Some((&first, rest)) = taps.split_first() else {
+            return;
+        };
+        best.copy_from_slice(&img[first..first + c]);
+        for (w, at) in which.iter_mut().zip(base + first..) {
+            *w = at as u32;
+        }
+        for &tap in rest {
+            let taps = ((base + tap) as u32..).zip(&img[tap..tap + c]);
+            for ((b, w), (at, &v)) in best.iter_mut().zip(which.iter_mut()).zip(taps) {
+                let greater = v > *b;
+                *b = if greater { v } else { *b };
+                *w = if greater { at } else { *w };
+            }
+        }
+    });
+}
+
 /// A pooling as one autograd node on the CPU, computed with plain loops
 /// over the channels-last elements; its backward pass adds each output's
 /// gradient straight onto the inputs it came from.
@@ -139,32 +199,6 @@ impl Pooling {
         }
     }
 
-    /// Calls `visit(output_position, taps)` for every output position of
-    /// one image, with the element offsets (`(i * W + j) * C`) of its
-    /// window's taps inside the image, in row-major window order.
-    fn for_each_window(&self, c: usize, mut visit: impl FnMut(usize, &[usize])) {
-        let Window { rows, cols } = *self.window();
-        let mut taps = Vec::with_capacity(rows.kernel * cols.kernel);
-        let mut position = 0;
-        for oi in 0..rows.output {
-            for oj in 0..cols.output {
-                taps.clear();
-                for ki in 0..rows.kernel {
-                    let Some(i) = rows.source(oi, ki) else {
-                        continue;
-                    };
-                    for kj in 0..cols.kernel {
-                        if let Some(j) = cols.source(oj, kj) {
-                            taps.push((i * cols.input + j) * c);
-                        }
-                    }
-                }
-                visit(position, &taps);
-                position += 1;
-            }
-        }
-    }
-
     /// Elements of one input image and of one output image.
     fn image_sizes(&self, c: usize) -> (usize, usize) {
         let window = self.window();
@@ -175,9 +209,8 @@ impl Pooling {
     }
 
     /// Max pooling's output and, for each output element, the input offset
-    /// of its window's first (row-major) maximum. Maxima are tracked with
-    /// selects rather than branches so the channel loop vectorises; blocks
-    /// of images run on the pool's threads.
+    /// of its window's first (row-major) maximum ([`max_image`]); blocks of
+    /// images run on the pool's threads.
     fn max_and_argmax<T: Elem>(&self, x: &[T], n: usize, c: usize) -> Result<(Vec<T>, Vec<u32>)> {
         if u32::try_from(x.len()).is_err() {
             bail!(
@@ -203,26 +236,7 @@ impl Pooling {
                 .zip(from.chunks_exact_mut(image_out));
             for (i, (y, from)) in images.enumerate() {
                 let base = (b * block + i) * image_in;
-                let img = &x[base..base + image_in];
-                self.for_each_window(c, |position, taps| {
-                    let best = &mut y[position * c..(position + 1) * c];
-                    let which = &mut from[position * c..(position + 1) * c];
-                    let Some((&first, rest)) = taps.split_first() else {
-                        return;
-                    };
-                    best.copy_from_slice(&img[first..first + c]);
-                    for (w, at) in which.iter_mut().zip(base + first..) {
-                        *w = at as u32;
-                    }
-                    for &tap in rest {
-                        let taps = ((base + tap) as u32..).zip(&img[tap..tap + c]);
-                        for ((b, w), (at, &v)) in best.iter_mut().zip(which.iter_mut()).zip(taps) {
-                            let greater = v > *b;
-                            *b = if greater { v } else { *b };
-                            *w = if greater { at } else { *w };
-                        }
-                    }
-                });
+                max_image(self.window(), &x[base..base + image_in], c, base, y, from);
             }
             Ok(())
         })?;
@@ -249,7 +263,7 @@ impl Pooling {
                     .collect();
                 for_blocks(blocks, parallel, |(y, x)| {
                     for (y, img) in y.chunks_exact_mut(image_out).zip(x.chunks_exact(image_in)) {
-                        self.for_each_window(c, |position, taps| {
+                        for_each_window(self.window(), c, |position, taps| {
                             let out = &mut y[position * c..(position + 1) * c];
                             for &tap in taps {
                                 for (o, &v) in out.iter_mut().zip(&img[tap..tap + c]) {
@@ -307,7 +321,7 @@ impl Pooling {
                         .chunks_exact_mut(image_in)
                         .zip(dy.chunks_exact(image_out))
                     {
-                        self.for_each_window(c, |position, taps| {
+                        for_each_window(self.window(), c, |position, taps| {
                             let share = T::from_f64(1.0 / taps.len().max(1) as f64);
                             let grads = &dy[position * c..(position + 1) * c];
                             for &tap in taps {

@@ -315,6 +315,23 @@ impl Convolution {
 
     fn im2col_image<T: Elem>(&self, d: &Dims, img: &[T], patches: &mut [T]) {
         let Window { rows, cols } = self.window;
+        if !rows.is_padded() && !cols.is_padded() && cols.dilation == 1 {
+            // Every tap inside, each kernel row's taps adjacent: plain
+            // copies of `kw * c` elements, no per-tap bounds arithmetic.
+            let (patch_len, segment, line_len) = (self.patch_len(d), cols.kernel * d.c, d.w * d.c);
+            for oi in 0..rows.output {
+                for ki in 0..rows.kernel {
+                    let i = oi * rows.stride + ki * rows.dilation;
+                    let line = &img[i * line_len..(i + 1) * line_len];
+                    for oj in 0..cols.output {
+                        let at = (oi * cols.output + oj) * patch_len + ki * segment;
+                        let from = oj * cols.stride * d.c;
+                        copy_run(&mut patches[at..at + segment], &line[from..from + segment]);
+                    }
+                }
+            }
+            return;
+        }
         let mut out_rows = patches.chunks_exact_mut(self.patch_len(d));
         for oi in 0..rows.output {
             for oj in 0..cols.output {
@@ -476,6 +493,31 @@ impl Convolution {
             dx,
             dk.or_else(|| want_dk.then(|| vec![T::ZERO; kernel_len])),
         ))
+    }
+}
+
+/// `dst.copy_from_slice(&src[..dst.len()])`, with the short lengths of
+/// small kernels over few channels (a 3x3 window over one or three
+/// channels copies runs of 3 or 9) as fixed-size moves instead of calls to
+/// `memcpy`.
+#[inline(always)]
+fn copy_run<T: Copy>(dst: &mut [T], src: &[T]) {
+    fn fixed<T: Copy, const N: usize>(dst: &mut [T], src: &[T]) {
+        dst[..N].copy_from_slice(&src[..N]);
+    }
+    match dst.len() {
+        1 => fixed::<T, 1>(dst, src),
+        2 => fixed::<T, 2>(dst, src),
+        3 => fixed::<T, 3>(dst, src),
+        4 => fixed::<T, 4>(dst, src),
+        5 => fixed::<T, 5>(dst, src),
+        6 => fixed::<T, 6>(dst, src),
+        8 => fixed::<T, 8>(dst, src),
+        9 => fixed::<T, 9>(dst, src),
+        12 => fixed::<T, 12>(dst, src),
+        15 => fixed::<T, 15>(dst, src),
+        16 => fixed::<T, 16>(dst, src),
+        n => dst.copy_from_slice(&src[..n]),
     }
 }
 

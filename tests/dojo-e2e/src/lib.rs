@@ -210,7 +210,27 @@ impl Session {
 
     /// Launches the app on an existing data directory, as a user reopening
     /// the app would.
+    /// Starting is retried (fresh display and driver, same data) when the
+    /// driver does not answer: on a loaded 2-core machine, tauri-driver has
+    /// been seen to accept its port and then drop the first session request.
     pub async fn start_in(data_dir: std::sync::Arc<tempfile::TempDir>) -> Result<Session> {
+        const ATTEMPTS: usize = 3;
+        let mut attempt = 1;
+        loop {
+            match Session::try_start_in(data_dir.clone()).await {
+                Ok(session) => return Ok(session),
+                Err(error) if attempt < ATTEMPTS => {
+                    eprintln!(
+                        "starting the app, attempt {attempt} of {ATTEMPTS}: {error:#}; retrying"
+                    );
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    async fn try_start_in(data_dir: std::sync::Arc<tempfile::TempDir>) -> Result<Session> {
         let app = app_binary()?;
         let home_bin = std::env::var_os("HOME")
             .map(|home| PathBuf::from(home).join(".cargo/bin"))

@@ -71,13 +71,13 @@ pub fn conv2d_bias_activation(
     x.contiguous()?.apply_op3(
         &kernel.contiguous()?,
         &bias.contiguous()?,
-        Fused {
+        Biased(Fused {
             conv: Convolution {
                 window,
                 patch_elements: PATCH_ELEMENTS,
             },
             act,
-        },
+        }),
     )
 }
 
@@ -111,7 +111,7 @@ pub fn conv2d_bias_activation_max_pool(
     x.contiguous()?.apply_op3(
         &kernel.contiguous()?,
         &bias.contiguous()?,
-        ConvPool {
+        Biased(ConvPool {
             conv: Convolution {
                 window,
                 patch_elements: PATCH_ELEMENTS,
@@ -119,7 +119,7 @@ pub fn conv2d_bias_activation_max_pool(
             act,
             pool,
             first_max: Mutex::default(),
-        },
+        }),
     )
 }
 
@@ -141,13 +141,13 @@ pub fn conv1d_bias_activation(
     let out = x.contiguous()?.apply_op3(
         &kernel.contiguous()?,
         &bias.contiguous()?,
-        Fused {
+        Biased(Fused {
             conv: Convolution {
                 window,
                 patch_elements: PATCH_ELEMENTS,
             },
             act,
-        },
+        }),
     )?;
     let (_, _, out_w, filters) = out.dims4()?;
     out.reshape((n, out_w, filters))
@@ -666,11 +666,60 @@ impl Fused {
     }
 }
 
-impl CustomOp3 for Fused {
-    fn name(&self) -> &'static str {
-        "dojo-conv2d-bias-activation"
+impl BiasedConvolution for Fused {
+    const NAME: &'static str = "dojo-conv2d-bias-activation";
+
+    fn conv(&self) -> &Convolution {
+        &self.conv
     }
 
+    fn output_shape(&self, d: &Dims) -> Shape {
+        self.conv.output_shape(d)
+    }
+
+    fn forward<T: Elem>(&self, d: &Dims, x: &[T], kernel: &[T], bias: &[T]) -> Result<Vec<T>> {
+        Fused::forward(self, d, x, kernel, bias)
+    }
+
+    fn gradients<T: Elem>(
+        &self,
+        d: &Dims,
+        inputs: (&Tensor, &Tensor, &Tensor),
+        out: &Tensor,
+        dout: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        Fused::gradients::<T>(self, d, inputs, out, dout)
+    }
+}
+
+/// A convolution with a bias as one autograd node over `(x, kernel, bias)`
+/// ([`Fused`], [`ConvPool`]), applied through [`Biased`], which holds the
+/// custom op's shape checks and dtype dispatch.
+trait BiasedConvolution {
+    /// The custom op's name.
+    const NAME: &'static str;
+    fn conv(&self) -> &Convolution;
+    fn output_shape(&self, d: &Dims) -> Shape;
+    fn forward<T: Elem>(&self, d: &Dims, x: &[T], kernel: &[T], bias: &[T]) -> Result<Vec<T>>;
+    fn gradients<T: Elem>(
+        &self,
+        d: &Dims,
+        inputs: (&Tensor, &Tensor, &Tensor),
+        out: &Tensor,
+        dout: &Tensor,
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)>;
+}
+
+/// A [`BiasedConvolution`] as a candle custom op.
+struct Biased<B>(B);
+
+impl<B: BiasedConvolution + Send + Sync> CustomOp3 for Biased<B> {
+    fn name(&self) -> &'static str {
+        B::NAME
+    }
+
+    /// Checks the bias against the filters and runs the op's forward pass
+    /// in f32 or f64.
     fn cpu_fwd(
         &self,
         x: &CpuStorage,
@@ -680,7 +729,8 @@ impl CustomOp3 for Fused {
         bias: &CpuStorage,
         bias_layout: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        let d = self.conv.dims(x_layout.dims(), kernel_layout.dims())?;
+        let op = &self.0;
+        let d = op.conv().dims(x_layout.dims(), kernel_layout.dims())?;
         if bias_layout.dims() != [d.filters] {
             bail!(
                 "a bias of shape {:?} for {} filters",
@@ -688,10 +738,9 @@ impl CustomOp3 for Fused {
                 d.filters
             );
         }
-        let shape = self.conv.output_shape(&d);
         let y = match (x, kernel, bias) {
             (CpuStorage::F32(_), CpuStorage::F32(_), CpuStorage::F32(_)) => {
-                CpuStorage::F32(self.forward(
+                CpuStorage::F32(op.forward(
                     &d,
                     cpu::storage_slice(x, x_layout)?,
                     cpu::storage_slice(kernel, kernel_layout)?,
@@ -699,7 +748,7 @@ impl CustomOp3 for Fused {
                 )?)
             }
             (CpuStorage::F64(_), CpuStorage::F64(_), CpuStorage::F64(_)) => {
-                CpuStorage::F64(self.forward(
+                CpuStorage::F64(op.forward(
                     &d,
                     cpu::storage_slice(x, x_layout)?,
                     cpu::storage_slice(kernel, kernel_layout)?,
@@ -713,9 +762,10 @@ impl CustomOp3 for Fused {
                 bias.dtype()
             ),
         };
-        Ok((y, shape))
+        Ok((y, op.output_shape(&d)))
     }
 
+    /// The gradients in the inputs' dtype.
     fn bwd(
         &self,
         x: &Tensor,
@@ -724,10 +774,11 @@ impl CustomOp3 for Fused {
         out: &Tensor,
         dout: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let d = self.conv.dims(x.dims(), kernel.dims())?;
+        let op = &self.0;
+        let d = op.conv().dims(x.dims(), kernel.dims())?;
         match x.dtype() {
-            DType::F32 => self.gradients::<f32>(&d, (x, kernel, bias), out, dout),
-            DType::F64 => self.gradients::<f64>(&d, (x, kernel, bias), out, dout),
+            DType::F32 => op.gradients::<f32>(&d, (x, kernel, bias), out, dout),
+            DType::F64 => op.gradients::<f64>(&d, (x, kernel, bias), out, dout),
             other => bail!("convolution gradient for {other:?}"),
         }
     }
@@ -960,73 +1011,32 @@ impl ConvPool {
     }
 }
 
-impl CustomOp3 for ConvPool {
-    fn name(&self) -> &'static str {
-        "dojo-conv2d-bias-activation-max-pool"
+impl BiasedConvolution for ConvPool {
+    const NAME: &'static str = "dojo-conv2d-bias-activation-max-pool";
+
+    fn conv(&self) -> &Convolution {
+        &self.conv
     }
 
-    fn cpu_fwd(
-        &self,
-        x: &CpuStorage,
-        x_layout: &Layout,
-        kernel: &CpuStorage,
-        kernel_layout: &Layout,
-        bias: &CpuStorage,
-        bias_layout: &Layout,
-    ) -> Result<(CpuStorage, Shape)> {
-        let d = self.conv.dims(x_layout.dims(), kernel_layout.dims())?;
-        if bias_layout.dims() != [d.filters] {
-            bail!(
-                "a bias of shape {:?} for {} filters",
-                bias_layout.dims(),
-                d.filters
-            );
-        }
-        let shape = self.output_shape(&d);
-        let (y, from) = match (x, kernel, bias) {
-            (CpuStorage::F32(_), CpuStorage::F32(_), CpuStorage::F32(_)) => {
-                let (y, from) = self.forward(
-                    &d,
-                    cpu::storage_slice(x, x_layout)?,
-                    cpu::storage_slice(kernel, kernel_layout)?,
-                    cpu::storage_slice(bias, bias_layout)?,
-                )?;
-                (CpuStorage::F32(y), from)
-            }
-            (CpuStorage::F64(_), CpuStorage::F64(_), CpuStorage::F64(_)) => {
-                let (y, from) = self.forward(
-                    &d,
-                    cpu::storage_slice(x, x_layout)?,
-                    cpu::storage_slice(kernel, kernel_layout)?,
-                    cpu::storage_slice(bias, bias_layout)?,
-                )?;
-                (CpuStorage::F64(y), from)
-            }
-            _ => bail!(
-                "convolution of {:?} by {:?} plus {:?}",
-                x.dtype(),
-                kernel.dtype(),
-                bias.dtype()
-            ),
-        };
+    fn output_shape(&self, d: &Dims) -> Shape {
+        ConvPool::output_shape(self, d)
+    }
+
+    /// The pooled output; the first maxima are kept for the backward pass.
+    fn forward<T: Elem>(&self, d: &Dims, x: &[T], kernel: &[T], bias: &[T]) -> Result<Vec<T>> {
+        let (y, from) = ConvPool::forward(self, d, x, kernel, bias)?;
         *self.first_max.lock().unwrap_or_else(|p| p.into_inner()) = from;
-        Ok((y, shape))
+        Ok(y)
     }
 
-    fn bwd(
+    fn gradients<T: Elem>(
         &self,
-        x: &Tensor,
-        kernel: &Tensor,
-        bias: &Tensor,
+        d: &Dims,
+        inputs: (&Tensor, &Tensor, &Tensor),
         out: &Tensor,
         dout: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let d = self.conv.dims(x.dims(), kernel.dims())?;
-        match x.dtype() {
-            DType::F32 => self.gradients::<f32>(&d, (x, kernel, bias), out, dout),
-            DType::F64 => self.gradients::<f64>(&d, (x, kernel, bias), out, dout),
-            other => bail!("convolution gradient for {other:?}"),
-        }
+        ConvPool::gradients::<T>(self, d, inputs, out, dout)
     }
 }
 
@@ -1034,6 +1044,36 @@ impl CustomOp3 for ConvPool {
 mod tests {
     use super::*;
     use candle_core::{DType, Device, Var};
+
+    /// Asserts that `fast` and `plain` agree within `tol`, and so do the
+    /// gradients of each of `vars` through both (the outputs weighted by one
+    /// random tensor); a variable gets a gradient from both or from neither.
+    /// Returns the fast side's gradients.
+    fn assert_agree(
+        fast: &Tensor,
+        plain: &Tensor,
+        vars: &[&Tensor],
+        tol: f64,
+        what: &str,
+    ) -> Result<candle_core::backprop::GradStore> {
+        let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
+            (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
+        };
+        assert_eq!(fast.dims(), plain.dims(), "{what}");
+        assert!(max_diff(fast, plain)? < tol, "{what}: outputs differ");
+        let weights =
+            Tensor::randn(0f64, 1.0, fast.shape(), fast.device())?.to_dtype(fast.dtype())?;
+        let fast_grads = (fast * &weights)?.sum_all()?.backward()?;
+        let plain_grads = (plain * &weights)?.sum_all()?.backward()?;
+        for v in vars {
+            match (fast_grads.get(v), plain_grads.get(v)) {
+                (Some(a), Some(b)) => assert!(max_diff(a, b)? < tol, "{what}: gradients differ"),
+                (None, None) => {}
+                _ => panic!("{what}: one side lacks a gradient"),
+            }
+        }
+        Ok(fast_grads)
+    }
 
     /// The custom op and the plain composition (used off CPU) agree on the
     /// output and on both gradients: padded, strided and dilated windows,
@@ -1053,9 +1093,6 @@ mod tests {
                 cols: Axis::new(6, 2, 1, 1, Padding::Valid)?,
             },
         ];
-        let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
-            (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
-        };
         for window in windows {
             for patch_elements in [PATCH_ELEMENTS, 1] {
                 let op = Convolution {
@@ -1064,16 +1101,9 @@ mod tests {
                 };
                 let fast = x.as_tensor().apply_op2(k.as_tensor(), op)?;
                 let plain = forward(x.as_tensor(), k.as_tensor(), &window)?;
-                let weights = Tensor::randn(0f64, 1.0, fast.shape(), &Device::Cpu)?;
-                let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
-                let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
-                assert!(max_diff(&fast, &plain)? < 1e-12);
-                for v in [&x, &k] {
-                    let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
-                        panic!("missing gradient");
-                    };
-                    assert!(max_diff(a, b)? < 1e-12, "{window:?} {patch_elements}");
-                }
+                let what = format!("{window:?} {patch_elements}");
+                let grads = assert_agree(&fast, &plain, &[&x, &k], 1e-12, &what)?;
+                assert!(grads.get(&x).is_some() && grads.get(&k).is_some());
             }
         }
         Ok(())
@@ -1091,12 +1121,7 @@ mod tests {
             rows: Axis::new(16, 3, 1, 1, Padding::Valid)?,
             cols: Axis::new(16, 3, 1, 1, Padding::Valid)?,
         };
-        let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
-            (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
-        };
         let plain = forward(x.as_tensor(), k.as_tensor(), &window)?;
-        let weights = Tensor::randn(0f64, 1.0, plain.shape(), &Device::Cpu)?;
-        let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
         // One image, two images, and all nine per block.
         for patch_elements in [1, 14 * 14 * 72 * 2, PATCH_ELEMENTS] {
             let op = Convolution {
@@ -1104,14 +1129,9 @@ mod tests {
                 patch_elements,
             };
             let fast = x.as_tensor().apply_op2(k.as_tensor(), op)?;
-            assert!(max_diff(&fast, &plain)? < 1e-10);
-            let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
-            for v in [&x, &k] {
-                let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
-                    panic!("missing gradient");
-                };
-                assert!(max_diff(a, b)? < 1e-10, "{patch_elements}");
-            }
+            let what = format!("{patch_elements} elements a block");
+            let grads = assert_agree(&fast, &plain, &[&x, &k], 1e-10, &what)?;
+            assert!(grads.get(&x).is_some() && grads.get(&k).is_some());
         }
         Ok(())
     }
@@ -1122,9 +1142,6 @@ mod tests {
     /// thread and a batch split over the pool's threads.
     #[test]
     fn fused_max_pool_matches_the_two_ops() -> Result<()> {
-        let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
-            (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
-        };
         let cases = [
             (
                 (2, 9, 8, 3),
@@ -1158,17 +1175,9 @@ mod tests {
             )?;
             let conv = conv2d_bias_activation(&x, &k, &b, act, (1, 1), Padding::Valid, (1, 1))?;
             let plain = super::super::max_pool2d(&conv, pool.0, pool.1, pool.2)?;
-            assert_eq!(fused.dims(), plain.dims());
-            assert!(max_diff(&fused, &plain)? < 1e-12);
-            let weights = Tensor::randn(0f64, 1.0, fused.shape(), &Device::Cpu)?;
-            let fused_grads = (&fused * &weights)?.sum_all()?.backward()?;
-            let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
-            for v in [x.as_tensor(), k.as_tensor(), b.as_tensor()] {
-                let (Some(a), Some(b)) = (fused_grads.get(v), plain_grads.get(v)) else {
-                    panic!("missing gradient ({shape:?})");
-                };
-                assert!(max_diff(a, b)? < 1e-10, "{shape:?} {act:?}");
-            }
+            let what = format!("{shape:?} {act:?}");
+            let grads = assert_agree(&fused, &plain, &[&x, &k, &b], 1e-10, &what)?;
+            assert!([&x, &k, &b].iter().all(|v| grads.get(v).is_some()));
         }
         Ok(())
     }
@@ -1198,9 +1207,6 @@ mod tests {
         let k = Var::randn(0f64, 1.0, (3, 3, 3, 4), &Device::Cpu)?;
         let b = Var::randn(0f64, 1.0, 4, &Device::Cpu)?;
         let zeros = Tensor::zeros(4, DType::F64, &Device::Cpu)?;
-        let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
-            (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
-        };
         for act in [Pointwise::Relu, Pointwise::Tanh] {
             for bias in [b.as_tensor(), &zeros] {
                 let fused =
@@ -1210,18 +1216,9 @@ mod tests {
                     Some(bias),
                     act,
                 )?;
-                assert!(max_diff(&fused, &plain)? < 1e-12);
-                let weights = Tensor::randn(0f64, 1.0, fused.shape(), &Device::Cpu)?;
-                let fused_grads = (&fused * &weights)?.sum_all()?.backward()?;
-                let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
-                for v in [x.as_tensor(), k.as_tensor(), b.as_tensor()] {
-                    match (fused_grads.get(v), plain_grads.get(v)) {
-                        (Some(a), Some(b)) => assert!(max_diff(a, b)? < 1e-12, "{act:?}"),
-                        (None, None) => {}
-                        _ => panic!("one side lacks a gradient ({act:?})"),
-                    }
-                }
-                assert!(fused_grads.get(&zeros).is_none());
+                let vars = [x.as_tensor(), k.as_tensor(), b.as_tensor()];
+                let grads = assert_agree(&fused, &plain, &vars, 1e-12, &format!("{act:?}"))?;
+                assert!(grads.get(&zeros).is_none());
             }
         }
         Ok(())

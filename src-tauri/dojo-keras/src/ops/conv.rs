@@ -412,14 +412,7 @@ impl Convolution {
         for_blocks(blocks, parallel, |(y, x)| {
             let rows = x.len() / image_in * positions;
             T::with_scratch(rows * row_len, |patches| {
-                self.im2col(d, x, patches);
-                gemm(
-                    y,
-                    d.filters,
-                    Mat::rows(patches, rows, row_len),
-                    kernel,
-                    false,
-                )
+                self.block_product(d, x, kernel, patches, y)
             })?;
             epilogue(y)
         })?;
@@ -447,11 +440,7 @@ impl Convolution {
         if image_in == 0 || image_out == 0 {
             return Ok((dx, want_dk.then(|| vec![T::ZERO; kernel_len])));
         }
-        let block_count = d.n.div_ceil(block);
-        let dx_blocks: Vec<Option<&mut [T]>> = match dx.as_mut() {
-            Some(dx) => dx.chunks_mut(block * image_in).map(Some).collect(),
-            None => (0..block_count).map(|_| None).collect(),
-        };
+        let dx_blocks = optional_blocks(dx.as_mut(), block * image_in, d.n.div_ceil(block));
         let blocks = x
             .chunks(block * image_in)
             .zip(dy.chunks(block * image_out))
@@ -463,37 +452,95 @@ impl Convolution {
             || want_dk.then(|| vec![T::ZERO; kernel_len]),
             |dk, ((x, dy), dx)| {
                 let rows = x.len() / image_in * positions;
-                let dy = Mat::rows(dy, rows, d.filters);
                 T::with_scratch(rows * row_len, |patches| {
-                    if let Some(dk) = dk.as_mut() {
-                        self.im2col(d, x, patches);
-                        gemm(
-                            dk,
-                            d.filters,
-                            Mat::rows(patches, rows, row_len).t(),
-                            dy,
-                            true,
-                        )?;
-                    }
-                    if let Some(dx) = dx {
-                        gemm(patches, row_len, dy, kernel.t(), false)?;
-                        self.col2im(d, patches, dx);
-                    }
-                    Ok(())
+                    let dy = Mat::rows(dy, rows, d.filters);
+                    self.block_gradients(d, x, kernel, dy, patches, (dk.as_deref_mut(), dx))
                 })
             },
         )?;
-        let dk = partials.into_iter().flatten().reduce(|mut sum, part| {
-            for (s, p) in sum.iter_mut().zip(&part) {
-                *s += *p;
-            }
-            sum
-        });
+        let dk = sum_partials(partials.into_iter().flatten());
         Ok((
             dx,
             dk.or_else(|| want_dk.then(|| vec![T::ZERO; kernel_len])),
         ))
     }
+
+    /// The convolution of the images `x` (one block) into `y`, a row of
+    /// `filters` per output position; `patches` is scratch for the block's
+    /// patch matrix.
+    fn block_product<T: Elem>(
+        &self,
+        d: &Dims,
+        x: &[T],
+        kernel: Mat<'_, T>,
+        patches: &mut [T],
+        y: &mut [T],
+    ) -> Result<()> {
+        let row_len = self.patch_len(d);
+        let rows = x.len() / (d.h * d.w * d.c).max(1) * self.window.positions();
+        self.im2col(d, x, patches);
+        gemm(
+            y,
+            d.filters,
+            Mat::rows(patches, rows, row_len),
+            kernel,
+            false,
+        )
+    }
+
+    /// One block's share of the gradients from its output gradient `dy`
+    /// (a row per output position of the images `x`): the kernel gradient
+    /// added to `dk`, the images' (zeroed) input gradient `dx` written.
+    /// `patches` is scratch for the block's patch matrix.
+    fn block_gradients<T: Elem>(
+        &self,
+        d: &Dims,
+        x: &[T],
+        kernel: Mat<'_, T>,
+        dy: Mat<'_, T>,
+        patches: &mut [T],
+        (dk, dx): (Option<&mut [T]>, Option<&mut [T]>),
+    ) -> Result<()> {
+        let row_len = self.patch_len(d);
+        let rows = x.len() / (d.h * d.w * d.c).max(1) * self.window.positions();
+        if let Some(dk) = dk {
+            self.im2col(d, x, patches);
+            gemm(
+                dk,
+                d.filters,
+                Mat::rows(patches, rows, row_len).t(),
+                dy,
+                true,
+            )?;
+        }
+        if let Some(dx) = dx {
+            gemm(patches, row_len, dy, kernel.t(), false)?;
+            self.col2im(d, patches, dx);
+        }
+        Ok(())
+    }
+}
+
+/// `dx` in blocks of `chunk` elements, or `count` absent blocks without it.
+fn optional_blocks<T>(
+    dx: Option<&mut Vec<T>>,
+    chunk: usize,
+    count: usize,
+) -> Vec<Option<&mut [T]>> {
+    match dx {
+        Some(dx) => dx.chunks_mut(chunk).map(Some).collect(),
+        None => (0..count).map(|_| None).collect(),
+    }
+}
+
+/// The elementwise sum of per-thread partial sums; `None` without any.
+fn sum_partials<T: Elem>(parts: impl IntoIterator<Item = Vec<T>>) -> Option<Vec<T>> {
+    parts.into_iter().reduce(|mut sum, part| {
+        for (s, p) in sum.iter_mut().zip(&part) {
+            *s += *p;
+        }
+        sum
+    })
 }
 
 /// `dst.copy_from_slice(&src[..dst.len()])`, with the short lengths of
@@ -847,14 +894,7 @@ impl ConvPool {
             let rows = x.len() / image_in * positions;
             T::with_scratch(rows * (row_len + d.filters), |buffer| {
                 let (patches, z) = buffer.split_at_mut(rows * row_len);
-                self.conv.im2col(d, x, patches);
-                gemm(
-                    z,
-                    d.filters,
-                    Mat::rows(patches, rows, row_len),
-                    kernel,
-                    false,
-                )?;
+                self.conv.block_product(d, x, kernel, patches, z)?;
                 self.act.add_bias_in_place(z, bias)?;
                 let images = z.chunks_exact(image_conv).zip(
                     y.chunks_exact_mut(image_out)
@@ -903,10 +943,7 @@ impl ConvPool {
                 want_db.then(|| vec![T::ZERO; d.filters]),
             ));
         }
-        let dx_blocks: Vec<Option<&mut [T]>> = match dx.as_mut() {
-            Some(dx) => dx.chunks_mut(block * image_in).map(Some).collect(),
-            None => (0..d.n.div_ceil(block)).map(|_| None).collect(),
-        };
+        let dx_blocks = optional_blocks(dx.as_mut(), block * image_in, d.n.div_ceil(block));
         let blocks = x
             .chunks(block * image_in)
             .zip(dx_blocks)
@@ -932,51 +969,33 @@ impl ConvPool {
                 T::with_scratch(rows * (row_len + d.filters), |buffer| {
                     let (patches, dz) = buffer.split_at_mut(rows * row_len);
                     dz.fill(T::ZERO);
-                    for ((&at, &o), &g) in from.iter().zip(y).zip(dy) {
-                        let at = (at as usize).checked_sub(base).filter(|&at| at < dz.len());
-                        let Some(at) = at else {
-                            bail!("a pooled maximum outside its block of images");
-                        };
-                        dz[at] += self.act.backprop(o, g);
-                    }
-                    for row in dz.chunks_exact(d.filters) {
-                        for (s, &v) in db.iter_mut().zip(row) {
-                            *s += v;
+                    // Each pooled gradient, through the activation, goes to
+                    // its window's first maximum and to its channel's bias.
+                    let pooled = from.chunks_exact(d.filters).zip(y.chunks_exact(d.filters));
+                    for ((from, y), dy) in pooled.zip(dy.chunks_exact(d.filters)) {
+                        for (((&at, &o), &g), db) in from.iter().zip(y).zip(dy).zip(db.iter_mut()) {
+                            let at = (at as usize).checked_sub(base).filter(|&at| at < dz.len());
+                            let Some(at) = at else {
+                                bail!("a pooled maximum outside its block of images");
+                            };
+                            let g = self.act.backprop(o, g);
+                            dz[at] += g;
+                            *db += g;
                         }
                     }
                     let dz = Mat::rows(&*dz, rows, d.filters);
-                    if let Some(dk) = dk.as_mut() {
-                        self.conv.im2col(d, x, patches);
-                        gemm(
-                            dk,
-                            d.filters,
-                            Mat::rows(patches, rows, row_len).t(),
-                            dz,
-                            true,
-                        )?;
-                    }
-                    if let Some(dx) = dx {
-                        gemm(patches, row_len, dz, kernel.t(), false)?;
-                        self.conv.col2im(d, patches, dx);
-                    }
-                    Ok(())
+                    self.conv
+                        .block_gradients(d, x, kernel, dz, patches, (dk.as_deref_mut(), dx))
                 })
             },
         )?;
-        let add = |mut sum: Vec<T>, part: Vec<T>| {
-            for (s, p) in sum.iter_mut().zip(&part) {
-                *s += *p;
-            }
-            sum
-        };
         let (dks, dbs): (Vec<_>, Vec<_>) = partials.into_iter().unzip();
-        let dk = dks.into_iter().flatten().reduce(add);
-        let db = dbs.into_iter().reduce(add);
+        let dk = sum_partials(dks.into_iter().flatten());
+        let db = sum_partials(dbs);
         Ok((
             dx,
             dk.or_else(|| want_dk.then(|| vec![T::ZERO; kernel_len])),
-            db.filter(|_| want_db)
-                .or_else(|| want_db.then(|| vec![T::ZERO; d.filters])),
+            want_db.then(|| db.unwrap_or_else(|| vec![T::ZERO; d.filters])),
         ))
     }
 

@@ -334,6 +334,22 @@ pub fn for_blocks<I: Send>(
     }
 }
 
+/// Maps each item through `f`, over rayon's pool when `parallel`, in order
+/// on this thread otherwise; the results come back in the items' order and
+/// the first error wins.
+pub fn map_blocks<I: Send, R: Send>(
+    items: Vec<I>,
+    parallel: bool,
+    f: impl Fn(I) -> Result<R> + Send + Sync,
+) -> Result<Vec<R>> {
+    use rayon::prelude::*;
+    if parallel {
+        items.into_par_iter().map(f).collect()
+    } else {
+        items.into_iter().map(f).collect()
+    }
+}
+
 /// Folds the items into accumulators made by `init`: one per piece of
 /// work rayon hands a thread when `parallel`, a single one in order on this
 /// thread otherwise. The caller combines the accumulators it gets back.

@@ -10,12 +10,16 @@
 //! result `hs` is `(B, T, U)`, the hidden state after each step in
 //! *processing* order: step `k` reads time `k`, or time `T - 1 - k` with
 //! `go_backwards`.
+//!
+//! Batch rows never interact in the recurrence, so a batch worth splitting
+//! runs as chunks of rows, one per thread of the pool, each through the
+//! whole sequence with no synchronisation between steps (see [`Chunking`]).
 
 use std::ops::Neg;
 use std::sync::{Mutex, MutexGuard};
 
 use super::cpu;
-use super::gemm::{Elem, Mat, gemm};
+use super::gemm::{Elem, Mat, gemm, map_blocks, parallel_threads};
 use crate::activations::sigmoid;
 use candle_core::{
     CpuStorage, CustomOp2, DType, Device, Layout, Result, Shape, Tensor, WithDType, bail,
@@ -42,15 +46,49 @@ pub fn lstm_sequence(xw: &Tensor, rk: &Tensor, go_backwards: bool) -> Result<Ten
         return xw.narrow(2, 0, u);
     }
     if cpu::has_custom_op(xw) {
-        xw.contiguous()?.apply_op2(
-            &rk.contiguous()?,
-            LstmSequence {
-                go_backwards,
-                trace: Mutex::new(None),
-            },
-        )
+        fused(xw, rk, go_backwards, Chunking::plan(b, t, u))
     } else {
         composition(xw, rk, go_backwards)
+    }
+}
+
+/// The fused op with the given split of the batch.
+fn fused(xw: &Tensor, rk: &Tensor, go_backwards: bool, chunking: Chunking) -> Result<Tensor> {
+    xw.contiguous()?.apply_op2(
+        &rk.contiguous()?,
+        LstmSequence {
+            go_backwards,
+            chunking,
+            trace: Mutex::new(None),
+        },
+    )
+}
+
+/// How the fused op splits the batch: `rows` batch rows per chunk (the
+/// last may have fewer), the chunks on the pool's threads when `parallel`.
+#[derive(Debug, Clone, Copy)]
+struct Chunking {
+    rows: usize,
+    parallel: bool,
+}
+
+impl Chunking {
+    /// Fewest rows worth a chunk of their own: below it the per-step
+    /// products get too thin for gemm's kernels to pay off.
+    const MIN_ROWS: usize = 4;
+
+    /// One chunk per thread worth using for the recurrence's `B x T x U x
+    /// 4U` multiply-adds (see [`parallel_threads`]), each of at least
+    /// [`Self::MIN_ROWS`] rows; the whole batch in one chunk on this thread
+    /// otherwise.
+    fn plan(b: usize, t: usize, u: usize) -> Self {
+        let threads = parallel_threads(b * t * u * 4 * u)
+            .min(b / Self::MIN_ROWS)
+            .max(1);
+        Self {
+            rows: b.div_ceil(threads).max(1),
+            parallel: threads > 1,
+        }
     }
 }
 
@@ -89,20 +127,20 @@ trait Real: Elem + WithDType + Neg<Output = Self> {
         let one = <Self as Elem>::ONE;
         one - (one + one) / ((self + self).exp() + one)
     }
-    fn wrap(trace: Trace<Self>) -> Saved;
-    fn unwrap(saved: &Saved) -> Option<&Trace<Self>>;
+    fn wrap(traces: Vec<Trace<Self>>) -> Saved;
+    fn unwrap(saved: &Saved) -> Option<&[Trace<Self>]>;
 }
 
 impl Real for f32 {
     fn exp(self) -> Self {
-        f32::exp(self)
+        exp_f32(self)
     }
-    fn wrap(trace: Trace<Self>) -> Saved {
-        Saved::F32(trace)
+    fn wrap(traces: Vec<Trace<Self>>) -> Saved {
+        Saved::F32(traces)
     }
-    fn unwrap(saved: &Saved) -> Option<&Trace<Self>> {
+    fn unwrap(saved: &Saved) -> Option<&[Trace<Self>]> {
         match saved {
-            Saved::F32(trace) => Some(trace),
+            Saved::F32(traces) => Some(traces),
             Saved::F64(_) => None,
         }
     }
@@ -112,15 +150,48 @@ impl Real for f64 {
     fn exp(self) -> Self {
         f64::exp(self)
     }
-    fn wrap(trace: Trace<Self>) -> Saved {
-        Saved::F64(trace)
+    fn wrap(traces: Vec<Trace<Self>>) -> Saved {
+        Saved::F64(traces)
     }
-    fn unwrap(saved: &Saved) -> Option<&Trace<Self>> {
+    fn unwrap(saved: &Saved) -> Option<&[Trace<Self>]> {
         match saved {
-            Saved::F64(trace) => Some(trace),
+            Saved::F64(traces) => Some(traces),
             Saved::F32(_) => None,
         }
     }
+}
+
+/// `e^x` in f32 without calling libm, so the cell loops that use it
+/// vectorize: Cephes's `expf` (x = n ln 2 + r with |r| <= ln 2 / 2, a
+/// degree-6 polynomial for e^r, relative error about 2e-7 over the range
+/// it is used in), with `n` rounded by the 1.5 * 2^23 trick and `2^n` made
+/// from its bits. `x` is clamped to [-87, 88] so that `2^n` stays a normal
+/// number: e^-87 is 1.6e-38 where the exact result would be smaller, and
+/// e^88 is 1.7e38; the gates only ever use `1 / (1 + e^x)`, where both
+/// ends round to the same 0 or 1. NaN stays NaN.
+fn exp_f32(x: f32) -> f32 {
+    const LOG2_E: f32 = std::f32::consts::LOG2_E;
+    // ln 2 split in two so that n * LN2_HI is exact for |n| < 2^9.
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    const ROUND: f32 = 12_582_912.0; // 1.5 * 2^23
+    let x = x.clamp(-87.0, 88.0);
+    let n = (x * LOG2_E + ROUND) - ROUND;
+    let r = x - n * LN2_HI - n * LN2_LO;
+    let p = 1.987_569_2e-4;
+    let p = p * r + 1.398_199_9e-3;
+    let p = p * r + 8.333_452e-3;
+    let p = p * r + 4.166_579_6e-2;
+    let p = p * r + 1.666_666_5e-1;
+    let p = p * r + 0.5;
+    let e_r = p * r * r + r + 1.0;
+    // n is an integer in [-126, 127] here, so n + 127 + 2^23 is a float in
+    // [2^23, 2^24) whose low mantissa bits are the biased exponent n + 127
+    // (in [1, 254]); shifted into place they are 2^n. Plain float and bit
+    // arithmetic, unlike a saturating `as i32`, so the loops vectorize. A
+    // NaN gives some power of two times a NaN `e_r`: NaN.
+    let biased = n + (127.0 + 8_388_608.0);
+    e_r * f32::from_bits(biased.to_bits() << 23)
 }
 
 /// Batch, sequence length and units of one call.
@@ -158,9 +229,10 @@ struct Trace<T> {
     hidden: Vec<T>,
 }
 
+/// One [`Trace`] per chunk of batch rows, in batch order.
 enum Saved {
-    F32(Trace<f32>),
-    F64(Trace<f64>),
+    F32(Vec<Trace<f32>>),
+    F64(Vec<Trace<f64>>),
 }
 
 /// The LSTM sequence as one autograd node. `trace` holds what `cpu_fwd`
@@ -168,6 +240,7 @@ enum Saved {
 /// it is freed with the graph.
 struct LstmSequence {
     go_backwards: bool,
+    chunking: Chunking,
     trace: Mutex<Option<Saved>>,
 }
 
@@ -191,10 +264,27 @@ impl LstmSequence {
         let rk = cpu::storage_slice::<T>(rk, rk_layout)?;
         let (b, t, _) = xw_layout.shape().dims3()?;
         let (u, _) = rk_layout.shape().dims2()?;
-        let dims = Dims { b, t, u };
-        let trace = forward(xw, rk, dims, self.go_backwards)?;
-        let hs = batch_major(&trace.hidden, dims);
-        *self.trace() = Some(T::wrap(trace));
+        let g = 4 * u;
+        let Chunking { rows, parallel } = self.chunking;
+        let traces = map_blocks(xw.chunks(rows * t * g).collect(), parallel, |xw| {
+            let dims = Dims {
+                b: xw.len() / (t * g),
+                t,
+                u,
+            };
+            let trace = forward(xw, rk, dims, self.go_backwards)?;
+            let hs = batch_major(&trace.hidden, dims);
+            Ok((trace, hs))
+        })?;
+        let mut hs = Vec::with_capacity(b * t * u);
+        let traces = traces
+            .into_iter()
+            .map(|(trace, chunk)| {
+                hs.extend_from_slice(&chunk);
+                trace
+            })
+            .collect();
+        *self.trace() = Some(T::wrap(traces));
         Ok((T::to_cpu_storage_owned(hs), Shape::from((b, t, u))))
     }
 
@@ -205,29 +295,52 @@ impl LstmSequence {
         dhs: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>)> {
         let (b, t, g) = xw.dims3()?;
-        let dims = Dims { b, t, u: g / 4 };
+        let u = g / 4;
         let saved = self.trace();
-        let Some(trace) = saved.as_ref().and_then(T::unwrap) else {
+        let Some(traces) = saved.as_ref().and_then(T::unwrap) else {
             bail!("lstm backward pass without its forward pass");
         };
-        let dz = cpu::with_slice::<T, _>(rk, |rk| {
-            cpu::with_slice::<T, _>(dhs, |dhs| backward(trace, rk, dhs, dims))
+        let (want_dxw, want_drk) = (xw.track_op(), rk.track_op());
+        let rows = self.chunking.rows;
+        // Each chunk's input gradient and recurrent-kernel gradient.
+        let chunks = cpu::with_slice::<T, _>(rk, |rk| {
+            cpu::with_slice::<T, _>(dhs, |dhs| {
+                if dhs.len() != b * t * u || traces.len() != b.div_ceil(rows) {
+                    bail!("lstm gradient of {} elements for {b}x{t}x{u}", dhs.len());
+                }
+                let items = traces.iter().zip(dhs.chunks(rows * t * u)).collect();
+                map_blocks(items, self.chunking.parallel, |(trace, dhs)| {
+                    let dims = Dims {
+                        b: dhs.len() / (t * u),
+                        t,
+                        u,
+                    };
+                    let dz = backward(trace, rk, dhs, dims)?;
+                    let dxw = want_dxw.then(|| time_major_to_input(&dz, dims, self.go_backwards));
+                    let drk = want_drk
+                        .then(|| recurrent_kernel_grad(trace, &dz, dims))
+                        .transpose()?;
+                    Ok((dxw, drk))
+                })
+            })
         })?;
-        let dxw = if xw.track_op() {
-            let dxw = time_major_to_input(&dz, dims, self.go_backwards);
-            Some(Tensor::from_vec(dxw, (b, t, g), &Device::Cpu)?)
-        } else {
-            None
-        };
-        let drk = if rk.track_op() {
-            Some(Tensor::from_vec(
-                recurrent_kernel_grad(trace, &dz, dims)?,
-                (dims.u, g),
-                &Device::Cpu,
-            )?)
-        } else {
-            None
-        };
+        let mut dxw = Vec::with_capacity(if want_dxw { b * t * g } else { 0 });
+        let mut drk: Option<Vec<T>> = None;
+        for (chunk_dxw, chunk_drk) in chunks {
+            dxw.extend_from_slice(chunk_dxw.as_deref().unwrap_or_default());
+            if let Some(chunk_drk) = chunk_drk {
+                match &mut drk {
+                    Some(sum) => sum.iter_mut().zip(&chunk_drk).for_each(|(s, d)| *s += *d),
+                    None => drk = Some(chunk_drk),
+                }
+            }
+        }
+        let dxw = want_dxw
+            .then(|| Tensor::from_vec(dxw, (b, t, g), &Device::Cpu))
+            .transpose()?;
+        let drk = drk
+            .map(|drk| Tensor::from_vec(drk, (u, g), &Device::Cpu))
+            .transpose()?;
         Ok((dxw, drk))
     }
 }
@@ -330,19 +443,21 @@ fn forward<T: Real>(xw: &[T], rk: &[T], d: Dims, go_backwards: bool) -> Result<T
 /// `h` (U each).
 fn cell_forward<T: Real>(z: &mut [T], c_prev: &[T], c: &mut [T], tanh_c: &mut [T], h: &mut [T]) {
     let u = c.len();
-    let (i, rest) = z.split_at_mut(u);
-    let (f, rest) = rest.split_at_mut(u);
-    let (cand, o) = rest.split_at_mut(u);
-    let (o, c_prev) = (&mut o[..u], &c_prev[..u]);
-    let (tanh_c, h) = (&mut tanh_c[..u], &mut h[..u]);
-    for j in 0..u {
-        i[j] = i[j].sigmoid();
-        f[j] = f[j].sigmoid();
-        cand[j] = cand[j].tanh();
-        o[j] = o[j].sigmoid();
-        c[j] = f[j] * c_prev[j] + i[j] * cand[j];
-        tanh_c[j] = c[j].tanh();
-        h[j] = o[j] * tanh_c[j];
+    let (ifc, o) = z.split_at_mut(3 * u);
+    let (i_f, cand) = ifc.split_at_mut(2 * u);
+    // Separate passes, each a plain loop the compiler vectorizes.
+    i_f.iter_mut().for_each(|v| *v = v.sigmoid());
+    cand.iter_mut().for_each(|v| *v = v.tanh());
+    o.iter_mut().for_each(|v| *v = v.sigmoid());
+    let (i, f) = i_f.split_at(u);
+    let cells = c.iter_mut().zip(c_prev).zip(i.iter().zip(f)).zip(&*cand);
+    for (((c, &c_prev), (&i, &f)), &cand) in cells {
+        *c = f * c_prev + i * cand;
+    }
+    let out = tanh_c.iter_mut().zip(h.iter_mut()).zip(c.iter().zip(&*o));
+    for ((tanh_c, h), (&c, &o)) in out {
+        *tanh_c = c.tanh();
+        *h = o * *tanh_c;
     }
 }
 
@@ -494,6 +609,73 @@ mod tests {
             }
         }
         Ok(())
+    }
+
+    /// Chunks of batch rows (here 2, 2 and 1 rows, on the pool's threads
+    /// and in order on this one) give the same hidden states and gradients
+    /// as the composition.
+    #[test]
+    fn batch_chunks_match_the_composition() -> Result<()> {
+        let (b, t, u) = (5, 4, 3);
+        for (go_backwards, parallel) in [(false, true), (true, true), (true, false)] {
+            let xw = Var::randn(0f64, 1.0, (b, t, 4 * u), &Device::Cpu)?;
+            let rk = Var::randn(0f64, 0.5, (u, 4 * u), &Device::Cpu)?;
+            let chunking = Chunking { rows: 2, parallel };
+            let fast = fused(xw.as_tensor(), rk.as_tensor(), go_backwards, chunking)?;
+            let plain = composition(xw.as_tensor(), rk.as_tensor(), go_backwards)?;
+            assert!(max_diff(&fast, &plain)? < 1e-10);
+            let weights = Tensor::randn(0f64, 1.0, fast.shape(), &Device::Cpu)?;
+            let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
+            let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
+            for v in [&xw, &rk] {
+                let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
+                    panic!("missing gradient");
+                };
+                assert!(max_diff(a, b)? < 1e-10, "go_backwards={go_backwards}");
+            }
+        }
+        Ok(())
+    }
+
+    /// Splitting follows the work: a bench-sized batch goes to two threads
+    /// when the pool has them, a tiny one stays whole.
+    #[test]
+    fn chunking_plan() {
+        let tiny = Chunking::plan(3, 5, 4);
+        assert_eq!((tiny.rows, tiny.parallel), (3, false));
+        let threads = candle_core::utils::get_num_threads();
+        let big = Chunking::plan(32, 120, 32);
+        if threads > 1 && rayon::current_thread_index().is_none() {
+            assert!(big.parallel);
+            assert_eq!(big.rows, 32usize.div_ceil(threads.min(8)));
+        } else {
+            assert_eq!((big.rows, big.parallel), (32, false));
+        }
+    }
+
+    /// The vectorizable `exp` against the standard library's over the
+    /// range the gates use, and at the clamps; reference values from
+    /// `f64::exp`.
+    #[test]
+    fn fast_exp_is_accurate() {
+        let mut worst = 0f64;
+        for k in -86_990..=87_990 {
+            let x = k as f32 * 1e-3;
+            let want = (x as f64).exp();
+            let got = exp_f32(x) as f64;
+            worst = worst.max(((got - want) / want).abs());
+        }
+        assert!(worst < 5e-7, "relative error {worst}");
+        assert_eq!(exp_f32(0.0), 1.0);
+        assert!(exp_f32(-1000.0) > 0.0 && exp_f32(-1000.0) < 1e-37);
+        assert!(exp_f32(1000.0).is_finite() && exp_f32(1000.0) > 1e38);
+        assert!(exp_f32(f32::NAN).is_nan());
+        // The gates: sigmoid saturates to 0 and 1, tanh to -1 and 1.
+        assert_eq!(Real::sigmoid(200f32), 1.0);
+        assert!(Real::sigmoid(-200f32) < 1e-37);
+        assert_eq!(Real::tanh(50f32), 1.0);
+        assert_eq!(Real::tanh(-50f32), -1.0);
+        assert!((Real::tanh(0.5f32) - 0.5f32.tanh()).abs() < 1e-6);
     }
 
     /// As `return_sequences=False` uses it: only the last processed step

@@ -4,6 +4,7 @@ use candle_core::{Tensor, Var};
 
 use crate::config::{Args, ConfigValue};
 use crate::error::{KerasError, Result, not_available};
+use crate::ops::gemm::each_chunk_at;
 
 /// The update rule and its hyper-parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -345,6 +346,11 @@ fn adam_step_cpu(w: &Tensor, g: &Tensor, slots: &mut [Tensor], params: [f64; 5])
     Ok(())
 }
 
+/// Elements per piece of a fused step's pass; a large variable's pieces go
+/// to the pool's threads (see [`each_chunk_at`]), a small one's stay on
+/// the training thread.
+const STEP_CHUNK: usize = 1 << 14;
+
 /// `slot += (g - slot) * (1 - keep)`, with `g` squared for `square`.
 struct Moment {
     keep: f32,
@@ -368,21 +374,25 @@ impl candle_core::InplaceOp2 for Moment {
         if slot.len() != g.len() {
             candle_core::bail!("a slot of {} for a gradient of {}", slot.len(), g.len());
         }
-        let rate = 1.0 - self.keep;
-        if self.square {
-            for (s, &g) in slot.iter_mut().zip(g) {
-                *s += (g * g - *s) * rate;
+        let (rate, square) = (1.0 - self.keep, self.square);
+        each_chunk_at(slot, STEP_CHUNK, |at, slot| {
+            let g = &g[at..at + slot.len()];
+            if square {
+                for (s, &g) in slot.iter_mut().zip(g) {
+                    *s += (g * g - *s) * rate;
+                }
+            } else {
+                for (s, &g) in slot.iter_mut().zip(g) {
+                    *s += (g - *s) * rate;
+                }
             }
-        } else {
-            for (s, &g) in slot.iter_mut().zip(g) {
-                *s += (g - *s) * rate;
-            }
-        }
+        });
         Ok(())
     }
 }
 
 /// `w = (w - w * decay) - m * alpha / (sqrt(v) + epsilon)`.
+#[derive(Clone, Copy)]
 struct AdamUpdate {
     epsilon: f32,
     alpha: f32,
@@ -413,10 +423,18 @@ impl candle_core::InplaceOp3 for AdamUpdate {
                 w.len()
             );
         }
-        for ((w, &m), &v) in w.iter_mut().zip(m).zip(v) {
-            let w0 = *w - *w * self.decay;
-            *w = w0 - (m * self.alpha) / (v.sqrt() + self.epsilon);
-        }
+        let AdamUpdate {
+            epsilon,
+            alpha,
+            decay,
+        } = *self;
+        each_chunk_at(w, STEP_CHUNK, |at, w| {
+            let (m, v) = (&m[at..at + w.len()], &v[at..at + w.len()]);
+            for ((w, &m), &v) in w.iter_mut().zip(m).zip(v) {
+                let w0 = *w - *w * decay;
+                *w = w0 - (m * alpha) / (v.sqrt() + epsilon);
+            }
+        });
         Ok(())
     }
 }
@@ -455,7 +473,10 @@ mod tests {
     /// here, for other devices in use) compute the same Adam and AdamW.
     #[test]
     fn the_fused_cpu_adam_matches_the_tensor_path() {
-        let start = [0.5f64, -0.3, 0.8, 1.5, -2.0, 0.01];
+        // Six chosen values, then enough more (not a whole number of
+        // `STEP_CHUNK` pieces) that the fused passes split over threads.
+        let mut start = vec![0.5f64, -0.3, 0.8, 1.5, -2.0, 0.01];
+        start.extend((6..4 * STEP_CHUNK + 7).map(|i| (i as f64 * 0.37).sin() * 2.0));
         for (name, keywords) in [
             ("Adam", vec![]),
             (
@@ -466,8 +487,9 @@ mod tests {
             let mut fused = build(name, vec![], keywords.clone()).unwrap();
             let mut reference = build(name, vec![], keywords).unwrap();
             let device = candle_core::Device::Cpu;
-            let fast = Var::new(&start.map(|x| x as f32), &device).unwrap();
-            let slow = Var::new(&start, &device).unwrap();
+            let start_f32: Vec<f32> = start.iter().map(|&x| x as f32).collect();
+            let fast = Var::new(start_f32.as_slice(), &device).unwrap();
+            let slow = Var::new(start.as_slice(), &device).unwrap();
             for step in 0..3 {
                 let scale = 1.0 + step as f64;
                 let fast_grad = ((fast.as_tensor().sqr().unwrap() * scale).unwrap() - 0.2).unwrap();
@@ -482,10 +504,7 @@ mod tests {
             let fast: Vec<f32> = fast.as_tensor().to_vec1().unwrap();
             let slow: Vec<f64> = slow.as_tensor().to_vec1().unwrap();
             for (a, b) in fast.iter().zip(&slow) {
-                assert!(
-                    (f64::from(*a) - b).abs() < 1e-5,
-                    "{name}: {fast:?} vs {slow:?}"
-                );
+                assert!((f64::from(*a) - b).abs() < 1e-5, "{name}: {a} vs {b}");
             }
             assert!(
                 (slow[0] - start[0]).abs() > 1e-4,

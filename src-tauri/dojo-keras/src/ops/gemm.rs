@@ -23,6 +23,20 @@ pub trait Elem: WithDType {
     /// element before reading it. Not reentrant: `f` must not ask for
     /// scratch itself (it would get a fresh buffer).
     fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Self]) -> R) -> R;
+
+    /// One tap of a max pooling over lanes (channels): wherever `src` is
+    /// greater than `best`, `best` takes it and `which` takes `at + lane`
+    /// (wrapping). Lanes past the shortest slice are left alone; a NaN in
+    /// `src` never wins.
+    fn max_lanes(best: &mut [Self], which: &mut [u32], src: &[Self], at: u32) {
+        let lanes = best.iter_mut().zip(which.iter_mut()).zip(src);
+        for (lane, ((b, w), &v)) in lanes.enumerate() {
+            if v > *b {
+                *b = v;
+                *w = at.wrapping_add(lane as u32);
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -55,6 +69,21 @@ impl Elem for f32 {
 
     fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [Self]) -> R) -> R {
         with_buffer(&SCRATCH_F32, 0.0, len, f)
+    }
+
+    /// The comparison made into an all-ones or all-zeros mask and both
+    /// updates into bit blends: written as branches or selects, this loop
+    /// stays scalar on baseline x86-64 (no blend instruction), as bit
+    /// operations it becomes a four-lane compare, max and masked merge.
+    fn max_lanes(best: &mut [Self], which: &mut [u32], src: &[Self], at: u32) {
+        let n = best.len().min(which.len()).min(src.len());
+        let (best, which, src) = (&mut best[..n], &mut which[..n], &src[..n]);
+        for lane in 0..n {
+            let (v, b) = (src[lane], best[lane]);
+            let mask = u32::from(v > b).wrapping_neg();
+            best[lane] = f32::from_bits((v.to_bits() & mask) | (b.to_bits() & !mask));
+            which[lane] = (at.wrapping_add(lane as u32) & mask) | (which[lane] & !mask);
+        }
     }
 }
 
@@ -407,12 +436,26 @@ pub fn image_blocks(n: usize, image: usize) -> (usize, bool) {
 /// thread policy), there are several chunks and enough elements, and this
 /// is not already one of the pool's threads; in order otherwise.
 pub fn each_chunk<T: Send>(dst: &mut [T], chunk: usize, f: impl Fn(&mut [T]) + Send + Sync) {
+    each_chunk_at(dst, chunk, |_, piece| f(piece));
+}
+
+/// [`each_chunk`], telling `f` where its piece starts in `dst`, so that it
+/// can take the matching pieces of other slices.
+pub fn each_chunk_at<T: Send>(
+    dst: &mut [T],
+    chunk: usize,
+    f: impl Fn(usize, &mut [T]) + Send + Sync,
+) {
     use rayon::prelude::*;
     let chunk = chunk.max(1);
     if split(dst.len(), chunk) {
-        dst.par_chunks_mut(chunk).for_each(f);
+        dst.par_chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(k, piece)| f(k * chunk, piece));
     } else {
-        dst.chunks_mut(chunk).for_each(f);
+        dst.chunks_mut(chunk)
+            .enumerate()
+            .for_each(|(k, piece)| f(k * chunk, piece));
     }
 }
 

@@ -140,9 +140,9 @@ fn for_each_window(window: &Window, c: usize, mut visit: impl FnMut(usize, &[usi
 
 /// Max pooling of one channels-last image `img` under `window` (`c`
 /// channels): each output's maximum goes to `y`, the offset `base + at` of
-/// its window's first (row-major) maximum to `from`. Maxima are tracked
-/// with selects rather than branches so the channel loop vectorises. The
-/// caller checks that offsets fit `u32`.
+/// its window's first (row-major) maximum to `from`, one
+/// [`Elem::max_lanes`] per tap over the channels. The caller checks that
+/// offsets fit `u32`.
 pub(super) fn max_image<T: Elem>(
     window: &Window,
     img: &[T],
@@ -158,16 +158,14 @@ pub(super) fn max_image<T: Elem>(
             return;
         };
         best.copy_from_slice(&img[first..first + c]);
-        for (w, at) in which.iter_mut().zip(base + first..) {
-            *w = at as u32;
+        // `at + lane` with wrapping adds (the offsets fit, see above): a
+        // counting range checks each step for overflow in debug builds.
+        let at = (base + first) as u32;
+        for (lane, w) in which.iter_mut().enumerate() {
+            *w = at.wrapping_add(lane as u32);
         }
         for &tap in rest {
-            let taps = ((base + tap) as u32..).zip(&img[tap..tap + c]);
-            for ((b, w), (at, &v)) in best.iter_mut().zip(which.iter_mut()).zip(taps) {
-                let greater = v > *b;
-                *b = if greater { v } else { *b };
-                *w = if greater { at } else { *w };
-            }
+            T::max_lanes(best, which, &img[tap..tap + c], (base + tap) as u32);
         }
     });
 }

@@ -89,6 +89,10 @@ pub struct RunState {
     /// When the backend sent the latest epoch (unix ms), to measure how
     /// long an epoch takes to reach the chart.
     pub last_epoch_sent_at_ms: Option<i64>,
+    /// When that epoch's event reached the UI (unix ms, set by the event
+    /// handler, which has a clock): splits the delay into delivery and
+    /// drawing.
+    pub last_epoch_received_at_ms: Option<i64>,
 }
 
 impl Default for RunState {
@@ -108,6 +112,7 @@ impl Default for RunState {
             hints: Vec::new(),
             error: None,
             last_epoch_sent_at_ms: None,
+            last_epoch_received_at_ms: None,
         }
     }
 }

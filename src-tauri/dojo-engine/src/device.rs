@@ -5,6 +5,8 @@
 //! the reason recorded, so the Settings page can say why.
 //! `DOJO_DEVICE=cpu|cuda|metal` forces a choice.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use candle_core::Device;
 
 use crate::{Error, Result};
@@ -200,6 +202,12 @@ const SPIN_LIMIT: u32 = 100;
 /// spinning of candle's idle workers unless `CANDLE_BARRIER_POOL_SPIN_LIMIT`
 /// is set, and sets mimalloc's purge delay (harmless where mimalloc is not
 /// the allocator).
+///
+/// For [`Workload::Interactive`] it also makes training a background
+/// activity: the rayon pool is built here with threads that lower their
+/// own scheduling priority, and [`enter_background`] (which every job
+/// thread calls) does the same for the thread that runs the job, so the
+/// window's threads win any core they contend for.
 #[allow(unsafe_code)]
 pub fn configure_process(workload: Workload) {
     let threads = thread_count_policy(workload);
@@ -213,11 +221,79 @@ pub fn configure_process(workload: Workload) {
     // SAFETY: `mi_option_set` is not thread safe; no other thread exists
     // yet (as above). The option index is in range for the linked mimalloc.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
+    if workload == Workload::Interactive {
+        BACKGROUND.store(true, Ordering::Relaxed);
+        // Fails only if something built the global pool already; its
+        // threads then keep the normal priority, which is no error.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .start_handler(|_| lower_thread_priority())
+            .build_global();
+    }
+}
+
+/// Whether [`configure_process`] made training a background activity.
+static BACKGROUND: AtomicBool = AtomicBool::new(false);
+
+/// The nice value (Linux) of training threads in the desktop app: the
+/// scheduler then gives the window's threads (nice 0) about ten times
+/// their share of a contended core. Measured with the end-to-end test's
+/// chart latency (tests/bench/README.md, "The UI while training").
+const BACKGROUND_NICE: i32 = 10;
+
+/// Called first thing on a job's thread: in a process configured for
+/// [`Workload::Interactive`], lowers this thread's scheduling priority (and
+/// so that of the threads it starts, such as candle's); elsewhere nothing.
+pub fn enter_background() {
+    if BACKGROUND.load(Ordering::Relaxed) {
+        lower_thread_priority();
+    }
+}
+
+/// Raises the calling thread's nice value to [`BACKGROUND_NICE`] if it is
+/// lower (never the other way). Linux only: elsewhere `setpriority` would
+/// change the whole process. A refusal leaves the priority as it was.
+#[allow(unsafe_code)]
+fn lower_thread_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `gettid` has no preconditions; `getpriority` and
+        // `setpriority` on one thread id read and change only that thread's
+        // nice value, and report failure through their return values (a
+        // failed read gives -1, which at worst asks for the change anyway).
+        unsafe {
+            let tid = libc::gettid() as libc::id_t;
+            if libc::getpriority(libc::PRIO_PROCESS, tid) < BACKGROUND_NICE {
+                let _ = libc::setpriority(libc::PRIO_PROCESS, tid, BACKGROUND_NICE);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A background thread really runs at the lower priority; the thread
+    /// that asked for nothing keeps its own.
+    #[cfg(target_os = "linux")]
+    #[test]
+    #[allow(unsafe_code)]
+    fn background_threads_run_at_a_lower_priority() {
+        // SAFETY: `getpriority` on the calling thread's id reads its nice
+        // value; -1 is a valid result, so errno is not consulted.
+        let nice =
+            || unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+        let before = nice();
+        let lowered = std::thread::spawn(move || {
+            lower_thread_priority();
+            nice()
+        })
+        .join()
+        .unwrap_or(before);
+        assert_eq!(lowered, BACKGROUND_NICE.max(before));
+        assert_eq!(nice(), before);
+    }
 
     #[test]
     fn cpu_is_always_compiled_and_described() {

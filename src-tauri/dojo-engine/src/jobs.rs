@@ -178,6 +178,7 @@ impl JobRunner {
             // Deeply nested user code recurses in the interpreter: give it room.
             .stack_size(64 * 1024 * 1024)
             .spawn(move || {
+                crate::device::enter_background();
                 let sink = Rc::new(RefCell::new(GuardedSink {
                     inner: sink,
                     ended: false,

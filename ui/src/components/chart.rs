@@ -37,6 +37,11 @@ pub fn Chart<F>(
     /// reaches the chart".
     #[prop(optional, into)]
     epoch_sent_at: Option<Signal<Option<i64>>>,
+    /// When that epoch's event reached the UI (unix ms): the same draw
+    /// records the delivery part of the delay, sent to received, in
+    /// `data-epoch-delivery-ms`.
+    #[prop(optional, into)]
+    epoch_received_at: Option<Signal<Option<i64>>>,
 ) -> impl IntoView
 where
     F: Fn() -> ChartData + 'static,
@@ -66,6 +71,10 @@ where
             measured.set_value((Some(sent), worst));
             let _ = element.set_attribute("data-epoch-latency-ms", &latency.to_string());
             let _ = element.set_attribute("data-epoch-latency-max-ms", &worst.to_string());
+            if let Some(received) = epoch_received_at.and_then(|stamp| stamp.get_untracked()) {
+                let _ =
+                    element.set_attribute("data-epoch-delivery-ms", &(received - sent).to_string());
+            }
         }
     });
     view! { <canvas id=id class="chart" width="560" height="200" data-points="0" node_ref=canvas></canvas> }

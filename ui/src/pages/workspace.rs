@@ -148,7 +148,13 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
         spawn_local(async move {
             let on_event = move |event: TrainingEvent| {
                 let terminal = event.is_terminal();
-                run.try_update(|state| state.apply(event));
+                let epoch = matches!(event, TrainingEvent::Epoch { .. });
+                run.try_update(|state| {
+                    state.apply(event);
+                    if epoch {
+                        state.last_epoch_received_at_ms = Some(js_sys::Date::now() as i64);
+                    }
+                });
                 if terminal {
                     if let Some(run_id) = run.try_with_untracked(RunState::gradable_run).flatten() {
                         last_gradable.try_set(Some(run_id));
@@ -299,6 +305,7 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                     title="loss".to_owned()
                     revision=chart_revision
                     epoch_sent_at=Signal::derive(move || run.with(|state| state.last_epoch_sent_at_ms))
+                    epoch_received_at=Signal::derive(move || run.with(|state| state.last_epoch_received_at_ms))
                     data=move || run.with_untracked(|state| curves::loss_chart(&state.curves, smoothed.get_untracked()))
                 />
                 <Chart

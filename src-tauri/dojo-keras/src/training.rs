@@ -206,7 +206,8 @@ fn format_logs(logs: &Logs) -> String {
         .join(" - ")
 }
 
-/// Batches of arrays in a fixed order.
+/// Batches of arrays in a fixed order, float64 ones converted to Keras's
+/// float type batch by batch.
 struct ArrayBatches<'a> {
     x: &'a Tensor,
     y: &'a Tensor,
@@ -233,7 +234,18 @@ impl ArrayBatches<'_> {
             ),
         };
         self.pos += len;
-        Ok(Some(out))
+        // float64 arrays stay float64 until drawn (the engine keeps a
+        // program's `x / 255.0` as it is rather than copying all of it):
+        // each batch goes to Keras's float type here.
+        let floatx = session::floatx();
+        let to_floatx = |t: Tensor| -> Result<Tensor> {
+            Ok(if t.dtype() == DType::F64 {
+                t.to_dtype(floatx)?
+            } else {
+                t
+            })
+        };
+        Ok(Some((to_floatx(out.0)?, to_floatx(out.1)?)))
     }
 }
 

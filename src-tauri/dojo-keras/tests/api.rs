@@ -161,6 +161,61 @@ fn regression_fit_matches_tensorflow() {
     );
 }
 
+/// float64 arrays (what numpy's `x / 255.0` gives) are converted batch by
+/// batch as they are drawn, not copied whole first: the same float32
+/// batches, so exactly the same history as float32 arrays, with and
+/// without a validation split and shuffling.
+#[test]
+fn float64_arrays_train_exactly_like_their_float32_copies() {
+    let (x, _, labels) = data();
+    let history = |x: &Tensor, y: &Tensor, validation: Validation| {
+        session::clear_session();
+        session::set_random_seed(3);
+        let mut m = input_model(vec![dense(4, "relu"), dense(3, "softmax")]);
+        set_weights(&m);
+        let adam = optimizers::build("adam", vec![], vec![]).unwrap();
+        let loss = losses::build("sparse_categorical_crossentropy", vec![], vec![]).unwrap();
+        m.compile(
+            adam,
+            loss,
+            vec![metrics::build("accuracy", vec![], vec![]).unwrap()],
+        );
+        let opts = FitOptions {
+            epochs: 2,
+            batch_size: Some(5),
+            shuffle: true,
+            validation,
+            verbose: 0,
+            ..FitOptions::default()
+        };
+        let data = Data::Arrays {
+            x: x.clone(),
+            y: y.clone(),
+        };
+        let h = m.fit(data, opts, &mut NoHost).unwrap();
+        let evaluated = m.evaluate(x, y, Some(4)).unwrap();
+        (h.history, evaluated)
+    };
+    let f64_of = |t: &Tensor| t.to_dtype(DType::F64).unwrap();
+    for split in [true, false] {
+        let validation = |x: &Tensor, y: &Tensor| {
+            if split {
+                Validation::Split(0.25)
+            } else {
+                Validation::Arrays {
+                    x: x.narrow(0, 0, 6).unwrap(),
+                    y: y.narrow(0, 0, 6).unwrap(),
+                }
+            }
+        };
+        let (x64, y64) = (f64_of(&x), f64_of(&labels));
+        let from_f32 = history(&x, &labels, validation(&x, &labels));
+        let from_f64 = history(&x64, &y64, validation(&x64, &y64));
+        assert!(from_f32.0.contains_key("val_loss"));
+        assert_eq!(from_f32, from_f64, "split={split}");
+    }
+}
+
 #[test]
 fn classification_fit_with_validation_split_matches_tensorflow() {
     session::clear_session();

@@ -581,3 +581,27 @@ fn arrays_are_shared_tensors_for_the_trainer() {
     let ragged = Value::list(vec![Value::list(vec![Value::Int(1)]), Value::Int(2)]);
     assert!(to_ndarray(&interpreter, &ragged, None).is_err());
 }
+
+/// Arithmetic with a scalar on an array that must change type first (the
+/// in-place path, which converts once instead of holding the copy and the
+/// result): numpy's values and dtypes, and the original array untouched.
+#[test]
+fn scalar_arithmetic_that_converts_the_array() {
+    check(
+        r##"import numpy as np
+u = np.array([[0, 3, 128], [200, 254, 255]], dtype=np.uint8)
+x = u / 255.0
+print(x.dtype, x.shape)
+print([round(float(v), 12) for v in x.ravel()])
+print(u.dtype, u[0, 1], u[1, 2])
+print((1.0 - u / 255.0).dtype, [round(float(v), 12) for v in (2.0 - u).ravel()])
+i = np.array([1, -2, 7])
+print((i / 2).dtype, i / 2, (i * 1.5).dtype, i * 1.5, (3 / np.array([1, 2, 4])).tolist())
+f = np.array([1.5, 2.5], dtype=np.float32)
+print((f + 1).dtype, (f * 0.1).dtype, (np.array([True, False]) + 0.5).tolist())
+v = u[:, ::2] / 2
+print(v.dtype, v.tolist(), u[:, ::2].tolist())
+"##,
+        "float64 (2, 3)\n[0.0, 0.011764705882, 0.501960784314, 0.78431372549, 0.996078431373, 1.0]\nuint8 3 255\nfloat64 [2.0, -1.0, -126.0, -198.0, -252.0, -253.0]\nfloat64 [ 0.5 -1.   3.5] float64 [ 1.5 -3.  10.5] [3.0, 1.5, 0.75]\nfloat32 float32 [1.5, 0.5]\nfloat64 [[0.0, 64.0], [100.0, 127.5]] [[0, 128], [200, 255]]\n",
+    );
+}

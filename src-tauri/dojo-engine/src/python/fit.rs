@@ -15,7 +15,7 @@ use dojo_lang::syntax::Span;
 use dojo_lang::value::Dict;
 use dojo_lang::{Args, Exception, Interpreter, Value};
 
-use super::convert::{array_value, keras_error, tensor_of};
+use super::convert::{array_value, data_tensor_of, keras_error, tensor_of};
 use super::objects::{
     PyCallback, PyHistory, PyLoss, PyLrScheduler, PyMetric, PyModel, PyOptimizer, write_file,
 };
@@ -140,10 +140,10 @@ fn source(interpreter: &Interpreter, x: &Value, y: Option<&Value>) -> Result<Sou
         }
         return Ok(Source::Stream(x.clone()));
     }
-    let x = tensor_of(interpreter, x, "x")?;
+    let x = data_tensor_of(interpreter, x, "x")?;
     let y = match y {
         None | Some(Value::None) => None,
-        Some(y) => Some(tensor_of(interpreter, y, "y")?),
+        Some(y) => Some(data_tensor_of(interpreter, y, "y")?),
     };
     Ok(Source::Arrays(x, y))
 }
@@ -604,8 +604,8 @@ pub fn fit(
                 return Err(value_error("validation_data must be (x_val, y_val)"));
             }
             options.validation = Validation::Arrays {
-                x: tensor_of(interpreter, &parts[0], "validation x")?,
-                y: tensor_of(interpreter, &parts[1], "validation y")?,
+                x: data_tensor_of(interpreter, &parts[0], "validation x")?,
+                y: data_tensor_of(interpreter, &parts[1], "validation y")?,
             };
         }
     }

@@ -135,7 +135,7 @@ impl Rnn {
     }
 
     /// Whether this is an LSTM with Keras's default activations, which
-    /// [`crate::ops::lstm_sequence`] runs as a whole sequence.
+    /// [`crate::ops::lstm_sequence`] runs as one node, projection included.
     fn is_standard_lstm(&self) -> bool {
         self.cell == Cell::Lstm
             && self.activation == Activation::Tanh
@@ -282,10 +282,20 @@ impl LayerKind for Rnn {
         } else {
             None
         };
+        let kernel = w[0].var.as_tensor();
+        if self.is_standard_lstm() && t > 0 {
+            // The projection and the recurrence as one node.
+            let rk = w[1].var.as_tensor();
+            let hs = crate::ops::lstm_sequence(x, kernel, bias.as_ref(), rk, self.go_backwards)?;
+            return Ok(if self.return_sequences {
+                hs
+            } else {
+                hs.narrow(1, t - 1, 1)?.squeeze(1)?
+            });
+        }
         // The input projection of every step at once; on the CPU through
         // the fused kernels, whose bias gradient is a column sum rather than
         // candle's strided reduction over (batch, time).
-        let kernel = w[0].var.as_tensor();
         let xw = match super::core::fused_dense(x, kernel, bias.as_ref(), Activation::Linear)? {
             Some(xw) => xw,
             None => {
@@ -296,14 +306,6 @@ impl LayerKind for Rnn {
                 }
             }
         };
-        if self.is_standard_lstm() && t > 0 {
-            let hs = crate::ops::lstm_sequence(&xw, w[1].var.as_tensor(), self.go_backwards)?;
-            return Ok(if self.return_sequences {
-                hs
-            } else {
-                hs.narrow(1, t - 1, 1)?.squeeze(1)?
-            });
-        }
         let mut h = Tensor::zeros((b, self.units), x.dtype(), x.device())?;
         let mut c = h.clone();
         let mut outs = Vec::with_capacity(if self.return_sequences { t } else { 0 });

@@ -1,15 +1,16 @@
-//! Keras's LSTM recurrence over a whole sequence (gates i, f, c, o;
-//! recurrent activation sigmoid, activation tanh; zero initial state) as
-//! one autograd node on the CPU: the forward pass and backpropagation
-//! through time run as plain loops over slices with one small matrix
-//! product per step, instead of a dozen candle ops per step each recorded
-//! for candle's autograd.
+//! Keras's LSTM layer over a whole sequence (gates i, f, c, o; recurrent
+//! activation sigmoid, activation tanh; zero initial state): the input
+//! projection and the recurrence as one autograd node on the CPU. The
+//! forward pass and backpropagation through time run as plain loops over
+//! slices with one small matrix product per step, instead of a dozen
+//! candle ops per step each recorded for candle's autograd; the projected
+//! inputs `x W + b` `(B, T, 4U)` and their gradient stay inside the node,
+//! so candle never allocates, zeroes and adds them up.
 //!
-//! Shapes: `xw` is `(B, T, 4U)`, the inputs already multiplied by the
-//! kernel with the bias added; `rk` is the recurrent kernel `(U, 4U)`; the
-//! result `hs` is `(B, T, U)`, the hidden state after each step in
-//! *processing* order: step `k` reads time `k`, or time `T - 1 - k` with
-//! `go_backwards`.
+//! Shapes: `x` is `(B, T, F)`, `kernel` `(F, 4U)`, `bias` `(4U)`, `rk` the
+//! recurrent kernel `(U, 4U)`; the result `hs` is `(B, T, U)`, the hidden
+//! state after each step in *processing* order: step `k` reads time `k`,
+//! or time `T - 1 - k` with `go_backwards`.
 //!
 //! Batch rows never interact in the recurrence, so a batch worth splitting
 //! runs as chunks of rows, one per thread of the pool, each through the
@@ -22,78 +23,94 @@ use super::cpu;
 use super::gemm::{Elem, Mat, gemm, map_blocks, parallel_threads};
 use crate::activations::sigmoid;
 use candle_core::{
-    CpuStorage, CustomOp2, DType, Device, Layout, Result, Shape, Tensor, WithDType, bail,
+    CpuStorage, CustomOp3, DType, Device, Layout, Result, Shape, Tensor, WithDType, bail,
 };
 
-/// The hidden states of an LSTM over `xw` (see the module docs): on the
-/// CPU (f32/f64) the fused [`LstmSequence`] op, elsewhere the same
-/// recurrence as candle ops.
-pub fn lstm_sequence(xw: &Tensor, rk: &Tensor, go_backwards: bool) -> Result<Tensor> {
-    let (b, t, g) = xw.dims3()?;
+/// The hidden states of an LSTM layer over `x` (see the module docs): on
+/// the CPU (f32/f64) the fused [`LstmSequence`] op, elsewhere the same
+/// projection and recurrence as candle ops.
+pub fn lstm_sequence(
+    x: &Tensor,
+    kernel: &Tensor,
+    bias: Option<&Tensor>,
+    rk: &Tensor,
+    go_backwards: bool,
+) -> Result<Tensor> {
+    let (b, t, f) = x.dims3()?;
+    let (kernel_f, g) = kernel.dims2()?;
     let (u, rk_g) = rk.dims2()?;
-    if g != 4 * u || rk_g != g {
-        bail!("lstm of a {g}-wide input by a {u}x{rk_g} recurrent kernel");
+    if kernel_f != f || g != 4 * u || rk_g != g {
+        bail!("lstm of {f} features by a {kernel_f}x{g} kernel and a {u}x{rk_g} recurrent kernel");
     }
-    if rk.dtype() != xw.dtype() {
+    if let Some(bias) = bias
+        && bias.dims() != [g]
+    {
+        bail!("an lstm bias of shape {:?} for {g} gates", bias.dims());
+    }
+    let dtypes = [Some(kernel), bias, Some(rk)].map(|w| w.map(Tensor::dtype));
+    if dtypes.iter().flatten().any(|&dtype| dtype != x.dtype()) {
         bail!(
-            "a {:?} recurrent kernel over a {:?} input",
-            rk.dtype(),
-            xw.dtype()
+            "lstm weights of types {dtypes:?} over a {:?} input",
+            x.dtype()
         );
     }
     if b == 0 || t == 0 || u == 0 {
-        // No elements to compute: an empty `(B, T, U)` slice of the input.
-        return xw.narrow(2, 0, u);
+        // No elements to compute.
+        return Tensor::zeros((b, t, u), x.dtype(), x.device());
     }
-    if cpu::has_custom_op(xw) {
-        fused(xw, rk, go_backwards, Chunking::plan(b, t, u))
+    if cpu::has_custom_op(x) && f > 0 {
+        fused(
+            x,
+            kernel,
+            bias,
+            rk,
+            go_backwards,
+            Chunking::plan(b, t, u, f),
+        )
     } else {
-        composition(xw, rk, go_backwards)
+        composition(&projection(x, kernel, bias)?, rk, go_backwards)
     }
 }
 
-/// The fused op with the given split of the batch.
-fn fused(xw: &Tensor, rk: &Tensor, go_backwards: bool, chunking: Chunking) -> Result<Tensor> {
-    xw.contiguous()?.apply_op2(
+/// `x W + b` as candle ops: `(B, T, 4U)`.
+fn projection(x: &Tensor, kernel: &Tensor, bias: Option<&Tensor>) -> Result<Tensor> {
+    let (b, t, f) = x.dims3()?;
+    let g = kernel.dim(1)?;
+    let xw = x.reshape((b * t, f))?.matmul(kernel)?.reshape((b, t, g))?;
+    match bias {
+        Some(bias) => xw.broadcast_add(bias),
+        None => Ok(xw),
+    }
+}
+
+/// The fused op with the given split of the batch. The bias travels as a
+/// last row under the kernel (a custom op takes three tensors).
+fn fused(
+    x: &Tensor,
+    kernel: &Tensor,
+    bias: Option<&Tensor>,
+    rk: &Tensor,
+    go_backwards: bool,
+    chunking: Chunking,
+) -> Result<Tensor> {
+    let kb = match bias {
+        Some(bias) => Tensor::cat(&[kernel, &bias.unsqueeze(0)?], 0)?,
+        None => kernel.clone(),
+    };
+    x.contiguous()?.apply_op3(
+        &kb.contiguous()?,
         &rk.contiguous()?,
         LstmSequence {
             go_backwards,
+            bias: bias.is_some(),
             chunking,
             trace: Mutex::new(None),
         },
     )
 }
 
-/// How the fused op splits the batch: `rows` batch rows per chunk (the
-/// last may have fewer), the chunks on the pool's threads when `parallel`.
-#[derive(Debug, Clone, Copy)]
-struct Chunking {
-    rows: usize,
-    parallel: bool,
-}
-
-impl Chunking {
-    /// Fewest rows worth a chunk of their own: below it the per-step
-    /// products get too thin for gemm's kernels to pay off.
-    const MIN_ROWS: usize = 4;
-
-    /// One chunk per thread worth using for the recurrence's `B x T x U x
-    /// 4U` multiply-adds (see [`parallel_threads`]), each of at least
-    /// [`Self::MIN_ROWS`] rows; the whole batch in one chunk on this thread
-    /// otherwise.
-    fn plan(b: usize, t: usize, u: usize) -> Self {
-        let threads = parallel_threads(b * t * u * 4 * u)
-            .min(b / Self::MIN_ROWS)
-            .max(1);
-        Self {
-            rows: b.div_ceil(threads).max(1),
-            parallel: threads > 1,
-        }
-    }
-}
-
-/// The recurrence as candle ops, one step at a time; differentiated by
-/// candle. Needs `B, T, U >= 1`.
+/// The recurrence over projected inputs `xw` `(B, T, 4U)` as candle ops,
+/// one step at a time; differentiated by candle. Needs `B, T, U >= 1`.
 fn composition(xw: &Tensor, rk: &Tensor, go_backwards: bool) -> Result<Tensor> {
     let (b, t, g) = xw.dims3()?;
     let u = g / 4;
@@ -112,6 +129,33 @@ fn composition(xw: &Tensor, rk: &Tensor, go_backwards: bool) -> Result<Tensor> {
         outs.push(h.clone());
     }
     Tensor::stack(&outs, 1)
+}
+
+/// How the fused op splits the batch: `rows` batch rows per chunk (the
+/// last may have fewer), the chunks on the pool's threads when `parallel`.
+#[derive(Debug, Clone, Copy)]
+struct Chunking {
+    rows: usize,
+    parallel: bool,
+}
+
+impl Chunking {
+    /// Fewest rows worth a chunk of their own: below it the per-step
+    /// products get too thin for gemm's kernels to pay off.
+    const MIN_ROWS: usize = 4;
+
+    /// One chunk per thread worth using for the layer's `B x T x (F + U) x
+    /// 4U` multiply-adds (see [`parallel_threads`]), each of at least
+    /// [`Self::MIN_ROWS`] rows; the whole batch in one chunk on this thread
+    /// otherwise.
+    fn plan(b: usize, t: usize, u: usize, f: usize) -> Self {
+        let macs = b * t * (f + u) * 4 * u;
+        let threads = parallel_threads(macs).min(b / Self::MIN_ROWS).max(1);
+        Self {
+            rows: b.div_ceil(threads).max(1),
+            parallel: threads > 1,
+        }
+    }
 }
 
 /// The float types the kernel runs on, with the functions it needs.
@@ -194,12 +238,13 @@ fn exp_f32(x: f32) -> f32 {
     e_r * f32::from_bits(biased.to_bits() << 23)
 }
 
-/// Batch, sequence length and units of one call.
+/// Batch, sequence length, units and input features of one call.
 #[derive(Debug, Clone, Copy)]
 struct Dims {
     b: usize,
     t: usize,
     u: usize,
+    f: usize,
 }
 
 impl Dims {
@@ -219,10 +264,12 @@ impl Dims {
 
 /// What the forward pass leaves for backpropagation, all *step-major* in
 /// processing order (step `k`'s block first, then batch row `n`):
-/// `gates` `(T, B, 4U)` after their activations (i, f, c, o), `cells`
-/// `(T, B, U)` the cell states, `cell_tanh` `(T, B, U)` their tanh,
-/// `hidden` `(T, B, U)` the hidden states.
+/// `inputs` `(T, B, F)` the inputs each step read, `gates` `(T, B, 4U)`
+/// after their activations (i, f, c, o), `cells` `(T, B, U)` the cell
+/// states, `cell_tanh` `(T, B, U)` their tanh, `hidden` `(T, B, U)` the
+/// hidden states.
 struct Trace<T> {
+    inputs: Vec<T>,
     gates: Vec<T>,
     cells: Vec<T>,
     cell_tanh: Vec<T>,
@@ -235,14 +282,20 @@ enum Saved {
     F64(Vec<Trace<f64>>),
 }
 
-/// The LSTM sequence as one autograd node. `trace` holds what `cpu_fwd`
-/// computed (the op is shared into the graph and `cpu_fwd` gets `&self`);
-/// it is freed with the graph.
+/// The LSTM layer as one autograd node over `(x, kb, rk)`, where `kb` is
+/// the kernel `(F, 4U)` with, when `bias`, the bias as one more row.
+/// `trace` holds what `cpu_fwd` computed (the op is shared into the graph
+/// and `cpu_fwd` gets `&self`); it is freed with the graph.
 struct LstmSequence {
     go_backwards: bool,
+    bias: bool,
     chunking: Chunking,
     trace: Mutex<Option<Saved>>,
 }
+
+/// One chunk's gradients: of its inputs `(B, T, F)`, and its part of the
+/// sums for `kb` and `rk`.
+type ChunkGradients<T> = (Option<Vec<T>>, Option<Vec<T>>, Option<Vec<T>>);
 
 impl LstmSequence {
     fn trace(&self) -> MutexGuard<'_, Option<Saved>> {
@@ -253,27 +306,37 @@ impl LstmSequence {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// `(B, T, F, U)` of a call, checked against `kb`'s rows.
+    fn dims(&self, x: &Shape, kb: &Shape, rk: &Shape) -> Result<(usize, usize, usize, usize)> {
+        let (b, t, f) = x.dims3()?;
+        let (kb_rows, _) = kb.dims2()?;
+        let (u, _) = rk.dims2()?;
+        if kb_rows != f + usize::from(self.bias) {
+            bail!("an lstm kernel of {kb_rows} rows for {f} features");
+        }
+        Ok((b, t, f, u))
+    }
+
     fn fwd_typed<T: Real>(
         &self,
-        xw: &CpuStorage,
-        xw_layout: &Layout,
-        rk: &CpuStorage,
-        rk_layout: &Layout,
+        (x, x_layout): (&CpuStorage, &Layout),
+        (kb, kb_layout): (&CpuStorage, &Layout),
+        (rk, rk_layout): (&CpuStorage, &Layout),
     ) -> Result<(CpuStorage, Shape)> {
-        let xw = cpu::storage_slice::<T>(xw, xw_layout)?;
+        let (b, t, f, u) = self.dims(x_layout.shape(), kb_layout.shape(), rk_layout.shape())?;
+        let x = cpu::storage_slice::<T>(x, x_layout)?;
+        let kb = cpu::storage_slice::<T>(kb, kb_layout)?;
         let rk = cpu::storage_slice::<T>(rk, rk_layout)?;
-        let (b, t, _) = xw_layout.shape().dims3()?;
-        let (u, _) = rk_layout.shape().dims2()?;
-        let g = 4 * u;
         let Chunking { rows, parallel } = self.chunking;
-        let traces = map_blocks(xw.chunks(rows * t * g).collect(), parallel, |xw| {
+        let traces = map_blocks(x.chunks(rows * t * f).collect(), parallel, |x| {
             let dims = Dims {
-                b: xw.len() / (t * g),
+                b: x.len() / (t * f),
                 t,
                 u,
+                f,
             };
-            let trace = forward(xw, rk, dims, self.go_backwards)?;
-            let hs = batch_major(&trace.hidden, dims);
+            let trace = forward(x, kb, rk, dims, self.go_backwards)?;
+            let hs = batch_major(&trace.hidden, u, dims, |k| k);
             Ok((trace, hs))
         })?;
         let mut hs = Vec::with_capacity(b * t * u);
@@ -290,120 +353,191 @@ impl LstmSequence {
 
     fn bwd_typed<T: Real>(
         &self,
-        xw: &Tensor,
-        rk: &Tensor,
+        (x, kb, rk): (&Tensor, &Tensor, &Tensor),
         dhs: &Tensor,
-    ) -> Result<(Option<Tensor>, Option<Tensor>)> {
-        let (b, t, g) = xw.dims3()?;
-        let u = g / 4;
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        let (b, t, f, u) = self.dims(x.shape(), kb.shape(), rk.shape())?;
+        let g = 4 * u;
         let saved = self.trace();
         let Some(traces) = saved.as_ref().and_then(T::unwrap) else {
             bail!("lstm backward pass without its forward pass");
         };
-        let (want_dxw, want_drk) = (xw.track_op(), rk.track_op());
+        let want = (x.track_op(), kb.track_op(), rk.track_op());
         let rows = self.chunking.rows;
-        // Each chunk's input gradient and recurrent-kernel gradient.
-        let chunks = cpu::with_slice::<T, _>(rk, |rk| {
-            cpu::with_slice::<T, _>(dhs, |dhs| {
-                if dhs.len() != b * t * u || traces.len() != b.div_ceil(rows) {
-                    bail!("lstm gradient of {} elements for {b}x{t}x{u}", dhs.len());
-                }
-                let items = traces.iter().zip(dhs.chunks(rows * t * u)).collect();
-                map_blocks(items, self.chunking.parallel, |(trace, dhs)| {
-                    let dims = Dims {
-                        b: dhs.len() / (t * u),
-                        t,
-                        u,
-                    };
-                    let dz = backward(trace, rk, dhs, dims)?;
-                    let dxw = want_dxw.then(|| time_major_to_input(&dz, dims, self.go_backwards));
-                    let drk = want_drk
-                        .then(|| recurrent_kernel_grad(trace, &dz, dims))
-                        .transpose()?;
-                    Ok((dxw, drk))
+        let chunks = cpu::with_slice::<T, _>(kb, |kb| {
+            cpu::with_slice::<T, _>(rk, |rk| {
+                cpu::with_slice::<T, _>(dhs, |dhs| {
+                    if dhs.len() != b * t * u || traces.len() != b.div_ceil(rows) {
+                        bail!("lstm gradient of {} elements for {b}x{t}x{u}", dhs.len());
+                    }
+                    let items = traces.iter().zip(dhs.chunks(rows * t * u)).collect();
+                    map_blocks(items, self.chunking.parallel, |(trace, dhs)| {
+                        let dims = Dims {
+                            b: dhs.len() / (t * u),
+                            t,
+                            u,
+                            f,
+                        };
+                        self.chunk_gradients(trace, (kb, rk), dhs, dims, want)
+                    })
                 })
             })
         })?;
-        let mut dxw = Vec::with_capacity(if want_dxw { b * t * g } else { 0 });
-        let mut drk: Option<Vec<T>> = None;
-        for (chunk_dxw, chunk_drk) in chunks {
-            dxw.extend_from_slice(chunk_dxw.as_deref().unwrap_or_default());
-            if let Some(chunk_drk) = chunk_drk {
-                match &mut drk {
-                    Some(sum) => sum.iter_mut().zip(&chunk_drk).for_each(|(s, d)| *s += *d),
-                    None => drk = Some(chunk_drk),
-                }
-            }
+        let mut dx = Vec::with_capacity(if want.0 { b * t * f } else { 0 });
+        let (mut dkb, mut drk) = (None, None);
+        for (chunk_dx, chunk_dkb, chunk_drk) in chunks {
+            dx.extend_from_slice(chunk_dx.as_deref().unwrap_or_default());
+            add_into(&mut dkb, chunk_dkb);
+            add_into(&mut drk, chunk_drk);
         }
-        let dxw = want_dxw
-            .then(|| Tensor::from_vec(dxw, (b, t, g), &Device::Cpu))
+        let dx = want
+            .0
+            .then(|| Tensor::from_vec(dx, (b, t, f), &Device::Cpu))
+            .transpose()?;
+        let dkb = dkb
+            .map(|dkb| Tensor::from_vec(dkb, kb.shape(), &Device::Cpu))
             .transpose()?;
         let drk = drk
             .map(|drk| Tensor::from_vec(drk, (u, g), &Device::Cpu))
             .transpose()?;
-        Ok((dxw, drk))
+        Ok((dx, dkb, drk))
+    }
+
+    /// Backpropagation through one chunk, then the wanted gradients: the
+    /// inputs' `dz W^T`, the kernel's `inputs^T dz` (with the bias's column
+    /// sums of `dz` as its last row), the recurrent kernel's.
+    fn chunk_gradients<T: Real>(
+        &self,
+        trace: &Trace<T>,
+        (kb, rk): (&[T], &[T]),
+        dhs: &[T],
+        d: Dims,
+        (want_dx, want_dkb, want_drk): (bool, bool, bool),
+    ) -> Result<ChunkGradients<T>> {
+        let g = 4 * d.u;
+        let steps = d.t * d.b;
+        let dz = backward(trace, rk, dhs, d)?;
+        let kernel = Mat::rows(&kb[..d.f * g], d.f, g);
+        let dx = if want_dx {
+            let mut dx = vec![<T as Elem>::ZERO; steps * d.f];
+            gemm(&mut dx, d.f, Mat::rows(&dz, steps, g), kernel.t(), false)?;
+            Some(batch_major(&dx, d.f, d, |k| d.time(k, self.go_backwards)))
+        } else {
+            None
+        };
+        let dkb = if want_dkb {
+            let mut dkb = vec![<T as Elem>::ZERO; kb.len()];
+            let (dk, db) = dkb.split_at_mut(d.f * g);
+            let inputs = Mat::rows(&trace.inputs, steps, d.f).t();
+            gemm(dk, g, inputs, Mat::rows(&dz, steps, g), false)?;
+            for row in dz.chunks_exact(g) {
+                db.iter_mut().zip(row).for_each(|(s, v)| *s += *v);
+            }
+            Some(dkb)
+        } else {
+            None
+        };
+        let drk = want_drk
+            .then(|| recurrent_kernel_grad(trace, &dz, d))
+            .transpose()?;
+        Ok((dx, dkb, drk))
     }
 }
 
-impl CustomOp2 for LstmSequence {
+/// Adds `part` into `sum` (taking it when `sum` is still empty).
+fn add_into<T: Elem>(sum: &mut Option<Vec<T>>, part: Option<Vec<T>>) {
+    let Some(part) = part else { return };
+    match sum {
+        Some(sum) => sum.iter_mut().zip(&part).for_each(|(s, p)| *s += *p),
+        None => *sum = Some(part),
+    }
+}
+
+impl CustomOp3 for LstmSequence {
     fn name(&self) -> &'static str {
         "dojo-lstm"
     }
 
     fn cpu_fwd(
         &self,
-        xw: &CpuStorage,
-        xw_layout: &Layout,
+        x: &CpuStorage,
+        x_layout: &Layout,
+        kb: &CpuStorage,
+        kb_layout: &Layout,
         rk: &CpuStorage,
         rk_layout: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        match xw {
-            CpuStorage::F32(_) => self.fwd_typed::<f32>(xw, xw_layout, rk, rk_layout),
-            CpuStorage::F64(_) => self.fwd_typed::<f64>(xw, xw_layout, rk, rk_layout),
+        let args = ((x, x_layout), (kb, kb_layout), (rk, rk_layout));
+        match x {
+            CpuStorage::F32(_) => self.fwd_typed::<f32>(args.0, args.1, args.2),
+            CpuStorage::F64(_) => self.fwd_typed::<f64>(args.0, args.1, args.2),
             _ => bail!("lstm over elements that are not f32 or f64"),
         }
     }
 
     fn bwd(
         &self,
-        xw: &Tensor,
+        x: &Tensor,
+        kb: &Tensor,
         rk: &Tensor,
         _hs: &Tensor,
         dhs: &Tensor,
-    ) -> Result<(Option<Tensor>, Option<Tensor>)> {
-        if !xw.track_op() && !rk.track_op() {
-            return Ok((None, None));
+    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
+        if !x.track_op() && !kb.track_op() && !rk.track_op() {
+            return Ok((None, None, None));
         }
-        match xw.dtype() {
-            DType::F32 => self.bwd_typed::<f32>(xw, rk, dhs),
-            DType::F64 => self.bwd_typed::<f64>(xw, rk, dhs),
+        match x.dtype() {
+            DType::F32 => self.bwd_typed::<f32>((x, kb, rk), dhs),
+            DType::F64 => self.bwd_typed::<f64>((x, kb, rk), dhs),
             other => bail!("lstm over {other:?}, not f32 or f64"),
         }
     }
 }
 
-/// Runs the recurrence. `xw` is `(B, T, 4U)` and `rk` `(U, 4U)`, both
-/// row-major; `B, T, U >= 1` (chunk sizes are never zero).
-fn forward<T: Real>(xw: &[T], rk: &[T], d: Dims, go_backwards: bool) -> Result<Trace<T>> {
+/// Runs the layer over one chunk: `x` is `(B, T, F)`, `kb` the kernel
+/// `(F, 4U)` and, if it has one more row, the bias; `rk` `(U, 4U)`; all
+/// row-major; `B, T, U, F >= 1` (chunk sizes are never zero).
+fn forward<T: Real>(x: &[T], kb: &[T], rk: &[T], d: Dims, go_backwards: bool) -> Result<Trace<T>> {
     let (g, gate_block, state_block) = (4 * d.u, d.gate_block(), d.state_block());
-    if xw.len() != d.t * gate_block || rk.len() != d.u * g {
+    let bias_len = kb.len().wrapping_sub(d.f * g);
+    if x.len() != d.b * d.t * d.f || rk.len() != d.u * g || (bias_len != 0 && bias_len != g) {
         bail!(
-            "lstm inputs of {} and {} elements for {d:?}",
-            xw.len(),
+            "lstm inputs of {}, {} and {} elements for {d:?}",
+            x.len(),
+            kb.len(),
             rk.len()
         );
     }
+    let (kernel, bias) = kb.split_at(d.f * g);
+    // The inputs in processing order, then every step's projection `x W + b`
+    // as one product into the gate blocks.
+    let mut inputs = vec![<T as Elem>::ZERO; d.t * d.b * d.f];
+    for (k, step) in inputs.chunks_exact_mut(d.b * d.f).enumerate() {
+        let time = d.time(k, go_backwards);
+        for (row, sequence) in step.chunks_exact_mut(d.f).zip(x.chunks_exact(d.t * d.f)) {
+            row.copy_from_slice(&sequence[time * d.f..(time + 1) * d.f]);
+        }
+    }
     let mut gates = vec![<T as Elem>::ZERO; d.t * gate_block];
+    if !bias.is_empty() {
+        gates
+            .chunks_exact_mut(g)
+            .for_each(|row| row.copy_from_slice(bias));
+    }
+    let (steps, kernel) = (d.t * d.b, Mat::rows(kernel, d.f, g));
+    gemm(
+        &mut gates,
+        g,
+        Mat::rows(&inputs, steps, d.f),
+        kernel,
+        !bias.is_empty(),
+    )?;
     let mut cells = vec![<T as Elem>::ZERO; d.t * state_block];
     let mut cell_tanh = vec![<T as Elem>::ZERO; d.t * state_block];
     let mut hidden = vec![<T as Elem>::ZERO; d.t * state_block];
     let zeros = vec![<T as Elem>::ZERO; state_block];
     for k in 0..d.t {
-        let time = d.time(k, go_backwards);
         let z = &mut gates[k * gate_block..(k + 1) * gate_block];
-        for (z_row, sequence) in z.chunks_exact_mut(g).zip(xw.chunks_exact(d.t * g)) {
-            z_row.copy_from_slice(&sequence[time * g..(time + 1) * g]);
-        }
         let (h_done, h_rest) = hidden.split_at_mut(k * state_block);
         let (c_done, c_rest) = cells.split_at_mut(k * state_block);
         let c_prev = if k > 0 {
@@ -431,6 +565,7 @@ fn forward<T: Real>(xw: &[T], rk: &[T], d: Dims, go_backwards: bool) -> Result<T
         }
     }
     Ok(Trace {
+        inputs,
         gates,
         cells,
         cell_tanh,
@@ -552,26 +687,23 @@ fn recurrent_kernel_grad<T: Real>(trace: &Trace<T>, dz: &[T], d: Dims) -> Result
     Ok(drk)
 }
 
-/// The step-major `(T, B, U)` hidden states as the output `(B, T, U)`.
-fn batch_major<T: Real>(hidden: &[T], d: Dims) -> Vec<T> {
-    let mut out = vec![<T as Elem>::ZERO; hidden.len()];
-    for (k, step) in hidden.chunks_exact(d.state_block()).enumerate() {
-        for (row, sequence) in step.chunks_exact(d.u).zip(out.chunks_exact_mut(d.t * d.u)) {
-            sequence[k * d.u..(k + 1) * d.u].copy_from_slice(row);
-        }
-    }
-    out
-}
-
-/// The step-major `(T, B, 4U)` gradient in processing order as the
-/// gradient of `xw` `(B, T, 4U)` in time order.
-fn time_major_to_input<T: Real>(dz: &[T], d: Dims, go_backwards: bool) -> Vec<T> {
-    let g = 4 * d.u;
-    let mut out = vec![<T as Elem>::ZERO; dz.len()];
-    for (k, step) in dz.chunks_exact(d.gate_block()).enumerate() {
-        let time = d.time(k, go_backwards);
-        for (row, sequence) in step.chunks_exact(g).zip(out.chunks_exact_mut(d.t * g)) {
-            sequence[time * g..(time + 1) * g].copy_from_slice(row);
+/// A step-major `(T, B, W)` block of rows as batch-major `(B, T, W)`: step
+/// `k`'s rows go to time `time(k)` (the hidden states keep processing
+/// order, the input gradient goes back to time order).
+fn batch_major<T: Real>(
+    steps: &[T],
+    width: usize,
+    d: Dims,
+    time: impl Fn(usize) -> usize,
+) -> Vec<T> {
+    let mut out = vec![<T as Elem>::ZERO; steps.len()];
+    for (k, step) in steps.chunks_exact(d.b * width).enumerate() {
+        let at = time(k) * width;
+        for (row, sequence) in step
+            .chunks_exact(width)
+            .zip(out.chunks_exact_mut(d.t * width))
+        {
+            sequence[at..at + width].copy_from_slice(row);
         }
     }
     out
@@ -586,29 +718,70 @@ mod tests {
         (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
     }
 
-    /// The fused op and the step-by-step candle composition agree on the
-    /// hidden states and on both gradients, in both directions.
-    #[test]
-    fn custom_op_matches_the_composition() -> Result<()> {
-        let (b, t, u) = (3, 5, 4);
-        for go_backwards in [false, true] {
-            let xw = Var::randn(0f64, 1.0, (b, t, 4 * u), &Device::Cpu)?;
-            let rk = Var::randn(0f64, 0.5, (u, 4 * u), &Device::Cpu)?;
-            let fast = lstm_sequence(xw.as_tensor(), rk.as_tensor(), go_backwards)?;
-            let plain = composition(xw.as_tensor(), rk.as_tensor(), go_backwards)?;
+    /// A layer's variables: inputs `(B, T, F)`, kernel, bias, recurrent
+    /// kernel.
+    fn variables<T: candle_core::FloatDType>(
+        b: usize,
+        t: usize,
+        f: usize,
+        u: usize,
+    ) -> Result<[Var; 4]> {
+        let zero = T::from_f64(0.0);
+        let (one, half) = (T::from_f64(1.0), T::from_f64(0.5));
+        Ok([
+            Var::randn(zero, one, (b, t, f), &Device::Cpu)?,
+            Var::randn(zero, half, (f, 4 * u), &Device::Cpu)?,
+            Var::randn(zero, half, 4 * u, &Device::Cpu)?,
+            Var::randn(zero, half, (u, 4 * u), &Device::Cpu)?,
+        ])
+    }
+
+    /// The fused op (with `chunking`) and the candle composition agree on
+    /// the hidden states and on every gradient, within `tolerance`, with
+    /// and without a bias, in both directions.
+    fn agree<T: candle_core::FloatDType>(
+        (b, t, f, u): (usize, usize, usize, usize),
+        chunking: Chunking,
+        tolerance: f64,
+    ) -> Result<()> {
+        for (go_backwards, use_bias) in [(false, true), (true, true), (true, false)] {
+            let vars = variables::<T>(b, t, f, u)?;
+            let [x, kernel, bias, rk] = vars.each_ref().map(Var::as_tensor);
+            let bias = use_bias.then_some(bias);
+            let fast = fused(x, kernel, bias, rk, go_backwards, chunking)?;
+            let plain = composition(&projection(x, kernel, bias)?, rk, go_backwards)?;
             assert_eq!(fast.dims(), &[b, t, u]);
-            assert!(max_diff(&fast, &plain)? < 1e-10);
-            let weights = Tensor::randn(0f64, 1.0, fast.shape(), &Device::Cpu)?;
+            assert!(max_diff(&fast, &plain)? < tolerance);
+            let weights =
+                Tensor::randn(0f32, 1.0, fast.shape(), &Device::Cpu)?.to_dtype(T::DTYPE)?;
             let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
             let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
-            for v in [&xw, &rk] {
+            for (k, v) in vars.iter().enumerate() {
+                if k == 2 && !use_bias {
+                    assert!(fast_grads.get(v).is_none());
+                    continue;
+                }
                 let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
-                    panic!("missing gradient");
+                    panic!("missing gradient of variable {k}");
                 };
-                assert!(max_diff(a, b)? < 1e-10, "go_backwards={go_backwards}");
+                let diff = max_diff(a, b)?;
+                assert!(
+                    diff < tolerance,
+                    "variable {k}, go_backwards={go_backwards}, bias={use_bias}: {diff}"
+                );
             }
         }
         Ok(())
+    }
+
+    /// The whole batch in one chunk, in f64.
+    #[test]
+    fn custom_op_matches_the_composition() -> Result<()> {
+        let whole = Chunking {
+            rows: 3,
+            parallel: false,
+        };
+        agree::<f64>((3, 5, 2, 4), whole, 1e-10)
     }
 
     /// Chunks of batch rows (here 2, 2 and 1 rows, on the pool's threads
@@ -616,35 +789,26 @@ mod tests {
     /// as the composition.
     #[test]
     fn batch_chunks_match_the_composition() -> Result<()> {
-        let (b, t, u) = (5, 4, 3);
-        for (go_backwards, parallel) in [(false, true), (true, true), (true, false)] {
-            let xw = Var::randn(0f64, 1.0, (b, t, 4 * u), &Device::Cpu)?;
-            let rk = Var::randn(0f64, 0.5, (u, 4 * u), &Device::Cpu)?;
-            let chunking = Chunking { rows: 2, parallel };
-            let fast = fused(xw.as_tensor(), rk.as_tensor(), go_backwards, chunking)?;
-            let plain = composition(xw.as_tensor(), rk.as_tensor(), go_backwards)?;
-            assert!(max_diff(&fast, &plain)? < 1e-10);
-            let weights = Tensor::randn(0f64, 1.0, fast.shape(), &Device::Cpu)?;
-            let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
-            let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
-            for v in [&xw, &rk] {
-                let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
-                    panic!("missing gradient");
-                };
-                assert!(max_diff(a, b)? < 1e-10, "go_backwards={go_backwards}");
-            }
+        for parallel in [true, false] {
+            agree::<f64>((5, 4, 3, 3), Chunking { rows: 2, parallel }, 1e-10)?;
         }
         Ok(())
+    }
+
+    /// f32 (the fast `exp`) agrees with the composition too.
+    #[test]
+    fn f32_matches_the_composition() -> Result<()> {
+        agree::<f32>((4, 7, 3, 3), Chunking::plan(4, 7, 3, 3), 1e-5)
     }
 
     /// Splitting follows the work: a bench-sized batch goes to two threads
     /// when the pool has them, a tiny one stays whole.
     #[test]
     fn chunking_plan() {
-        let tiny = Chunking::plan(3, 5, 4);
+        let tiny = Chunking::plan(3, 5, 4, 2);
         assert_eq!((tiny.rows, tiny.parallel), (3, false));
         let threads = candle_core::utils::get_num_threads();
-        let big = Chunking::plan(32, 120, 32);
+        let big = Chunking::plan(32, 120, 32, 16);
         if threads > 1 && rayon::current_thread_index().is_none() {
             assert!(big.parallel);
             assert_eq!(big.rows, 32usize.div_ceil(threads.min(8)));
@@ -678,39 +842,24 @@ mod tests {
         assert!((Real::tanh(0.5f32) - 0.5f32.tanh()).abs() < 1e-6);
     }
 
-    /// As `return_sequences=False` uses it: only the last processed step
-    /// reaches the loss, and f32 agrees with the composition too.
-    #[test]
-    fn last_step_gradients_match_in_f32() -> Result<()> {
-        let (b, t, u) = (2, 7, 3);
-        let xw = Var::randn(0f32, 1.0, (b, t, 4 * u), &Device::Cpu)?;
-        let rk = Var::randn(0f32, 0.5, (u, 4 * u), &Device::Cpu)?;
-        let last = |hs: Tensor| hs.narrow(1, t - 1, 1)?.squeeze(1)?.sum_all();
-        let fast = last(lstm_sequence(xw.as_tensor(), rk.as_tensor(), true)?)?;
-        let plain = last(composition(xw.as_tensor(), rk.as_tensor(), true)?)?;
-        assert!(max_diff(&fast, &plain)? < 1e-5);
-        let (fast_grads, plain_grads) = (fast.backward()?, plain.backward()?);
-        for v in [&xw, &rk] {
-            let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
-                panic!("missing gradient");
-            };
-            assert!(max_diff(a, b)? < 1e-5);
-        }
-        Ok(())
-    }
-
-    /// Shapes that do not describe an LSTM are errors, not panics; an
-    /// empty batch gives an empty result.
+    /// Shapes that do not describe an LSTM layer are errors, not panics;
+    /// an empty batch gives an empty result.
     #[test]
     fn mismatched_shapes_are_errors() -> Result<()> {
-        let xw = Tensor::zeros((2, 3, 8), DType::F32, &Device::Cpu)?;
-        let rk = Tensor::zeros((3, 12), DType::F32, &Device::Cpu)?;
-        assert!(lstm_sequence(&xw, &rk, false).is_err());
-        let rk64 = Tensor::zeros((2, 8), DType::F64, &Device::Cpu)?;
-        assert!(lstm_sequence(&xw, &rk64, false).is_err());
-        let empty = Tensor::zeros((0, 3, 8), DType::F32, &Device::Cpu)?;
-        let rk = Tensor::zeros((2, 8), DType::F32, &Device::Cpu)?;
-        assert_eq!(lstm_sequence(&empty, &rk, false)?.dims(), &[0, 3, 2]);
+        let zeros = |shape: &[usize], dtype| Tensor::zeros(shape, dtype, &Device::Cpu);
+        let x = zeros(&[2, 3, 5], DType::F32)?;
+        let kernel = zeros(&[5, 8], DType::F32)?;
+        let rk = zeros(&[2, 8], DType::F32)?;
+        assert!(lstm_sequence(&x, &zeros(&[4, 8], DType::F32)?, None, &rk, false).is_err());
+        assert!(lstm_sequence(&x, &kernel, None, &zeros(&[3, 12], DType::F32)?, false).is_err());
+        let wide_bias = zeros(&[9], DType::F32)?;
+        assert!(lstm_sequence(&x, &kernel, Some(&wide_bias), &rk, false).is_err());
+        assert!(lstm_sequence(&x, &kernel, None, &zeros(&[2, 8], DType::F64)?, false).is_err());
+        let empty = zeros(&[0, 3, 5], DType::F32)?;
+        assert_eq!(
+            lstm_sequence(&empty, &kernel, None, &rk, false)?.dims(),
+            &[0, 3, 2]
+        );
         Ok(())
     }
 }

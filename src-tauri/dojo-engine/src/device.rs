@@ -150,10 +150,10 @@ pub enum Workload {
 /// to a positive number, else by workload, from the machine's available
 /// parallelism `n`: `Batch` takes `n`, `Interactive` takes `n - 1` (at
 /// least 1). Measured on the 2-core build machine (tests/bench/README.md):
-/// one thread trains the recurrent and dense bench models 5-30% faster than
-/// two, two train the convolutional ones 15-40% faster; the app's one thread
-/// keeps an epoch's chart point within 100 ms of the epoch's end while
-/// training runs.
+/// two threads train the convolutional and recurrent bench models 15-40%
+/// faster than one, only the smallest dense models lose 10-30%; the app's
+/// one thread keeps an epoch's chart point within 100 ms of the epoch's end
+/// while training runs.
 ///
 /// The binaries export the answer with [`configure_process`].
 pub fn thread_count_policy(workload: Workload) -> usize {
@@ -238,7 +238,7 @@ static BACKGROUND: AtomicBool = AtomicBool::new(false);
 /// The nice value (Linux) of training threads in the desktop app: the
 /// scheduler then gives the window's threads (nice 0) about ten times
 /// their share of a contended core. Measured with the end-to-end test's
-/// chart latency (tests/bench/README.md, "The UI while training").
+/// chart latency (tests/bench/README.md, "Process settings").
 const BACKGROUND_NICE: i32 = 10;
 
 /// Called first thing on a job's thread: in a process configured for

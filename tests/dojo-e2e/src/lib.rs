@@ -49,8 +49,13 @@ pub fn artifacts_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("tests").join("artifacts"))
 }
 
+/// The repository root: from cargo's `CARGO_MANIFEST_DIR` at run time (a
+/// test binary reused from a warm target directory may have been compiled
+/// in another checkout), else the one compiled in.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
         .join("../..")
         .canonicalize()
         .unwrap_or_else(|_| PathBuf::from("."))

@@ -99,7 +99,7 @@ fn scalar_in_place(
     let fresh = array
         .tensor()
         .is_some_and(|t| t.dtype() != converted.dtype());
-    if !fresh || !converted.is_contiguous() {
+    if !fresh || !converted.is_contiguous() || !converted.device().is_cpu() {
         return Ok(None);
     }
     converted

@@ -63,6 +63,27 @@ async fn wait_for_status(session: &Session, wanted: &str, timeout: Duration) -> 
         .await
 }
 
+/// Writes the loss chart's latency `attributes` (milliseconds, which the
+/// chart must have recorded) to `file` in the artifacts folder, one
+/// `name: value` line each: measurements for the record, never asserted.
+async fn record_latencies(session: &Session, attributes: &[&str], file: &str) -> Result<()> {
+    let mut latencies = String::new();
+    for attribute in attributes {
+        let value = session
+            .attribute("#chart-loss", attribute)
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            value.parse::<i64>().is_ok(),
+            "the chart did not record {attribute}: {value:?}"
+        );
+        latencies.push_str(&format!("{attribute}: {value}\n"));
+    }
+    std::fs::create_dir_all(dojo_e2e::artifacts_dir())?;
+    std::fs::write(dojo_e2e::artifacts_dir().join(file), latencies)?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
     let _one = ONE_WINDOW_AT_A_TIME.lock().await;
@@ -95,23 +116,12 @@ async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
             // How long the epoch took from the backend to the drawn chart: a
             // measurement for the record (tests/artifacts), never asserted.
             // Delivery is the part from the backend to the UI's handler.
-            let mut latencies = String::new();
-            for attribute in ["data-epoch-latency-ms", "data-epoch-delivery-ms"] {
-                let value = session
-                    .attribute("#chart-loss", attribute)
-                    .await?
-                    .unwrap_or_default();
-                ensure!(
-                    value.parse::<i64>().is_ok(),
-                    "the chart did not record {attribute}: {value:?}"
-                );
-                latencies.push_str(&format!("{attribute}: {value}\n"));
-            }
-            std::fs::create_dir_all(dojo_e2e::artifacts_dir())?;
-            std::fs::write(
-                dojo_e2e::artifacts_dir().join("chart-epoch-latency-ms.txt"),
-                latencies,
-            )?;
+            record_latencies(
+                session,
+                &["data-epoch-latency-ms", "data-epoch-delivery-ms"],
+                "chart-epoch-latency-ms.txt",
+            )
+            .await?;
             let console = session.text("#console").await?;
             ensure!(
                 console.contains("Epoch 1/1") || console.contains("loss"),
@@ -209,27 +219,16 @@ async fn a_run_can_be_stopped() -> Result<()> {
                     Ok(console.contains("Epoch 4/50").then_some(()))
                 })
                 .await?;
-            let mut latencies = String::new();
-            for attribute in [
-                "data-epoch-latency-ms",
-                "data-epoch-latency-max-ms",
-                "data-epoch-delivery-ms",
-            ] {
-                let value = session
-                    .attribute("#chart-loss", attribute)
-                    .await?
-                    .unwrap_or_default();
-                ensure!(
-                    value.parse::<i64>().is_ok(),
-                    "the chart did not record {attribute}: {value:?}"
-                );
-                latencies.push_str(&format!("{attribute}: {value}\n"));
-            }
-            std::fs::create_dir_all(dojo_e2e::artifacts_dir())?;
-            std::fs::write(
-                dojo_e2e::artifacts_dir().join("chart-epoch-latency-while-training.txt"),
-                latencies,
-            )?;
+            record_latencies(
+                session,
+                &[
+                    "data-epoch-latency-ms",
+                    "data-epoch-latency-max-ms",
+                    "data-epoch-delivery-ms",
+                ],
+                "chart-epoch-latency-while-training.txt",
+            )
+            .await?;
             session.click("#btn-stop").await?;
             wait_for_status(session, "cancelled", Duration::from_secs(30)).await?;
             let progress = session.number("#progress", "aria-valuenow").await?;

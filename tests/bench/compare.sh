@@ -70,12 +70,14 @@ def summary(runner, model):
         'epoch_seconds': statistics.median_high(e['epoch_seconds'] for e in entries),
         'peak_mib': max(e['peak_rss_bytes'] or 0 for e in entries) / 1048576,
         'version': reports[0]['version'],
+        'device': reports[0].get('device'),
     }
 
 rows = [(model, summary('dojo', model), summary('tf', model)) for model in models]
 dojo_version, tf_version = rows[0][1]['version'], rows[0][2]['version']
-print('Dojo %s vs TensorFlow %s; median of %d interleaved runs; epoch time without the '
-      'first (warm-up) epoch when there are several.\n' % (dojo_version, tf_version, runs))
+device = ' on %s' % rows[0][1]['device'] if rows[0][1]['device'] else ''
+print('Dojo %s%s vs TensorFlow %s; median of %d interleaved runs; epoch time without the '
+      'first (warm-up) epoch when there are several.\n' % (dojo_version, device, tf_version, runs))
 print('| model | samples | epochs | Dojo epoch s | TF epoch s | Dojo / TF | '
       'Dojo samples/s | TF samples/s | Dojo peak MiB | TF peak MiB |')
 print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')

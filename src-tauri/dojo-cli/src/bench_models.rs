@@ -4,13 +4,16 @@
 //! The parent re-runs this executable as `dojo bench models --child --only
 //! NAME ...`; the child trains that one model once in-process and prints one
 //! [`ModelRun`] as JSON on stdout. Runs are interleaved: run 1 of every
-//! model, then run 2, and so on.
+//! model, then run 2, and so on. Each child trains on the device
+//! `DOJO_DEVICE` selects (`auto`: CUDA or Metal when compiled in and
+//! present, else the CPU), as `dojo run` does.
 
 use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, bail};
 use dojo_engine::bench::models::{self, ModelRun, ModelSummary, ModelsReport, Settings};
+use dojo_engine::device::ComputeDevice;
 
 /// What to run.
 pub struct Request<'a> {
@@ -21,12 +24,14 @@ pub struct Request<'a> {
 
 /// The child's side: one run of `name`, printed as one JSON line.
 pub fn child(name: &str, settings: Settings) -> anyhow::Result<String> {
-    let run = models::run(models::find(name)?, settings)?;
+    let run = models::run(models::find(name)?, settings, &ComputeDevice::select()?)?;
     Ok(serde_json::to_string(&run)?)
 }
 
 /// Runs every requested model `runs` times, each run in a fresh child process.
 pub fn run(request: &Request) -> anyhow::Result<ModelsReport> {
+    // The children select the same device from the same environment.
+    let device = ComputeDevice::select()?.description().to_owned();
     let chosen = match request.only {
         Some(name) => vec![models::find(name)?],
         None => models::MODELS.iter().collect(),
@@ -47,6 +52,7 @@ pub fn run(request: &Request) -> anyhow::Result<ModelsReport> {
     Ok(ModelsReport {
         runner: "dojo".to_owned(),
         version: dojo_engine::VERSION.to_owned(),
+        device,
         models: runs.into_iter().filter_map(models::summarize).collect(),
     })
 }
@@ -77,7 +83,8 @@ fn spawn_child(exe: &Path, name: &str, settings: Settings) -> anyhow::Result<Mod
 
 /// The report as a text table, one model a line.
 pub fn table(report: &ModelsReport) -> String {
-    let mut text = format!(
+    let mut text = format!("device: {}\n", report.device);
+    text += &format!(
         "{:<28} {:>7} {:>6} {:>5} {:>10} {:>10} {:>9}\n",
         "model", "samples", "epochs", "batch", "epoch s", "samples/s", "peak MiB"
     );

@@ -346,6 +346,9 @@ fn bench_models_reports_one_model_as_json_without_asserting_timing() {
         serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(report, written);
     assert_eq!(report["runner"], "dojo");
+    // DOJO_DEVICE=cpu (see `dojo`): the report names what trained.
+    let device = report["device"].as_str().unwrap();
+    assert!(device.starts_with("CPU ("), "{device}");
     let models = report["models"].as_array().unwrap();
     assert_eq!(models.len(), 1);
     let dense = &models[0];
@@ -363,6 +366,23 @@ fn bench_models_reports_one_model_as_json_without_asserting_timing() {
     for run in runs {
         assert_eq!(run["epoch_seconds"].as_array().unwrap().len(), 2);
     }
+}
+
+/// The bench trains where `DOJO_DEVICE` says, and a device it cannot use
+/// stops it with the reason before any model runs.
+#[test]
+fn bench_models_refuses_a_device_it_cannot_use() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+        .args(["bench", "models", "--only", "dense", "--runs", "1"])
+        .env("DOJO_DATA_DIR", data_dir.path())
+        .env("DOJO_DEVICE", "tpu")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("use cpu, cuda or metal"), "{stderr}");
+    assert!(!stderr.contains("bench: dense"), "{stderr}");
 }
 
 #[test]

@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Instant;
 
+use crate::device::ComputeDevice;
 use crate::program::{self, Outcome, RunOptions};
 use crate::python::{TrainingContext, TrainingEvent};
 use crate::{Error, Result};
@@ -139,10 +140,12 @@ impl ModelRun {
     }
 }
 
-/// Trains `model` once in this process (in a fresh interpreter, without
-/// task data) and reports its epoch times and this process's peak memory.
-pub fn run(model: &BenchModel, settings: Settings) -> Result<ModelRun> {
+/// Trains `model` once in this process on `device` (in a fresh
+/// interpreter, without task data) and reports its epoch times and this
+/// process's peak memory.
+pub fn run(model: &BenchModel, settings: Settings, device: &ComputeDevice) -> Result<ModelRun> {
     let source = source_with(model, settings)?;
+    dojo_keras::session::set_device(device.device().clone());
     let marks: Rc<RefCell<Vec<Instant>>> = Rc::default();
     let sink = Rc::clone(&marks);
     let context = TrainingContext::new(
@@ -251,6 +254,8 @@ pub fn summarize(runs: Vec<ModelRun>) -> Option<ModelSummary> {
 pub struct ModelsReport {
     pub runner: String,
     pub version: String,
+    /// What trained, as `dojo info` describes it (`DOJO_DEVICE` picks it).
+    pub device: String,
     pub models: Vec<ModelSummary>,
 }
 

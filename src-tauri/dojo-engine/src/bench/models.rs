@@ -335,7 +335,7 @@ mod tests {
             samples: Some(16),
             epochs: Some(2),
         };
-        let run = run(find("dense").unwrap(), settings).unwrap();
+        let run = run(find("dense").unwrap(), settings, &ComputeDevice::cpu()).unwrap();
         assert_eq!(run.model, "dense");
         assert_eq!((run.samples, run.epochs, run.batch_size), (16, 2, 32));
         assert_eq!(run.epoch_seconds.len(), 2);

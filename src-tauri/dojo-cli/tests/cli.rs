@@ -6,11 +6,16 @@
 use std::process::Command;
 
 fn dojo(args: &[&str]) -> (bool, String, String) {
+    dojo_on("cpu", args)
+}
+
+/// [`dojo`] with `DOJO_DEVICE` set to `device`.
+fn dojo_on(device: &str, args: &[&str]) -> (bool, String, String) {
     let data_dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
         .args(args)
         .env("DOJO_DATA_DIR", data_dir.path())
-        .env("DOJO_DEVICE", "cpu")
+        .env("DOJO_DEVICE", device)
         .output()
         .unwrap();
     (
@@ -78,13 +83,8 @@ fn device_check_streams_json_lines_and_finishes() {
 
 #[test]
 fn an_unknown_device_fails_with_a_clear_message() {
-    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
-        .args(["info"])
-        .env("DOJO_DEVICE", "tpu")
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (ok, _, stderr) = dojo_on("tpu", &["info"]);
+    assert!(!ok);
     assert!(stderr.contains("use cpu, cuda or metal"), "{stderr}");
 }
 
@@ -372,15 +372,11 @@ fn bench_models_reports_one_model_as_json_without_asserting_timing() {
 /// stops it with the reason before any model runs.
 #[test]
 fn bench_models_refuses_a_device_it_cannot_use() {
-    let data_dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
-        .args(["bench", "models", "--only", "dense", "--runs", "1"])
-        .env("DOJO_DATA_DIR", data_dir.path())
-        .env("DOJO_DEVICE", "tpu")
-        .output()
-        .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (ok, _, stderr) = dojo_on(
+        "tpu",
+        &["bench", "models", "--only", "dense", "--runs", "1"],
+    );
+    assert!(!ok);
     assert!(stderr.contains("use cpu, cuda or metal"), "{stderr}");
     assert!(!stderr.contains("bench: dense"), "{stderr}");
 }

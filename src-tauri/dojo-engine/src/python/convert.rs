@@ -129,14 +129,7 @@ fn trace(interpreter: &mut Interpreter, function: &Value) -> Result<LambdaExpr> 
 /// A value (array, list, scalar) as a contiguous tensor in Keras's float
 /// type.
 pub fn tensor_of(interpreter: &Interpreter, value: &Value, what: &str) -> Result<Tensor> {
-    let tensor = numeric_tensor(interpreter, value, what)?;
-    // Slices of arrays are strided views; the trainer gathers rows, which
-    // needs contiguous storage (a no-op when it already is).
-    let floatx = dojo_keras::session::floatx();
-    tensor
-        .to_dtype(floatx)
-        .and_then(|tensor| tensor.contiguous())
-        .map_err(|error| type_error(format!("{what}: {}", candle_message(&error))))
+    floatx_tensor(numeric_tensor(interpreter, value, what)?, what)
 }
 
 /// Like [`tensor_of`], for the arrays `fit` and `evaluate` draw batches
@@ -151,8 +144,19 @@ pub fn data_tensor_of(interpreter: &Interpreter, value: &Value, what: &str) -> R
     if tensor.dtype() == candle_core::DType::F64 && tensor.is_contiguous() {
         Ok(tensor)
     } else {
-        tensor_of(interpreter, value, what)
+        floatx_tensor(tensor, what)
     }
+}
+
+/// `tensor` in Keras's float type, contiguous: slices of arrays are strided
+/// views, and the trainer gathers rows, which needs contiguous storage (a
+/// no-op when it already is).
+fn floatx_tensor(tensor: Tensor, what: &str) -> Result<Tensor> {
+    let floatx = dojo_keras::session::floatx();
+    tensor
+        .to_dtype(floatx)
+        .and_then(|tensor| tensor.contiguous())
+        .map_err(|error| type_error(format!("{what}: {}", candle_message(&error))))
 }
 
 /// The numbers of an array, list or scalar, in their own type.

@@ -3,7 +3,9 @@
 use super::Padding;
 use super::cpu;
 use super::dense::Pointwise;
-use super::gemm::{Elem, Mat, fold_blocks, for_blocks, gemm, parallel_threads};
+use super::gemm::{
+    Elem, Mat, ThreeGradients, fold_blocks, for_blocks, gemm, parallel_threads, sum_partials,
+};
 use super::geometry::Axis;
 use super::pool::max_image;
 use super::windows::Window;
@@ -533,16 +535,6 @@ fn optional_blocks<T>(
     }
 }
 
-/// The elementwise sum of per-thread partial sums; `None` without any.
-fn sum_partials<T: Elem>(parts: impl IntoIterator<Item = Vec<T>>) -> Option<Vec<T>> {
-    parts.into_iter().reduce(|mut sum, part| {
-        for (s, p) in sum.iter_mut().zip(&part) {
-            *s += *p;
-        }
-        sum
-    })
-}
-
 /// `dst.copy_from_slice(&src[..dst.len()])`, with the short lengths of
 /// small kernels over few channels (a 3x3 window over one or three
 /// channels copies runs of 3 or 9) as fixed-size moves instead of calls to
@@ -686,7 +678,17 @@ struct Fused {
     act: Pointwise,
 }
 
-impl Fused {
+impl BiasedConvolution for Fused {
+    const NAME: &'static str = "dojo-conv2d-bias-activation";
+
+    fn conv(&self) -> &Convolution {
+        &self.conv
+    }
+
+    fn output_shape(&self, d: &Dims) -> Shape {
+        self.conv.output_shape(d)
+    }
+
     fn forward<T: Elem>(&self, d: &Dims, x: &[T], kernel: &[T], bias: &[T]) -> Result<Vec<T>> {
         self.conv
             .forward(d, x, kernel, |y| self.act.add_bias_in_place(y, bias))
@@ -710,32 +712,6 @@ impl Fused {
             None
         };
         Ok((dx, dk, dbias))
-    }
-}
-
-impl BiasedConvolution for Fused {
-    const NAME: &'static str = "dojo-conv2d-bias-activation";
-
-    fn conv(&self) -> &Convolution {
-        &self.conv
-    }
-
-    fn output_shape(&self, d: &Dims) -> Shape {
-        self.conv.output_shape(d)
-    }
-
-    fn forward<T: Elem>(&self, d: &Dims, x: &[T], kernel: &[T], bias: &[T]) -> Result<Vec<T>> {
-        Fused::forward(self, d, x, kernel, bias)
-    }
-
-    fn gradients<T: Elem>(
-        &self,
-        d: &Dims,
-        inputs: (&Tensor, &Tensor, &Tensor),
-        out: &Tensor,
-        dout: &Tensor,
-    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        Fused::gradients::<T>(self, d, inputs, out, dout)
     }
 }
 
@@ -843,9 +819,6 @@ struct ConvPool {
     first_max: Mutex<Vec<u32>>,
 }
 
-/// The gradients of a [`ConvPool`]'s three inputs, each when asked for.
-type ConvPoolGradients<T> = (Option<Vec<T>>, Option<Vec<T>>, Option<Vec<T>>);
-
 impl ConvPool {
     /// Elements per image: input, convolution output, pooled output.
     fn sizes(&self, d: &Dims) -> (usize, usize, usize) {
@@ -921,7 +894,7 @@ impl ConvPool {
         dy: &[T],
         from: &[u32],
         (want_dx, want_dk, want_db): (bool, bool, bool),
-    ) -> Result<ConvPoolGradients<T>> {
+    ) -> Result<ThreeGradients<T>> {
         let (image_in, image_conv, image_out) = self.sizes(d);
         if y.len() != d.n * image_out || dy.len() != y.len() || from.len() != y.len() {
             bail!(
@@ -998,36 +971,6 @@ impl ConvPool {
             want_db.then(|| db.unwrap_or_else(|| vec![T::ZERO; d.filters])),
         ))
     }
-
-    fn gradients<T: Elem>(
-        &self,
-        d: &Dims,
-        (x, kernel, bias): (&Tensor, &Tensor, &Tensor),
-        out: &Tensor,
-        dout: &Tensor,
-    ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let wanted = (x.track_op(), kernel.track_op(), bias.track_op());
-        let (dx, dk, db) = cpu::with_slice::<T, _>(x, |xs| {
-            cpu::with_slice::<T, _>(kernel, |ks| {
-                cpu::with_slice::<T, _>(out, |ys| {
-                    cpu::with_slice::<T, _>(dout, |dys| {
-                        let mut from = self.first_max.lock().unwrap_or_else(|p| p.into_inner());
-                        if from.len() != ys.len() {
-                            // Not run forward through this op (never in training).
-                            let bs = cpu::with_slice::<T, _>(bias, |bs| Ok(bs.to_vec()))?;
-                            *from = self.forward(d, xs, ks, &bs)?.1;
-                        }
-                        self.backward(d, (xs, ks), ys, dys, &from, wanted)
-                    })
-                })
-            })
-        })?;
-        let tensor = |v: Option<Vec<T>>, like: &Tensor| {
-            v.map(|v| Tensor::from_vec(v, like.shape(), like.device()))
-                .transpose()
-        };
-        Ok((tensor(dx, x)?, tensor(dk, kernel)?, tensor(db, bias)?))
-    }
 }
 
 impl BiasedConvolution for ConvPool {
@@ -1051,48 +994,39 @@ impl BiasedConvolution for ConvPool {
     fn gradients<T: Elem>(
         &self,
         d: &Dims,
-        inputs: (&Tensor, &Tensor, &Tensor),
+        (x, kernel, bias): (&Tensor, &Tensor, &Tensor),
         out: &Tensor,
         dout: &Tensor,
     ) -> Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        ConvPool::gradients::<T>(self, d, inputs, out, dout)
+        let wanted = (x.track_op(), kernel.track_op(), bias.track_op());
+        let (dx, dk, db) = cpu::with_slice::<T, _>(x, |xs| {
+            cpu::with_slice::<T, _>(kernel, |ks| {
+                cpu::with_slice::<T, _>(out, |ys| {
+                    cpu::with_slice::<T, _>(dout, |dys| {
+                        let mut from = self.first_max.lock().unwrap_or_else(|p| p.into_inner());
+                        if from.len() != ys.len() {
+                            // Not run forward through this op (never in training).
+                            let bs = cpu::with_slice::<T, _>(bias, |bs| Ok(bs.to_vec()))?;
+                            *from = ConvPool::forward(self, d, xs, ks, &bs)?.1;
+                        }
+                        self.backward(d, (xs, ks), ys, dys, &from, wanted)
+                    })
+                })
+            })
+        })?;
+        let tensor = |v: Option<Vec<T>>, like: &Tensor| {
+            v.map(|v| Tensor::from_vec(v, like.shape(), like.device()))
+                .transpose()
+        };
+        Ok((tensor(dx, x)?, tensor(dk, kernel)?, tensor(db, bias)?))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::assert_agree;
     use super::*;
     use candle_core::{DType, Device, Var};
-
-    /// Asserts that `fast` and `plain` agree within `tol`, and so do the
-    /// gradients of each of `vars` through both (the outputs weighted by one
-    /// random tensor); a variable gets a gradient from both or from neither.
-    /// Returns the fast side's gradients.
-    fn assert_agree(
-        fast: &Tensor,
-        plain: &Tensor,
-        vars: &[&Tensor],
-        tol: f64,
-        what: &str,
-    ) -> Result<candle_core::backprop::GradStore> {
-        let max_diff = |a: &Tensor, b: &Tensor| -> Result<f64> {
-            (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
-        };
-        assert_eq!(fast.dims(), plain.dims(), "{what}");
-        assert!(max_diff(fast, plain)? < tol, "{what}: outputs differ");
-        let weights =
-            Tensor::randn(0f64, 1.0, fast.shape(), fast.device())?.to_dtype(fast.dtype())?;
-        let fast_grads = (fast * &weights)?.sum_all()?.backward()?;
-        let plain_grads = (plain * &weights)?.sum_all()?.backward()?;
-        for v in vars {
-            match (fast_grads.get(v), plain_grads.get(v)) {
-                (Some(a), Some(b)) => assert!(max_diff(a, b)? < tol, "{what}: gradients differ"),
-                (None, None) => {}
-                _ => panic!("{what}: one side lacks a gradient"),
-            }
-        }
-        Ok(fast_grads)
-    }
 
     /// The custom op and the plain composition (used off CPU) agree on the
     /// output and on both gradients: padded, strided and dilated windows,
@@ -1113,18 +1047,32 @@ mod tests {
             },
         ];
         for window in windows {
+            let plain = forward(x.as_tensor(), k.as_tensor(), &window)?;
             for patch_elements in [PATCH_ELEMENTS, 1] {
-                let op = Convolution {
-                    window,
-                    patch_elements,
-                };
-                let fast = x.as_tensor().apply_op2(k.as_tensor(), op)?;
-                let plain = forward(x.as_tensor(), k.as_tensor(), &window)?;
-                let what = format!("{window:?} {patch_elements}");
-                let grads = assert_agree(&fast, &plain, &[&x, &k], 1e-12, &what)?;
-                assert!(grads.get(&x).is_some() && grads.get(&k).is_some());
+                check_blocks(&x, &k, window, patch_elements, &plain, 1e-12)?;
             }
         }
+        Ok(())
+    }
+
+    /// The convolution op with blocks of about `patch_elements` patch
+    /// elements agrees with `plain` on the output and both gradients.
+    fn check_blocks(
+        x: &Var,
+        k: &Var,
+        window: Window,
+        patch_elements: usize,
+        plain: &Tensor,
+        tolerance: f64,
+    ) -> Result<()> {
+        let op = Convolution {
+            window,
+            patch_elements,
+        };
+        let fast = x.as_tensor().apply_op2(k.as_tensor(), op)?;
+        let what = format!("{window:?}, {patch_elements} elements a block");
+        let grads = assert_agree(&fast, plain, &[x, k], tolerance, &what)?;
+        assert!(grads.get(x).is_some() && grads.get(k).is_some());
         Ok(())
     }
 
@@ -1143,14 +1091,7 @@ mod tests {
         let plain = forward(x.as_tensor(), k.as_tensor(), &window)?;
         // One image, two images, and all nine per block.
         for patch_elements in [1, 14 * 14 * 72 * 2, PATCH_ELEMENTS] {
-            let op = Convolution {
-                window,
-                patch_elements,
-            };
-            let fast = x.as_tensor().apply_op2(k.as_tensor(), op)?;
-            let what = format!("{patch_elements} elements a block");
-            let grads = assert_agree(&fast, &plain, &[&x, &k], 1e-10, &what)?;
-            assert!(grads.get(&x).is_some() && grads.get(&k).is_some());
+            check_blocks(&x, &k, window, patch_elements, &plain, 1e-10)?;
         }
         Ok(())
     }

@@ -406,6 +406,20 @@ pub fn fold_blocks<I: Send, A: Send>(
     }
 }
 
+/// The elementwise sum of partial sums (per thread, per block of images,
+/// per chunk of rows); `None` without any.
+pub fn sum_partials<T: Elem>(parts: impl IntoIterator<Item = Vec<T>>) -> Option<Vec<T>> {
+    parts.into_iter().reduce(|mut sum, part| {
+        for (s, p) in sum.iter_mut().zip(&part) {
+            *s += *p;
+        }
+        sum
+    })
+}
+
+/// The gradients of a three-input kernel, each present when asked for.
+pub type ThreeGradients<T> = (Option<Vec<T>>, Option<Vec<T>>, Option<Vec<T>>);
+
 /// Below this many destination elements, splitting work over threads costs
 /// more than it saves (rayon's wake-ups show in profiles of small models).
 const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;

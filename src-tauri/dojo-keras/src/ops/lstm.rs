@@ -20,7 +20,7 @@ use std::ops::Neg;
 use std::sync::{Mutex, MutexGuard};
 
 use super::cpu;
-use super::gemm::{Elem, Mat, gemm, map_blocks, parallel_threads};
+use super::gemm::{Elem, Mat, ThreeGradients, gemm, map_blocks, parallel_threads, sum_partials};
 use crate::activations::sigmoid;
 use candle_core::{
     CpuStorage, CustomOp3, DType, Device, Layout, Result, Shape, Tensor, WithDType, bail,
@@ -293,10 +293,6 @@ struct LstmSequence {
     trace: Mutex<Option<Saved>>,
 }
 
-/// One chunk's gradients: of its inputs `(B, T, F)`, and its part of the
-/// sums for `kb` and `rk`.
-type ChunkGradients<T> = (Option<Vec<T>>, Option<Vec<T>>, Option<Vec<T>>);
-
 impl LstmSequence {
     fn trace(&self) -> MutexGuard<'_, Option<Saved>> {
         // A poisoned lock only means another thread panicked while holding
@@ -383,16 +379,22 @@ impl LstmSequence {
                 })
             })
         })?;
-        let mut dx = Vec::with_capacity(if want.0 { b * t * f } else { 0 });
-        let (mut dkb, mut drk) = (None, None);
-        for (chunk_dx, chunk_dkb, chunk_drk) in chunks {
-            dx.extend_from_slice(chunk_dx.as_deref().unwrap_or_default());
-            add_into(&mut dkb, chunk_dkb);
-            add_into(&mut drk, chunk_drk);
-        }
+        // Each chunk's input gradient in batch order; its parts of the
+        // weights' gradients summed.
+        let (dxs, (dkbs, drks)): (Vec<_>, (Vec<_>, Vec<_>)) = chunks
+            .into_iter()
+            .map(|(dx, dkb, drk)| (dx, (dkb, drk)))
+            .unzip();
+        let (dkb, drk) = (
+            sum_partials(dkbs.into_iter().flatten()),
+            sum_partials(drks.into_iter().flatten()),
+        );
         let dx = want
             .0
-            .then(|| Tensor::from_vec(dx, (b, t, f), &Device::Cpu))
+            .then(|| {
+                let dx: Vec<T> = dxs.into_iter().flatten().flatten().collect();
+                Tensor::from_vec(dx, (b, t, f), &Device::Cpu)
+            })
             .transpose()?;
         let dkb = dkb
             .map(|dkb| Tensor::from_vec(dkb, kb.shape(), &Device::Cpu))
@@ -404,8 +406,9 @@ impl LstmSequence {
     }
 
     /// Backpropagation through one chunk, then the wanted gradients: the
-    /// inputs' `dz W^T`, the kernel's `inputs^T dz` (with the bias's column
-    /// sums of `dz` as its last row), the recurrent kernel's.
+    /// chunk's inputs' `dz W^T` `(B, T, F)`, and its parts of the sums for
+    /// the kernel, `inputs^T dz` (with the bias's column sums of `dz` as
+    /// its last row), and for the recurrent kernel.
     fn chunk_gradients<T: Real>(
         &self,
         trace: &Trace<T>,
@@ -413,7 +416,7 @@ impl LstmSequence {
         dhs: &[T],
         d: Dims,
         (want_dx, want_dkb, want_drk): (bool, bool, bool),
-    ) -> Result<ChunkGradients<T>> {
+    ) -> Result<ThreeGradients<T>> {
         let g = 4 * d.u;
         let steps = d.t * d.b;
         let dz = backward(trace, rk, dhs, d)?;
@@ -441,15 +444,6 @@ impl LstmSequence {
             .then(|| recurrent_kernel_grad(trace, &dz, d))
             .transpose()?;
         Ok((dx, dkb, drk))
-    }
-}
-
-/// Adds `part` into `sum` (taking it when `sum` is still empty).
-fn add_into<T: Elem>(sum: &mut Option<Vec<T>>, part: Option<Vec<T>>) {
-    let Some(part) = part else { return };
-    match sum {
-        Some(sum) => sum.iter_mut().zip(&part).for_each(|(s, p)| *s += *p),
-        None => *sum = Some(part),
     }
 }
 
@@ -711,12 +705,9 @@ fn batch_major<T: Real>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::assert_agree;
     use super::*;
     use candle_core::Var;
-
-    fn max_diff(a: &Tensor, b: &Tensor) -> Result<f64> {
-        (a - b)?.abs()?.max_all()?.to_dtype(DType::F64)?.to_scalar()
-    }
 
     /// A layer's variables: inputs `(B, T, F)`, kernel, bias, recurrent
     /// kernel.
@@ -751,24 +742,13 @@ mod tests {
             let fast = fused(x, kernel, bias, rk, go_backwards, chunking)?;
             let plain = composition(&projection(x, kernel, bias)?, rk, go_backwards)?;
             assert_eq!(fast.dims(), &[b, t, u]);
-            assert!(max_diff(&fast, &plain)? < tolerance);
-            let weights =
-                Tensor::randn(0f32, 1.0, fast.shape(), &Device::Cpu)?.to_dtype(T::DTYPE)?;
-            let fast_grads = (&fast * &weights)?.sum_all()?.backward()?;
-            let plain_grads = (&plain * &weights)?.sum_all()?.backward()?;
-            for (k, v) in vars.iter().enumerate() {
-                if k == 2 && !use_bias {
-                    assert!(fast_grads.get(v).is_none());
-                    continue;
-                }
-                let (Some(a), Some(b)) = (fast_grads.get(v), plain_grads.get(v)) else {
-                    panic!("missing gradient of variable {k}");
-                };
-                let diff = max_diff(a, b)?;
-                assert!(
-                    diff < tolerance,
-                    "variable {k}, go_backwards={go_backwards}, bias={use_bias}: {diff}"
-                );
+            let what = format!("go_backwards={go_backwards}, bias={use_bias}");
+            let all = [x, kernel, vars[2].as_tensor(), rk];
+            let grads = assert_agree(&fast, &plain, &all, tolerance, &what)?;
+            // Every weight in use gets a gradient; an unused bias none.
+            for (k, v) in all.iter().enumerate() {
+                let used = k != 2 || use_bias;
+                assert_eq!(grads.get(v).is_some(), used, "variable {k}, {what}");
             }
         }
         Ok(())

@@ -20,6 +20,8 @@ pub(crate) mod gemm;
 mod geometry;
 mod lstm;
 mod pool;
+#[cfg(test)]
+mod testing;
 mod windows;
 
 pub use conv::{

@@ -92,7 +92,7 @@ fn scalar_in_place(
     if !matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Div) || array.dtype() == dtype {
         return Ok(None);
     }
-    let converted = Operand::Array(array.clone()).tensor(dtype, max_bytes)?;
+    let converted = numeric(&convert::cast(array, dtype, max_bytes)?)?;
     // A conversion between two candle types always allocates; within one
     // (which numpy's dtypes here never need) it would share the array's
     // storage, and the operation must not write into the program's array.

@@ -392,7 +392,10 @@ impl LstmSequence {
         let dx = want
             .0
             .then(|| {
-                let dx: Vec<T> = dxs.into_iter().flatten().flatten().collect();
+                let mut dx = Vec::with_capacity(b * t * f);
+                dxs.iter()
+                    .flatten()
+                    .for_each(|chunk| dx.extend_from_slice(chunk));
                 Tensor::from_vec(dx, (b, t, f), &Device::Cpu)
             })
             .transpose()?;

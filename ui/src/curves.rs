@@ -14,8 +14,6 @@ use dojo_protocol::{Logs, Metric};
 const LEARNING_RATE: &str = "learning_rate";
 /// Weight of the previous value in the smoothing average.
 pub const SMOOTHING: f64 = 0.8;
-/// A learning rate that spans at least this ratio across epochs is a sweep.
-const SWEEP_RATIO: f64 = 100.0;
 
 pub type Points = Vec<(f64, f64)>;
 
@@ -30,6 +28,8 @@ pub struct Curves {
     offset: f64,
     /// Epochs completed so far, across fits.
     completed: f64,
+    /// The engine's word that the epochs so far are a learning-rate sweep.
+    learning_rate_sweep: bool,
 }
 
 impl Curves {
@@ -81,20 +81,20 @@ impl Curves {
             .map(|key| (*key).clone())
     }
 
-    /// `(learning rate, loss)` per epoch, when the learning rate was logged
-    /// and spans at least two orders of magnitude (a learning-rate sweep).
+    /// Records the engine's decision, sent with each epoch, whether the
+    /// epochs so far are a learning-rate sweep.
+    pub fn set_learning_rate_sweep(&mut self, sweep: bool) {
+        self.learning_rate_sweep = sweep;
+    }
+
+    /// `(learning rate, loss)` per epoch, when the engine said the epochs
+    /// are a learning-rate sweep.
     pub fn learning_rate_sweep(&self) -> Option<Points> {
-        let rates = self.epoch.get(LEARNING_RATE)?;
-        let losses = self.epoch.get("loss")?;
-        let positive = rates
-            .iter()
-            .map(|(_, rate)| *rate)
-            .filter(|rate| *rate > 0.0);
-        let low = positive.clone().fold(f64::INFINITY, f64::min);
-        let high = positive.fold(0.0, f64::max);
-        if high / low < SWEEP_RATIO {
+        if !self.learning_rate_sweep {
             return None;
         }
+        let rates = self.epoch.get(LEARNING_RATE)?;
+        let losses = self.epoch.get("loss")?;
         let pairs: Points = rates
             .iter()
             .filter_map(|(x, rate)| {
@@ -370,6 +370,8 @@ mod tests {
                 ]),
             );
         }
+        // What the engine says of these epochs (`curves::is_learning_rate_sweep`).
+        sweep.set_learning_rate_sweep(true);
         let chart = learning_rate_chart(&sweep, false);
         let Some(chart) = chart else {
             panic!("a sweep over four orders of magnitude is a sweep");

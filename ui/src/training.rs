@@ -283,6 +283,7 @@ impl RunState {
                 logs,
                 elapsed_ms,
                 sent_at_ms,
+                learning_rate_sweep,
             } => {
                 self.last_epoch_sent_at_ms = Some(sent_at_ms);
                 // The epoch is over: the next starts at its beginning.
@@ -296,6 +297,7 @@ impl RunState {
                 };
                 self.progressed(position, elapsed_ms);
                 self.curves.epoch(epoch, &logs);
+                self.curves.set_learning_rate_sweep(learning_rate_sweep);
                 self.curves_revision += 1;
             }
             TrainingEvent::Finished {
@@ -418,6 +420,7 @@ mod tests {
             logs: Logs::from([("loss".to_owned(), 0.4)]),
             elapsed_ms: 1_500,
             sent_at_ms: 7,
+            learning_rate_sweep: false,
         });
         assert_eq!(state.last_epoch_sent_at_ms, Some(7));
         assert!((state.fraction() - 0.25).abs() < 1e-12);

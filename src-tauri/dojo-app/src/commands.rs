@@ -102,7 +102,7 @@ pub fn submit_run(
     request: SubmitRequest,
     state: State<'_, AppState>,
 ) -> Result<Submission, CommandError> {
-    Ok(state.store().submit(dojo_store::RunId(request.run_id.0))?)
+    Ok(state.store().submit(request.run_id)?)
 }
 
 #[tauri::command]

@@ -16,8 +16,15 @@ use tauri::Manager;
 /// Process set-up before any thread starts: training leaves a core to the
 /// window (see `dojo_engine::device::configure_process`). Call first thing
 /// in `main`.
-pub fn configure_threads() {
-    dojo_engine::device::configure_process(dojo_engine::device::Workload::Interactive);
+///
+/// # Safety
+///
+/// As [`dojo_engine::device::configure_process`]: before any other thread
+/// of the process starts.
+#[allow(unsafe_code)]
+pub unsafe fn configure_threads() {
+    // SAFETY: our caller's guarantee is the one `configure_process` needs.
+    unsafe { dojo_engine::device::configure_process(dojo_engine::device::Workload::Interactive) };
 }
 
 /// Runs the desktop app until its window closes.

@@ -4,8 +4,10 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[allow(unsafe_code)]
 fn main() -> std::process::ExitCode {
-    dojo_app::configure_threads();
+    // SAFETY: first thing in `main`: no other thread exists yet.
+    unsafe { dojo_app::configure_threads() };
     match dojo_app::run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -15,10 +15,10 @@ use std::sync::mpsc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use dojo_engine::device::ComputeDevice;
-use dojo_engine::jobs::{DeviceCheck, JobRunner};
-use dojo_engine::program::{self, Outcome, RunOptions};
-use dojo_engine::python::{TrainingContext, TrainingEvent};
-use dojo_protocol::JobEvent;
+use dojo_engine::jobs::{CancelToken, DeviceCheck, Emitter, JobRunner};
+use dojo_engine::practice::{JobUpdate, PracticeRun};
+use dojo_protocol::{JobEvent, JobId, RunId, TrainingEvent};
+use dojo_store::RunRecorder;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -75,6 +75,10 @@ enum Command {
         /// Build and compile the model but skip training; print its summary.
         #[arg(long)]
         dry_run: bool,
+        /// Seed Keras's initialisers and shuffles (default: a fresh seed,
+        /// kept in the history; `dojo history` shows it).
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// List past attempts (runs of the app and of `dojo run --task`),
     /// newest first, with their status and best submitted score.
@@ -137,8 +141,10 @@ enum BenchSuite {
     Models,
 }
 
+#[allow(unsafe_code)]
 fn main() -> ExitCode {
-    dojo_engine::device::configure_process(dojo_engine::device::Workload::Batch);
+    // SAFETY: first thing in `main`: no other thread exists yet.
+    unsafe { dojo_engine::device::configure_process(dojo_engine::device::Workload::Batch) };
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -158,113 +164,131 @@ fn say(text: &str) {
         .and_then(|()| stdout.flush());
 }
 
-/// `dojo run`: parses, refuses a program with errors, runs it (against a
-/// task's data with `--task`) and streams its output; with `--json`, one
-/// JSON object per line.
-fn run_program(
-    file: &std::path::Path,
+/// What `dojo run` was asked to do.
+struct RunRequest {
+    file: std::path::PathBuf,
     source: String,
     task: Option<String>,
-    options: RunOptions,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let name = file.file_name().map_or_else(
-        || file.display().to_string(),
+    max_epochs: Option<u32>,
+    max_steps: Option<u32>,
+    dry_run: bool,
+    seed: Option<u64>,
+}
+
+/// `dojo run`: one practice run, the same as the app's (see
+/// [`PracticeRun`]), on this thread: output streamed as it comes (with
+/// `--json`, one JSON object per line), the errors or the model's summary
+/// and grade at the end. A task's run is an attempt: it goes into the
+/// history like the app's, and its grade is submitted since it is shown.
+fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
+    let file_name = request.file.file_name().map_or_else(
+        || request.file.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let emit = |object: serde_json::Value| say(&format!("{object}\n"));
-    let task = task.map(|id| dojo_engine::tasks::task(&id)).transpose()?;
-    let (data, hidden) = match task {
-        Some(task) => {
-            let (data, hidden) = dojo_engine::taskdata::task_data(task)?;
-            (Some(data), Some(hidden))
-        }
-        None => (None, None),
-    };
-    // A task's run is an attempt: it goes into the history like the app's.
-    let recorder = Rc::new(RefCell::new(match (task, options.dry_run) {
-        (Some(task), false) => Recorder::start(task, &source),
+    let task = request
+        .task
+        .map(|id| dojo_engine::tasks::task(&id))
+        .transpose()?;
+    let device = ComputeDevice::select()?;
+    let seed = request
+        .seed
+        .unwrap_or_else(dojo_engine::practice::fresh_seed);
+    let recorder = match (task, request.dry_run) {
+        (Some(task), false) => start_recording(&dojo_store::NewRun {
+            task_id: task.id.to_owned(),
+            code: request.source.clone(),
+            seed,
+            device: device.description().to_owned(),
+        }),
         _ => None,
-    }));
-    let epochs = Rc::clone(&recorder);
-    // With --json, each finished epoch is also a structured event.
-    let context = TrainingContext::new(
-        options.max_epochs,
-        options.max_steps,
-        options.dry_run,
-        || false,
-        move |event| {
-            if let (Some(recorder), TrainingEvent::EpochEnd { logs, .. }) =
-                (epochs.borrow_mut().as_mut(), &event)
-            {
-                recorder.epoch(logs);
-            }
-            if let (
-                true,
-                TrainingEvent::EpochEnd {
-                    epoch,
-                    epochs,
-                    logs,
-                },
-            ) = (json, event)
-            {
-                emit(serde_json::json!({
-                    "kind": "epoch",
-                    "epoch": epoch + 1,
-                    "epochs": epochs,
-                    "logs": logs,
-                }));
-            }
-        },
-    );
-    let mut interpreter =
-        program::interpreter_with(data.as_ref(), &options, context, move |text| {
-            if json {
+    };
+    let practice = PracticeRun {
+        task,
+        code: request.source,
+        file_name,
+        run_id: recorder
+            .as_ref()
+            .map_or(RunId(0), |recorder| recorder.run_id()),
+        seed,
+        max_epochs: request.max_epochs,
+        max_steps: request.max_steps,
+        dry_run: request.dry_run,
+        device,
+    };
+    let recorder = Rc::new(RefCell::new(recorder));
+    let recording = Rc::clone(&recorder);
+    let emit = move |object: serde_json::Value| say(&format!("{object}\n"));
+    let emitter = Emitter::new(move |update: JobUpdate| {
+        match &update.event {
+            TrainingEvent::Output { text } if json => {
                 emit(serde_json::json!({ "kind": "stdout", "text": text }));
-            } else {
-                say(text);
             }
-        });
-    let report = program::run(&mut interpreter, &name, &source, task);
-    let grade = match (task, &hidden, &report.model, options.dry_run) {
-        (Some(task), Some(hidden), Some(model), false) => {
-            Some(dojo_engine::grading::grade(model, task, hidden))
+            TrainingEvent::Output { text } => say(text),
+            TrainingEvent::Epoch {
+                epoch,
+                epochs,
+                logs,
+                ..
+            } if json => emit(serde_json::json!({
+                "kind": "epoch",
+                "epoch": epoch + 1,
+                "epochs": epochs,
+                "logs": logs,
+            })),
+            _ => {}
         }
-        _ => None,
-    };
-    if let Some(recorder) = recorder.borrow_mut().take() {
-        recorder.finish(&report.outcome, grade.as_ref(), json);
+        if let Some(recorder) = recording.borrow_mut().as_mut() {
+            let written = match &update.end {
+                Some(end) => recorder.finish(end),
+                None => recorder.record_event(&update.event),
+            };
+            if let Err(error) = written {
+                eprintln!("warning: this run could not be saved: {error}");
+            }
+        }
+    });
+    let outcome = practice.run(JobId(0), &CancelToken::default(), emitter);
+    let recorder = recorder.borrow_mut().take();
+    if let (Some(mut recorder), Some(_)) = (recorder, &outcome.end.grade) {
+        let run = recorder.run_id();
+        match recorder.store().submit(run) {
+            Ok(_) if !json => say(&format!("recorded as attempt {run} (see `dojo history`)\n")),
+            Ok(_) => {}
+            Err(error) => eprintln!("warning: this run could not be saved: {error}"),
+        }
     }
-    let errors = match report.outcome {
-        Outcome::Finished { model_summary } => {
-            if json {
-                emit(serde_json::json!({
-                    "kind": "finished",
-                    "steps": report.steps,
-                    "model": model_summary,
-                }));
-            } else if let Some(summary) = model_summary {
-                say(&format!("solution_model() returned {summary}\n"));
-            }
-            if let Some(grade) = grade {
-                print_grade(grade, json)?;
-            }
-            return Ok(ExitCode::SUCCESS);
-        }
-        Outcome::Invalid(errors) => errors,
-        Outcome::Failed(error) => vec![error],
-    };
-    for error in errors {
+    if outcome.errors.is_empty() {
         if json {
-            emit(serde_json::json!({
-                "kind": "error",
-                "exception": error.kind,
-                "message": error.message,
-                "help": error.help,
-                "line": error.line,
-                "column": error.column,
-                "report": error.report,
-            }));
+            say(&format!(
+                "{}\n",
+                serde_json::json!({
+                    "kind": "finished",
+                    "steps": outcome.steps,
+                    "model": outcome.model_summary,
+                })
+            ));
+        } else if let Some(summary) = &outcome.model_summary {
+            say(&format!("solution_model() returned {summary}\n"));
+        }
+        if let Some(grade) = &outcome.end.grade {
+            print_grade(grade, json);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    for error in outcome.errors {
+        if json {
+            say(&format!(
+                "{}\n",
+                serde_json::json!({
+                    "kind": "error",
+                    "exception": error.kind,
+                    "message": error.message,
+                    "help": error.help,
+                    "line": error.line,
+                    "column": error.column,
+                    "report": error.report,
+                })
+            ));
         } else {
             eprintln!("{}\n", error.report.trim_end());
         }
@@ -272,134 +296,34 @@ fn run_program(
     Ok(ExitCode::FAILURE)
 }
 
-/// Records a `dojo run --task` run in the store. A store that cannot be
-/// opened or written costs the record, never the run: a warning says so.
-struct Recorder {
-    store: dojo_store::Store,
-    run: dojo_store::RunId,
-    epochs: u32,
-    last_logs: Option<String>,
-}
-
-impl Recorder {
-    fn start(task: &dojo_engine::tasks::Task, code: &str) -> Option<Recorder> {
-        let started = dojo_store::Store::open_default().and_then(|mut store| {
-            let run = store.start_run(&dojo_store::NewRun {
-                task_id: task.id.to_owned(),
-                code: code.to_owned(),
-                seed: 0,
-                device: ComputeDevice::select().map_or_else(
-                    |_| "CPU".to_owned(),
-                    |device| device.description().to_owned(),
-                ),
-            })?;
-            Ok((store, run))
-        });
-        match started {
-            Ok((store, run)) => Some(Recorder {
-                store,
-                run,
-                epochs: 0,
-                last_logs: None,
-            }),
-            Err(error) => {
-                eprintln!("warning: this run will not be in the history: {error}");
-                None
-            }
-        }
-    }
-
-    fn epoch(&mut self, logs: &dojo_protocol::Logs) {
-        let json = serde_json::to_string(logs).unwrap_or_else(|_| "{}".to_owned());
-        if let Err(error) = self.store.record_epoch(self.run, self.epochs, &json) {
-            eprintln!("warning: epoch {} not saved: {error}", self.epochs + 1);
-        }
-        self.epochs += 1;
-        self.last_logs = Some(json);
-    }
-
-    /// Closes the run; a graded run is also submitted, since its score is
-    /// shown.
-    fn finish(
-        mut self,
-        outcome: &Outcome,
-        grade: Option<&dojo_engine::Result<dojo_protocol::GradeReport>>,
-        json: bool,
-    ) {
-        let error = match outcome {
-            Outcome::Finished { .. } => None,
-            Outcome::Invalid(errors) => errors
-                .first()
-                .map(|error| format!("{}: {}", error.kind, error.message)),
-            Outcome::Failed(error) => Some(format!("{}: {}", error.kind, error.message)),
-        };
-        let grade_json = match grade {
-            Some(Ok(report)) => serde_json::to_string(report).ok(),
-            _ => None,
-        };
-        let status = if error.is_some() {
-            dojo_store::RunStatus::Failed
-        } else {
-            dojo_store::RunStatus::Finished
-        };
-        let written = self
-            .store
-            .finish_run(
-                self.run,
-                &dojo_store::RunEnd {
-                    status,
-                    error: error.as_deref(),
-                    metrics_json: self.last_logs.as_deref(),
-                    console: None,
-                    grade_json: grade_json.as_deref(),
-                },
-            )
-            .and_then(|()| match grade_json {
-                Some(_) => self.store.submit(self.run).map(drop),
-                None => Ok(()),
-            });
-        // A failed run is recorded quietly: its error report is what matters.
-        match written {
-            Ok(()) if !json && error.is_none() => say(&format!(
-                "recorded as attempt {} (see `dojo history`)\n",
-                self.run
-            )),
-            Ok(()) => {}
-            Err(error) => eprintln!("warning: this run could not be saved: {error}"),
+/// Starts recording a run in the store. A store that cannot be opened or
+/// written costs the record, never the run: a warning says so.
+fn start_recording(run: &dojo_store::NewRun) -> Option<RunRecorder<dojo_store::Store>> {
+    let started =
+        dojo_store::Store::open_default().and_then(|store| RunRecorder::start(store, run));
+    match started {
+        Ok(recorder) => Some(recorder),
+        Err(error) => {
+            eprintln!("warning: this run will not be in the history: {error}");
+            None
         }
     }
 }
 
-/// Prints the grader's verdict: a report, or why the model could not be
-/// graded (a contract mismatch scores 0; the program itself ran fine).
-fn print_grade(
-    grade: dojo_engine::Result<dojo_protocol::GradeReport>,
-    json: bool,
-) -> anyhow::Result<()> {
-    let report = match grade {
-        Ok(report) => report,
-        Err(dojo_engine::Error::Grading(message)) => {
-            if json {
-                say(&format!(
-                    "{}\n",
-                    serde_json::json!({ "kind": "grade_error", "message": message })
-                ));
-            } else {
-                say(&format!("\nnot graded (score 0/5): {message}\n"));
-            }
-            return Ok(());
-        }
-        Err(other) => return Err(other.into()),
-    };
+/// Prints the grader's verdict. A model the grader could not feed through
+/// the task's contract scores 0 and its note says why (the program itself
+/// ran fine).
+fn print_grade(report: &dojo_protocol::GradeReport, json: bool) {
     if json {
         say(&format!(
             "{}\n",
             serde_json::json!({ "kind": "grade", "report": report })
         ));
-        return Ok(());
+    } else if let Some(reason) = dojo_engine::practice::ungradable_reason(report) {
+        say(&format!("\nnot graded (score 0/5): {reason}\n"));
+    } else {
+        say(&format_grade(report));
     }
-    say(&format_grade(&report));
-    Ok(())
 }
 
 /// A grade report as text.
@@ -622,16 +546,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_epochs,
             max_steps,
             dry_run,
+            seed,
         } => {
             let source = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let options = RunOptions {
+            let request = RunRequest {
+                file,
+                source,
+                task,
                 max_epochs,
                 max_steps,
                 dry_run,
-                ..RunOptions::default()
+                seed,
             };
-            return run_program(&file, source, task, options, cli.json);
+            return run_program(request, cli.json);
         }
         Command::Data { task, out: folder } => {
             let task = dojo_engine::tasks::task(&task)?;

@@ -390,3 +390,98 @@ fn bench_refuses_an_unknown_model_and_model_options_for_the_interpreter() {
     assert!(!ok);
     assert!(stderr.contains("apply to `bench models`"), "{stderr}");
 }
+
+/// `dojo run --task` is the app's practice run: with the same seed it
+/// trains the same epochs and gets the same grade report as the app's
+/// background job, records the seed and the device it trained on, and
+/// submits that report.
+#[test]
+fn run_is_the_apps_practice_run_with_the_same_seed_device_and_grade() {
+    use dojo_engine::device::ComputeDevice;
+    use dojo_engine::jobs::JobRunner;
+    use dojo_engine::practice::{JobUpdate, PracticeRun};
+    use dojo_protocol::{GradeReport, Logs, RunId, TrainingEvent};
+
+    let program = "import numpy as np
+import tensorflow as tf
+
+def solution_model():
+    x = np.linspace(0.0, 1.0, 30 * 64).reshape(64, 30, 1)
+    model = tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(4), tf.keras.layers.Dense(1)])
+    model.compile(loss='mae', optimizer='adam')
+    model.fit(x, x[:, -1, 0], epochs=2, batch_size=16, verbose=0)
+    return model
+";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("solution.py");
+    std::fs::write(&file, program).unwrap();
+    let data_dir = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
+            .args(args)
+            .env("DOJO_DATA_DIR", data_dir.path())
+            .env("DOJO_DEVICE", "cpu")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let path = file.to_str().unwrap();
+    let events: Vec<serde_json::Value> =
+        cli(&["run", path, "--task", "sunspots", "--seed", "7", "--json"])
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+    let cli_epochs: Vec<Logs> = events
+        .iter()
+        .filter(|event| event["kind"] == "epoch")
+        .map(|event| serde_json::from_value(event["logs"].clone()).unwrap())
+        .collect();
+    let cli_grade: GradeReport = events
+        .iter()
+        .find(|event| event["kind"] == "grade")
+        .map(|event| serde_json::from_value(event["report"].clone()).unwrap())
+        .unwrap();
+
+    // The app's path: the same run as a background job.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let device = ComputeDevice::cpu();
+    let run = PracticeRun {
+        task: Some(dojo_engine::tasks::task("sunspots").unwrap()),
+        code: program.to_owned(),
+        file_name: "solution.py".to_owned(),
+        run_id: RunId(1),
+        seed: 7,
+        max_epochs: None,
+        max_steps: None,
+        dry_run: false,
+        device: device.clone(),
+    };
+    JobRunner::new()
+        .start(run, move |update: JobUpdate| {
+            let _ = sender.send(update);
+        })
+        .unwrap();
+    let mut app_epochs = Vec::new();
+    let mut app_end = None;
+    for update in receiver {
+        if let TrainingEvent::Epoch { logs, .. } = update.event {
+            app_epochs.push(logs);
+        }
+        app_end = app_end.or(update.end);
+    }
+    assert_eq!(cli_epochs.len(), 2);
+    assert_eq!(cli_epochs, app_epochs);
+    assert_eq!(Some(cli_grade), app_end.unwrap().grade);
+
+    let store = dojo_store::Store::open_in(data_dir.path()).unwrap();
+    let runs = store.list_runs(Some("sunspots")).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].seed, 7);
+    assert_eq!(runs[0].device, device.description());
+    assert_eq!(store.submissions(Some("sunspots")).unwrap().len(), 1);
+}

@@ -157,19 +157,30 @@ fn plateau(epochs: &[Logs]) -> Option<Hint> {
     })
 }
 
-/// A LearningRateScheduler sweep: the learning rate grew over at least two
-/// orders of magnitude. Suggests the rate where the loss was lowest.
-fn sweep(epochs: &[Logs], loss: &[f64]) -> Option<Hint> {
+/// Whether `epochs` are a LearningRateScheduler sweep: over at least five
+/// epochs with a loss, the learning rate only grew, by at least two orders
+/// of magnitude. The one rule for it: the workspace draws its loss-by-rate
+/// chart when the epoch events say so.
+pub fn is_learning_rate_sweep(epochs: &[Logs]) -> bool {
     let rates = series(epochs, "learning_rate");
-    let n = rates.len().min(loss.len());
+    let n = rates.len().min(series(epochs, "loss").len());
     if n < 5 {
-        return None;
+        return false;
     }
     let (first, last) = (rates[0], rates[n - 1]);
     let increasing = rates[..n].windows(2).all(|pair| pair[1] >= pair[0]);
-    if !(increasing && first > 0.0 && last / first >= 100.0) {
+    increasing && first > 0.0 && last / first >= 100.0
+}
+
+/// A LearningRateScheduler sweep ([`is_learning_rate_sweep`]). Suggests the
+/// rate where the loss was lowest.
+fn sweep(epochs: &[Logs], loss: &[f64]) -> Option<Hint> {
+    if !is_learning_rate_sweep(epochs) {
         return None;
     }
+    let rates = series(epochs, "learning_rate");
+    let n = rates.len().min(loss.len());
+    let (first, last) = (rates[0], rates[n - 1]);
     let (best, _) = loss[..n]
         .iter()
         .copied()

@@ -208,11 +208,17 @@ const SPIN_LIMIT: u32 = 100;
 /// own scheduling priority, and [`enter_background`] (which every job
 /// thread calls) does the same for the thread that runs the job, so the
 /// window's threads win any core they contend for.
+///
+/// # Safety
+///
+/// Call it before the process starts any other thread (first thing in
+/// `main`): it writes the environment and mimalloc's options, which are not
+/// safe to change while another thread may read them.
 #[allow(unsafe_code)]
-pub fn configure_process(workload: Workload) {
+pub unsafe fn configure_process(workload: Workload) {
     let threads = thread_count_policy(workload);
-    // SAFETY: called first thing in `main`, before this process starts any
-    // other thread, so nothing can read the environment concurrently.
+    // SAFETY: the caller guarantees no other thread exists, so nothing can
+    // read the environment concurrently.
     unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
     if std::env::var_os(CANDLE_SPIN_LIMIT).is_none() {
         // SAFETY: as above, no other thread exists yet.

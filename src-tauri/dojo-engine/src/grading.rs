@@ -77,7 +77,7 @@ pub fn score(thresholds: &Thresholds, value: f64) -> u8 {
 /// Grades `model` (the value `solution_model()` returned) on `hidden`.
 pub fn grade(model: &Value, task: &Task, hidden: &HiddenSplit) -> Result<GradeReport> {
     let thresholds = thresholds(task)?;
-    let py_model = crate::python::PyModel::of(model).ok_or_else(|| {
+    let py_model = dojo_tf::PyModel::of(model).ok_or_else(|| {
         Error::Grading(format!(
             "only a Keras model can be graded, not a value of type {}",
             model.type_name()
@@ -423,16 +423,15 @@ impl Grader<'_> {
         let mut values = Vec::with_capacity(images.len() * size * size * 3);
         for (index, (_, bytes)) in images.iter().enumerate() {
             let name = format!("hidden image {index}");
-            let image = dojo_lang::modules::image::decode(bytes, &name, 3).map_err(|error| {
-                Error::Dataset {
+            let image =
+                dojo_tf::image::decode(bytes, &name, 3).map_err(|error| Error::Dataset {
                     dataset: self.task.dataset_id.to_owned(),
                     message: error.message.clone(),
-                }
-            })?;
+                })?;
             let image = if (image.height, image.width) == (size, size) {
                 image
             } else {
-                dojo_lang::modules::image::resize_nearest(&image, size, size)
+                dojo_tf::image::resize_nearest(&image, size, size)
             };
             values.extend(image.pixels.iter().map(|v| v / 255.0));
         }
@@ -450,7 +449,7 @@ impl Grader<'_> {
     fn sms_spam(&mut self, items: &[(String, u8)], visible: &[String]) -> Result<Outcome> {
         let fit: Vec<&str> = visible.iter().map(String::as_str).collect();
         let texts: Vec<&str> = items.iter().map(|(text, _)| text.as_str()).collect();
-        let encoded = dojo_lang::modules::text::encode_texts(
+        let encoded = dojo_tf::text::encode_texts(
             &fit,
             &texts,
             contract::VOCABULARY,

@@ -119,6 +119,12 @@ impl<E> Clone for Emitter<E> {
 }
 
 impl<E> Emitter<E> {
+    /// An emitter that hands each event to `emit`, for code that runs a
+    /// job's work on its own thread (the command line's blocking run).
+    pub fn new(emit: impl Fn(E) + 'static) -> Emitter<E> {
+        Emitter(Rc::new(emit))
+    }
+
     pub fn emit(&self, event: E) {
         (self.0)(event)
     }

@@ -23,7 +23,6 @@ pub mod jobs;
 pub mod practice;
 mod preview;
 pub mod program;
-pub mod python;
 pub mod taskdata;
 pub mod tasks;
 

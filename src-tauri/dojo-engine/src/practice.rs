@@ -1,13 +1,17 @@
-//! A practice run: one user program trained on a task's visible data on a
-//! background thread, streamed as [`TrainingEvent`]s, and graded on the
-//! hidden split when it ends.
+//! A practice run: one user program trained on a task's visible data,
+//! streamed as [`TrainingEvent`]s, and graded on the hidden split when it
+//! ends. [`PracticeRun::run`] is the only code that prepares a run's data,
+//! begins its session (seed, device), runs the program, grades and reports:
+//! the app runs it as a background [`Job`], the command line calls it on its
+//! own thread.
 //!
 //! Invariants:
 //! - The program sees only the task's visible files; the hidden split stays
-//!   in this job and reaches only [`grading::grade`].
+//!   in this run and reaches only [`grading::grade`].
 //! - The grade is computed when the run ends (a stopped run is graded on the
-//!   model it trained so far) and travels in [`RunEnd`], never in a
-//!   [`TrainingEvent`]: the workspace learns the score only by submitting.
+//!   model it trained so far; a model the grader cannot feed scores 0 with a
+//!   note) and travels in [`RunEnd`], never in a [`TrainingEvent`]: the
+//!   workspace learns the score only by submitting.
 //! - Output and batch events are rate-limited; epoch and terminal events
 //!   are always sent, in order, after any output printed before them.
 
@@ -17,14 +21,14 @@ use std::time::{Duration, Instant};
 
 use dojo_lang::Value;
 use dojo_protocol::{
-    CodeDiagnostic, GradeReport, Logs, RunId, RunStatus, TrainingEvent as WireEvent,
+    CodeDiagnostic, GradeReport, JobId, Logs, RunEnd, RunId, RunStatus, TrainingEvent as WireEvent,
 };
+use dojo_tf::{TrainingContext, TrainingEvent};
 
 use crate::device::ComputeDevice;
 use crate::grading;
-use crate::jobs::{Emitter, Job, JobContext, StreamEvent, Throttle};
+use crate::jobs::{CancelToken, Emitter, Job, JobContext, StreamEvent, Throttle};
 use crate::program::{self, Outcome, ProgramError, RunOptions};
-use crate::python::{TrainingContext, TrainingEvent};
 use crate::taskdata;
 use crate::tasks::Task;
 
@@ -35,17 +39,28 @@ const EVENT_INTERVAL: Duration = Duration::from_millis(50);
 /// not cut).
 const CONSOLE_LIMIT: usize = 256 * 1024;
 
-/// One training run of a user program for a task.
-pub struct TrainingJob {
-    pub task: &'static Task,
+/// One practice run of a user program: against a task's data and graded
+/// when there is a task, as a plain script otherwise.
+#[derive(Debug, Clone)]
+pub struct PracticeRun {
+    /// The task whose data the program sees and whose grader scores it.
+    pub task: Option<&'static Task>,
     pub code: String,
+    /// The program's file name in tracebacks.
+    pub file_name: String,
+    /// The stored run this is (the `Started` event names it).
     pub run_id: RunId,
     /// Seeds Keras's initialisers and shuffles unless the program seeds them.
     pub seed: u64,
     pub max_epochs: Option<u32>,
     pub max_steps: Option<u32>,
+    /// Builds and compiles the model but skips training and grading.
+    pub dry_run: bool,
     pub device: ComputeDevice,
 }
+
+/// The app's name for a practice run started as a background job.
+pub type TrainingJob = PracticeRun;
 
 /// What a training job streams: the event for the workspace and, with the
 /// terminal event, what the store keeps about the run's end.
@@ -55,17 +70,28 @@ pub struct JobUpdate {
     pub end: Option<RunEnd>,
 }
 
-/// How a run ended, for the store.
+/// What a finished [`PracticeRun::run`] returns besides its events.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RunEnd {
-    pub status: RunStatus,
-    pub error: Option<String>,
-    /// The last epoch's logs.
-    pub final_logs: Logs,
-    /// What the program printed (bounded).
-    pub console: String,
-    /// The grade of the run's model, if it produced one.
-    pub grade: Option<GradeReport>,
+pub struct PracticeOutcome {
+    /// What the store keeps (also sent with the terminal event).
+    pub end: RunEnd,
+    /// Every problem that stopped the program: all of its syntax errors, or
+    /// the exception it raised.
+    pub errors: Vec<ProgramError>,
+    /// The returned model's `summary()` (or repr), if it finished.
+    pub model_summary: Option<String>,
+    /// The interpreter's step count.
+    pub steps: u64,
+}
+
+/// A seed for a run that was given none: different for every run, and
+/// stored with it so a re-run can reproduce it.
+pub fn fresh_seed() -> u64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    // A seed a user can type back in: below 2^53, so JSON keeps it exact.
+    (u64::from(now.subsec_nanos()) ^ now.as_secs().rotate_left(20)) & ((1 << 53) - 1)
 }
 
 impl StreamEvent for JobUpdate {
@@ -189,6 +215,7 @@ impl Stream {
                     logs,
                     elapsed_ms: self.elapsed_ms(),
                     sent_at_ms: unix_ms(),
+                    learning_rate_sweep: crate::curves::is_learning_rate_sweep(&self.epochs),
                 };
                 self.send(event);
             }
@@ -197,15 +224,29 @@ impl Stream {
     }
 }
 
-impl Job for TrainingJob {
+impl Job for PracticeRun {
     type Event = JobUpdate;
 
     fn run(self: Box<Self>, context: JobContext<JobUpdate>) {
+        PracticeRun::run(&self, context.job_id, &context.cancel, context.emitter());
+    }
+}
+
+impl PracticeRun {
+    /// Runs the program on this thread until it ends: `emitter` gets the
+    /// `Started` event, the output, batches and epochs, then exactly one
+    /// terminal event carrying the [`RunEnd`]; the same end is returned
+    /// with what the command line prints. `cancel` stops it within a batch.
+    pub fn run(
+        &self,
+        job_id: JobId,
+        cancel: &CancelToken,
+        emitter: Emitter<JobUpdate>,
+    ) -> PracticeOutcome {
         let started = Instant::now();
-        let emitter = context.emitter();
         emitter.emit(JobUpdate {
             event: WireEvent::Started {
-                job_id: context.job_id,
+                job_id,
                 run_id: self.run_id,
                 device: self.device.description().to_owned(),
             },
@@ -220,13 +261,13 @@ impl Job for TrainingJob {
             fit: 0,
             epochs: Vec::new(),
         }));
-        let ended = self.train(&context, &stream);
+        let ended = self.train(cancel, &stream);
         let mut stream = stream.borrow_mut();
         stream.flush();
         let elapsed_ms = stream.elapsed_ms();
         let hints = crate::curves::curve_hints(&stream.epochs);
         let gradable = ended.grade.is_some();
-        let event = match (&ended.status, &ended.error) {
+        let event = match (&ended.status, ended.errors.first()) {
             (_, Some(error)) => WireEvent::Failed {
                 run_id: Some(self.run_id),
                 error: diagnostic(error),
@@ -248,7 +289,8 @@ impl Job for TrainingJob {
         let end = RunEnd {
             status: ended.status,
             error: ended
-                .error
+                .errors
+                .first()
                 .map(|error| format!("{}: {}", error.kind, error.message)),
             final_logs: stream.epochs.last().cloned().unwrap_or_default(),
             console: std::mem::take(&mut stream.console),
@@ -257,8 +299,14 @@ impl Job for TrainingJob {
         drop(stream);
         emitter.emit(JobUpdate {
             event,
-            end: Some(end),
+            end: Some(end.clone()),
         });
+        PracticeOutcome {
+            end,
+            errors: ended.errors,
+            model_summary: ended.model_summary,
+            steps: ended.steps,
+        }
     }
 }
 
@@ -271,43 +319,50 @@ fn unix_ms() -> i64 {
 /// How the program ended, before it is reported.
 struct Ended {
     status: RunStatus,
-    error: Option<ProgramError>,
+    errors: Vec<ProgramError>,
     grade: Option<GradeReport>,
+    model_summary: Option<String>,
+    steps: u64,
 }
 
 impl Ended {
-    fn failed(error: ProgramError) -> Ended {
+    fn failed(errors: Vec<ProgramError>, steps: u64) -> Ended {
         Ended {
             status: RunStatus::Failed,
-            error: Some(error),
+            errors,
             grade: None,
+            model_summary: None,
+            steps,
         }
     }
 }
 
-impl TrainingJob {
-    fn train(&self, context: &JobContext<JobUpdate>, stream: &Rc<RefCell<Stream>>) -> Ended {
-        let (data, hidden) = match taskdata::task_data(self.task) {
-            Ok(split) => split,
-            Err(error) => {
-                return Ended::failed(internal(format!("cannot prepare the data: {error}")));
-            }
-        };
-        dojo_keras::session::clear_session();
-        dojo_keras::session::set_random_seed(self.seed);
-        dojo_keras::session::set_device(self.device.device().clone());
-        let options = RunOptions {
+impl PracticeRun {
+    fn options(&self) -> RunOptions {
+        RunOptions {
             max_epochs: self.max_epochs,
             max_steps: self.max_steps,
+            dry_run: self.dry_run,
+            seed: self.seed,
+            device: self.device.device().clone(),
             ..RunOptions::default()
+        }
+    }
+
+    fn train(&self, cancel: &CancelToken, stream: &Rc<RefCell<Stream>>) -> Ended {
+        let (data, hidden) = match self.task.map(taskdata::task_data).transpose() {
+            Ok(Some((data, hidden))) => (Some(data), Some(hidden)),
+            Ok(None) => (None, None),
+            Err(error) => {
+                let error = internal(format!("cannot prepare the data: {error}"));
+                return Ended::failed(vec![error], 0);
+            }
         };
-        let cancel = context.cancel.clone();
+        let cancelled = cancel.clone();
         let events = Rc::clone(stream);
         let training = TrainingContext::new(
-            options.max_epochs,
-            options.max_steps,
-            false,
-            move || cancel.is_cancelled(),
+            self.options(),
+            move || cancelled.is_cancelled(),
             move |event| {
                 if let Ok(mut stream) = events.try_borrow_mut() {
                     stream.training(event);
@@ -316,41 +371,60 @@ impl TrainingJob {
         );
         let output = Rc::clone(stream);
         let mut interpreter =
-            program::interpreter_with(Some(&data), &options, Rc::clone(&training), move |text| {
+            program::interpreter_with(data.as_ref(), Rc::clone(&training), move |text| {
                 if let Ok(mut stream) = output.try_borrow_mut() {
                     stream.output(text);
                 }
             });
-        let report = program::run(&mut interpreter, "solution.py", &self.code, Some(self.task));
-        let cancelled = context.cancel.is_cancelled();
+        let report = program::run(&mut interpreter, &self.file_name, &self.code, self.task);
+        let cancelled = cancel.is_cancelled();
         let model: Option<Value> = match (&report.outcome, cancelled) {
             (Outcome::Finished { .. }, _) => report.model.clone().or_else(|| training.last_model()),
             // A stopped run is graded on what it trained so far.
             (Outcome::Failed(_), true) => training.last_model(),
             _ => None,
         };
-        let status =
-            match (&report.outcome, cancelled) {
-                (Outcome::Finished { .. }, _) => RunStatus::Finished,
-                (Outcome::Failed(_), true) => RunStatus::Cancelled,
-                (Outcome::Failed(error), false) => return Ended::failed(error.clone()),
-                (Outcome::Invalid(errors), _) => {
-                    return Ended::failed(errors.first().cloned().unwrap_or_else(|| {
-                        internal("the program could not be parsed".to_owned())
-                    }));
-                }
-            };
-        let grade = model.map(|model| grading::grade(&model, self.task, &hidden));
-        let grade = match grade {
-            Some(Ok(report)) => Some(report),
-            Some(Err(error)) => Some(ungradable(self.task, &error)),
-            None => None,
+        let (status, model_summary) = match (report.outcome, cancelled) {
+            (Outcome::Finished { model_summary }, _) => (RunStatus::Finished, model_summary),
+            (Outcome::Failed(_), true) => (RunStatus::Cancelled, None),
+            (Outcome::Failed(error), false) => return Ended::failed(vec![error], report.steps),
+            (Outcome::Invalid(errors), _) if errors.is_empty() => {
+                let error = internal("the program could not be parsed".to_owned());
+                return Ended::failed(vec![error], report.steps);
+            }
+            (Outcome::Invalid(errors), _) => return Ended::failed(errors, report.steps),
+        };
+        let grade = match (self.task, &hidden, model, self.dry_run) {
+            (Some(task), Some(hidden), Some(model), false) => {
+                Some(match grading::grade(&model, task, hidden) {
+                    Ok(report) => report,
+                    Err(error) => ungradable(task, &error),
+                })
+            }
+            _ => None,
         };
         Ended {
             status,
-            error: None,
+            errors: Vec::new(),
             grade,
+            model_summary,
+            steps: report.steps,
         }
+    }
+}
+
+/// How the note of a model the grader could not evaluate begins.
+const UNGRADABLE_NOTE: &str = "the grader could not evaluate this model: ";
+
+/// Why the grader could not evaluate the model `report` scores 0, if that
+/// is what it records (it graded no example).
+pub fn ungradable_reason(report: &GradeReport) -> Option<&str> {
+    match (report.score, report.samples) {
+        (0, 0) => report
+            .notes
+            .iter()
+            .find_map(|note| note.strip_prefix(UNGRADABLE_NOTE)),
+        _ => None,
     }
 }
 
@@ -374,9 +448,7 @@ fn ungradable(task: &Task, error: &crate::Error) -> GradeReport {
         samples: 0,
         classes: Vec::new(),
         confusion: Vec::new(),
-        notes: vec![format!(
-            "the grader could not evaluate this model: {reason}"
-        )],
+        notes: vec![format!("{UNGRADABLE_NOTE}{reason}")],
     }
 }
 
@@ -425,4 +497,97 @@ pub fn check_code(source: &str) -> Vec<CodeDiagnostic> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+    use crate::jobs::JobRunner;
+
+    /// An exam-shaped program that does not seed anything itself and calls
+    /// `clear_session()` first, as exam files do.
+    const UNSEEDED: &str = "import numpy as np
+import tensorflow as tf
+
+def solution_model():
+    tf.keras.backend.clear_session()
+    x = np.linspace(0.0, 1.0, 30 * 64).reshape(64, 30, 1)
+    model = tf.keras.Sequential([
+        tf.keras.Input(shape=(30, 1)),
+        tf.keras.layers.Flatten(),
+        tf.keras.layers.Dense(8, activation='relu'),
+        tf.keras.layers.Dropout(0.2),
+        tf.keras.layers.Dense(1),
+    ])
+    model.compile(loss='mae', optimizer='adam')
+    model.fit(x, x[:, -1, 0], epochs=3, batch_size=16, verbose=0)
+    return model
+";
+
+    /// The epoch logs of `code` run as the app runs it (a background job
+    /// through the runner) with `seed`, and the run's end.
+    fn app_run(code: &str, seed: u64) -> (Vec<Logs>, RunEnd) {
+        let run = PracticeRun {
+            task: Some(crate::tasks::task("sunspots").unwrap()),
+            code: code.to_owned(),
+            file_name: "solution.py".to_owned(),
+            run_id: RunId(1),
+            seed,
+            max_epochs: None,
+            max_steps: None,
+            dry_run: false,
+            device: ComputeDevice::cpu(),
+        };
+        let (sender, receiver) = mpsc::channel();
+        JobRunner::new()
+            .start(run, move |update: JobUpdate| {
+                let _ = sender.send(update);
+            })
+            .unwrap();
+        let mut epochs = Vec::new();
+        let mut end = None;
+        for update in receiver {
+            if let WireEvent::Epoch { logs, .. } = update.event {
+                epochs.push(logs);
+            }
+            end = end.or(update.end);
+        }
+        (epochs, end.unwrap())
+    }
+
+    #[test]
+    fn the_seed_of_a_run_is_the_seed_it_trains_with() {
+        let (first, end) = app_run(UNSEEDED, 11);
+        assert_eq!(end.status, RunStatus::Finished, "{end:?}");
+        assert_eq!(first.len(), 3);
+        let (again, _) = app_run(UNSEEDED, 11);
+        let (other, _) = app_run(UNSEEDED, 12);
+        assert_eq!(first, again, "the same seed reproduces the epoch logs");
+        assert_ne!(first, other, "another seed trains differently");
+    }
+
+    #[test]
+    fn a_program_that_seeds_itself_is_not_reseeded() {
+        let seeded = UNSEEDED.replace(
+            "    tf.keras.backend.clear_session()\n",
+            "    tf.keras.backend.clear_session()\n    tf.random.set_seed(51)\n",
+        );
+        let (first, _) = app_run(&seeded, 11);
+        let (other, _) = app_run(&seeded, 12);
+        assert_eq!(first, other);
+    }
+
+    #[test]
+    fn a_model_the_grader_cannot_feed_scores_zero_with_the_reason() {
+        let flat = "import tensorflow as tf
+def solution_model():
+    return tf.keras.Sequential([tf.keras.Input(shape=(7,)), tf.keras.layers.Dense(1)])
+";
+        let (_, end) = app_run(flat, 1);
+        let grade = end.grade.unwrap();
+        assert_eq!(grade.score, 0);
+        assert!(ungradable_reason(&grade).is_some(), "{grade:?}");
+    }
 }

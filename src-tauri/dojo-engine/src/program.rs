@@ -12,23 +12,13 @@
 use std::rc::Rc;
 
 use dojo_lang::vfs::VirtualFs;
-use dojo_lang::{Args, Interpreter, Limits, SourceFile, Value};
+use dojo_lang::{Args, Interpreter, SourceFile, Value};
+use dojo_tf::TrainingContext;
 
-use crate::python::TrainingContext;
+pub use dojo_tf::RunOptions;
+
 use crate::taskdata::TaskData;
 use crate::tasks::Task;
-
-/// How a program is run.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    pub limits: Limits,
-    /// Caps every `fit` to this many epochs (CI and quick checks).
-    pub max_epochs: Option<u32>,
-    /// Caps every epoch to this many batches (CI and quick checks).
-    pub max_steps: Option<u32>,
-    /// Skips training: `fit` returns at once and the model is summarised.
-    pub dry_run: bool,
-}
 
 /// A problem in the program, located in its source.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -70,17 +60,15 @@ pub struct Report {
     pub model: Option<Value>,
 }
 
-/// A fresh interpreter with Dojo's modules and, if given, a task's data;
+/// A fresh interpreter for the run `context` describes (Dojo's modules,
+/// the session begun with its seed and device) and, if given, a task's data;
 /// training reports to `context`.
 pub fn interpreter_with(
     data: Option<&TaskData>,
-    options: &RunOptions,
     context: Rc<TrainingContext>,
     output: impl FnMut(&str) + 'static,
 ) -> Interpreter {
-    let mut interpreter = Interpreter::new(options.limits, output);
-    dojo_lang::modules::install_standard_modules(&mut interpreter);
-    crate::python::install(&mut interpreter, context);
+    let mut interpreter = dojo_tf::interpreter(context, output);
     let vfs = VirtualFs::new();
     if let Some(data) = data {
         for file in &data.files {
@@ -102,14 +90,7 @@ pub fn interpreter(
     options: &RunOptions,
     output: impl FnMut(&str) + 'static,
 ) -> Interpreter {
-    let context = TrainingContext::new(
-        options.max_epochs,
-        options.max_steps,
-        options.dry_run,
-        || false,
-        |_| {},
-    );
-    interpreter_with(data, options, context, output)
+    interpreter_with(data, TrainingContext::quiet(options.clone()), output)
 }
 
 fn syntax_errors(parsed: &dojo_lang::Parsed, file: &SourceFile) -> Vec<ProgramError> {
@@ -208,7 +189,7 @@ fn call_solution_model(
         return Err(error.with_help(help));
     };
     let returned = interpreter.call(&function, Args::new(Vec::new()))?;
-    if crate::python::PyModel::of(&returned).is_none() {
+    if dojo_tf::PyModel::of(&returned).is_none() {
         let mut error = dojo_lang::Exception::new(
             "TypeError",
             format!(
@@ -233,5 +214,5 @@ fn call_solution_model(
 
 /// A returned value as the run report shows it: a model's summary, or its repr.
 fn describe(value: &Value) -> String {
-    crate::python::model_summary(value).unwrap_or_else(|| value.repr())
+    dojo_tf::model_summary(value).unwrap_or_else(|| value.repr())
 }

@@ -10,54 +10,81 @@ use candle_core::{DType, Device};
 use crate::error::{KerasError, Result};
 
 struct State {
-    /// The most parameters one weight tensor or model may have.
-    max_params: usize,
+    /// The host's settings for this run: kept by `clear_session`.
+    config: SessionConfig,
     rng: Rng,
     dtype: DType,
-    device: Device,
     names: HashMap<String, usize>,
 }
 
-impl Default for State {
-    fn default() -> Self {
+impl State {
+    fn new(config: SessionConfig) -> Self {
         Self {
-            max_params: DEFAULT_MAX_PARAMS,
-            rng: Rng::new(0),
+            rng: Rng::new(config.seed),
             dtype: DType::F32,
-            device: Device::Cpu,
             names: HashMap::new(),
+            config,
         }
     }
 }
 
 thread_local! {
-    static STATE: RefCell<State> = RefCell::new(State::default());
+    static STATE: RefCell<State> = RefCell::new(State::new(SessionConfig::default()));
 }
 
 /// The parameter limit unless the host sets another.
 pub const DEFAULT_MAX_PARAMS: usize = 100_000_000;
 
-/// Resets names, seed, float type and device to their defaults (the device
-/// and the parameter limit are the host's and stay).
+/// The seed a session starts from unless the host gives another.
+pub const DEFAULT_SEED: u64 = 0;
+
+/// What the host decides for a whole run, set once when the run begins.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Where the generator of initialisers, dropout and shuffles starts, and
+    /// where `clear_session` brings it back to.
+    pub seed: u64,
+    /// The device new weights are created on.
+    pub device: Device,
+    /// The most parameters a model (or one of its weights) may have.
+    pub max_params: usize,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            seed: DEFAULT_SEED,
+            device: Device::Cpu,
+            max_params: DEFAULT_MAX_PARAMS,
+        }
+    }
+}
+
+/// Starts a run's session on this thread: fresh names, the float type's
+/// default, the generator at `config.seed`, and the host's device and
+/// parameter limit. The host calls this once per run; user code cannot.
+pub fn begin(config: SessionConfig) {
+    STATE.with(|s| *s.borrow_mut() = State::new(config));
+}
+
+/// `tf.keras.backend.clear_session()`: resets names, float type and the
+/// generator to the run's start; the host's settings (seed, device,
+/// parameter limit) stay.
 pub fn clear_session() {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let device = s.device.clone();
-        let max_params = s.max_params;
-        *s = State::default();
-        s.device = device;
-        s.max_params = max_params;
+        let config = s.config.clone();
+        *s = State::new(config);
     });
 }
 
-/// Sets the most parameters a model (or one of its weights) may have;
-/// building past it is an error before anything is allocated.
-pub fn set_max_params(limit: usize) {
-    STATE.with(|s| s.borrow_mut().max_params = limit);
+/// The seed the run's session started from.
+pub fn session_seed() -> u64 {
+    STATE.with(|s| s.borrow().config.seed)
 }
 
 pub fn max_params() -> usize {
-    STATE.with(|s| s.borrow().max_params)
+    STATE.with(|s| s.borrow().config.max_params)
 }
 
 /// Fails if `count` parameters exceed the limit.
@@ -99,14 +126,9 @@ pub fn floatx() -> DType {
     STATE.with(|s| s.borrow().dtype)
 }
 
-/// Sets the device new weights are created on.
-pub fn set_device(device: Device) {
-    STATE.with(|s| s.borrow_mut().device = device);
-}
-
 /// The device new weights are created on.
 pub fn device() -> Device {
-    STATE.with(|s| s.borrow().device.clone())
+    STATE.with(|s| s.borrow().config.device.clone())
 }
 
 /// Keras's automatic name: `prefix`, then `prefix_1`, `prefix_2`, ...

@@ -101,6 +101,10 @@ pub struct TrainingRequest {
     pub max_epochs: Option<u32>,
     /// Caps every epoch to this many batches (quick tries, tests).
     pub max_steps: Option<u32>,
+    /// The session's seed (a re-run passes the stored one); a fresh seed
+    /// when absent.
+    #[serde(default)]
+    pub seed: Option<u64>,
 }
 
 /// Identifies a stored training run.
@@ -151,6 +155,10 @@ pub enum TrainingEvent {
         /// Wall-clock time the event was sent (unix milliseconds), so the
         /// workspace can measure how long an epoch takes to reach its chart.
         sent_at_ms: i64,
+        /// The epochs so far are a learning-rate sweep (the engine's rule):
+        /// the workspace shows the loss by learning rate.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        learning_rate_sweep: bool,
     },
     Finished {
         run_id: RunId,
@@ -263,14 +271,71 @@ pub struct TaskStats {
 }
 
 /// How a stored run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
+    #[default]
     Running,
     Finished,
     Cancelled,
     Failed,
     Interrupted,
+}
+
+impl RunStatus {
+    /// The status as the store and the wire spell it (`"finished"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Finished => "finished",
+            RunStatus::Cancelled => "cancelled",
+            RunStatus::Failed => "failed",
+            RunStatus::Interrupted => "interrupted",
+        }
+    }
+
+    /// The status `as_str` spells `text`, if any.
+    pub fn parse(text: &str) -> Option<RunStatus> {
+        [
+            RunStatus::Running,
+            RunStatus::Finished,
+            RunStatus::Cancelled,
+            RunStatus::Failed,
+            RunStatus::Interrupted,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for RunId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// How a run ended: what the store keeps about its end, written once.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RunEnd {
+    pub status: RunStatus,
+    /// `Kind: message` of the error that stopped the program.
+    pub error: Option<String>,
+    /// The last epoch's logs.
+    pub final_logs: Logs,
+    /// What the program printed (bounded by the run).
+    pub console: String,
+    /// The grade of the run's model, if it produced one.
+    pub grade: Option<GradeReport>,
+}
+
+impl RunEnd {
+    /// An end with only a status.
+    pub fn status(status: RunStatus) -> RunEnd {
+        RunEnd {
+            status,
+            ..RunEnd::default()
+        }
+    }
 }
 
 /// One stored run as a list shows it.
@@ -304,6 +369,7 @@ mod tests {
             epochs: 5,
             logs: Logs::from([("loss".to_owned(), 0.5), ("val_loss".to_owned(), 0.75)]),
             elapsed_ms: 1200,
+            learning_rate_sweep: false,
             sent_at_ms: 1_795_759_200_000,
         };
         expect![[r#"{"kind":"epoch","fit":0,"epoch":1,"epochs":5,"logs":{"loss":0.5,"val_loss":0.75},"elapsed_ms":1200,"sent_at_ms":1795759200000}"#]]

@@ -20,15 +20,18 @@
 mod error;
 mod migrations;
 mod practice;
+mod recorder;
 mod runs;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use dojo_protocol::{RunEnd, RunId, RunStatus};
 pub use error::{Error, Result};
 pub use practice::{SubmissionRecord, TaskRecord};
-pub use runs::{NewRun, RunEnd, RunId, RunRecord, RunStatus};
+pub use recorder::{RunRecorder, StoreAccess};
+pub use runs::{NewRun, RunRecord};
 
 /// File name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "dojo.sqlite3";

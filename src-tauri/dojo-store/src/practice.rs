@@ -88,7 +88,7 @@ impl Store {
         let record = self.submit_run(run, report.score, report.value)?;
         Ok(Submission {
             id: record.id,
-            run_id: dojo_protocol::RunId(run.0),
+            run_id: run,
             task_id: record.task_id,
             submitted_at: record.submitted_at_ms,
             report,
@@ -126,9 +126,9 @@ impl Store {
                 None => Logs::new(),
             };
             attempts.push(AttemptSummary {
-                run_id: dojo_protocol::RunId(run.id.0),
+                run_id: run.id,
                 task_id: run.task_id,
-                status: run.status.into(),
+                status: run.status,
                 device: run.device,
                 started_at: run.started_at_ms,
                 ended_at: run.ended_at_ms,
@@ -237,20 +237,17 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runs::tests::{sample_run, store};
+    use crate::runs::tests::{sample_run, set_grade_json, store};
     use crate::{RunEnd, RunStatus};
 
     fn graded_run(store: &mut Store, grade: Option<&str>) -> RunId {
         let id = store.start_run(&sample_run()).unwrap();
         store
-            .finish_run(
-                id,
-                &RunEnd {
-                    grade_json: grade,
-                    ..RunEnd::status(RunStatus::Finished)
-                },
-            )
+            .finish_run(id, &RunEnd::status(RunStatus::Finished))
             .unwrap();
+        if let Some(grade) = grade {
+            set_grade_json(store, id, grade);
+        }
         id
     }
 
@@ -343,7 +340,7 @@ mod tests {
             .finish_run(
                 failed,
                 &RunEnd {
-                    error: Some("NameError: name 'x' is not defined"),
+                    error: Some("NameError: name 'x' is not defined".to_owned()),
                     ..RunEnd::status(RunStatus::Failed)
                 },
             )

@@ -1,116 +1,25 @@
 //! Training runs: one row per run, one row per finished epoch.
 //!
 //! A run is written `running` when it starts, gets a row per epoch as the
-//! epochs end, and is closed exactly once with its final status. Logs and
-//! metrics are stored as JSON text produced by the caller; the store does
-//! not interpret them.
+//! epochs end, and is closed exactly once with its final status. Ids,
+//! statuses and a run's end are the protocol's types; logs, metrics and the
+//! grade are stored as JSON text.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use dojo_protocol::{RunEnd, RunId, RunStatus};
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::{Error, Result, Store};
-
-/// Primary key of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RunId(pub i64);
-
-impl std::fmt::Display for RunId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-/// Where a run ended up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunStatus {
-    Running,
-    Finished,
-    Cancelled,
-    Failed,
-    /// The process died while the run was `Running`.
-    Interrupted,
-}
-
-impl RunStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Finished => "finished",
-            RunStatus::Cancelled => "cancelled",
-            RunStatus::Failed => "failed",
-            RunStatus::Interrupted => "interrupted",
-        }
-    }
-
-    fn parse(text: &str) -> Result<RunStatus> {
-        Ok(match text {
-            "running" => RunStatus::Running,
-            "finished" => RunStatus::Finished,
-            "cancelled" => RunStatus::Cancelled,
-            "failed" => RunStatus::Failed,
-            "interrupted" => RunStatus::Interrupted,
-            other => return Err(Error::Corrupt(format!("unknown run status {other:?}"))),
-        })
-    }
-}
-
-impl From<dojo_protocol::RunStatus> for RunStatus {
-    fn from(status: dojo_protocol::RunStatus) -> RunStatus {
-        match status {
-            dojo_protocol::RunStatus::Running => RunStatus::Running,
-            dojo_protocol::RunStatus::Finished => RunStatus::Finished,
-            dojo_protocol::RunStatus::Cancelled => RunStatus::Cancelled,
-            dojo_protocol::RunStatus::Failed => RunStatus::Failed,
-            dojo_protocol::RunStatus::Interrupted => RunStatus::Interrupted,
-        }
-    }
-}
-
-impl From<RunStatus> for dojo_protocol::RunStatus {
-    fn from(status: RunStatus) -> dojo_protocol::RunStatus {
-        match status {
-            RunStatus::Running => dojo_protocol::RunStatus::Running,
-            RunStatus::Finished => dojo_protocol::RunStatus::Finished,
-            RunStatus::Cancelled => dojo_protocol::RunStatus::Cancelled,
-            RunStatus::Failed => dojo_protocol::RunStatus::Failed,
-            RunStatus::Interrupted => dojo_protocol::RunStatus::Interrupted,
-        }
-    }
-}
 
 /// What is known when a run starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRun {
     pub task_id: String,
     pub code: String,
-    pub seed: i64,
+    /// The seed the run's session starts from (see `dojo_tf::RunOptions`).
+    pub seed: u64,
     pub device: String,
-}
-
-/// How a run ended, written in one transaction when it is closed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunEnd<'a> {
-    pub status: RunStatus,
-    pub error: Option<&'a str>,
-    /// JSON object of the final metrics (the last epoch's logs).
-    pub metrics_json: Option<&'a str>,
-    pub console: Option<&'a str>,
-    /// JSON grade report of the run's model.
-    pub grade_json: Option<&'a str>,
-}
-
-impl RunEnd<'_> {
-    /// An end with only a status.
-    pub fn status(status: RunStatus) -> RunEnd<'static> {
-        RunEnd {
-            status,
-            error: None,
-            metrics_json: None,
-            console: None,
-            grade_json: None,
-        }
-    }
 }
 
 /// A stored run.
@@ -119,7 +28,7 @@ pub struct RunRecord {
     pub id: RunId,
     pub task_id: String,
     pub code: String,
-    pub seed: i64,
+    pub seed: u64,
     pub device: String,
     pub started_at_ms: i64,
     pub ended_at_ms: Option<i64>,
@@ -147,7 +56,8 @@ impl Store {
         self.connection.execute(
             "INSERT INTO runs (task_id, code, seed, device, started_at, status)
              VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
-            params![run.task_id, run.code, run.seed, run.device, now_ms()],
+            // SQLite integers are signed: the seed's 64 bits are kept as they are.
+            params![run.task_id, run.code, run.seed as i64, run.device, now_ms()],
         )?;
         Ok(RunId(self.connection.last_insert_rowid()))
     }
@@ -171,8 +81,19 @@ impl Store {
     }
 
     /// Closes a running run with its final status. Closing a run twice is an
-    /// error, so a late `Cancelled` cannot overwrite a `Finished`.
-    pub fn finish_run(&mut self, run: RunId, end: &RunEnd<'_>) -> Result<()> {
+    /// error, so a late `Cancelled` cannot overwrite a `Finished`. Empty
+    /// logs and console are stored as NULL.
+    pub fn finish_run(&mut self, run: RunId, end: &RunEnd) -> Result<()> {
+        let metrics = match end.final_logs.is_empty() {
+            true => None,
+            false => Some(encode(&end.final_logs, "final metrics")?),
+        };
+        let grade = end
+            .grade
+            .as_ref()
+            .map(|grade| encode(grade, "grade report"))
+            .transpose()?;
+        let console = Some(end.console.as_str()).filter(|console| !console.is_empty());
         let changed = self.connection.execute(
             "UPDATE runs SET status = ?2, error = ?3, metrics = ?4, ended_at = ?5,
                  console = ?6, grade = ?7
@@ -181,10 +102,10 @@ impl Store {
                 run.0,
                 end.status.as_str(),
                 end.error,
-                end.metrics_json,
+                metrics,
                 now_ms(),
-                end.console,
-                end.grade_json
+                console,
+                grade
             ],
         )?;
         if changed == 0 {
@@ -242,19 +163,26 @@ impl Store {
     }
 }
 
+/// `value` as JSON text for a column.
+fn encode(value: &impl serde::Serialize, what: &str) -> Result<String> {
+    serde_json::to_string(value).map_err(|error| Error::Corrupt(format!("{what}: {error}")))
+}
+
 /// Reads one `runs` row. The outer result is SQLite's, the inner one says
 /// whether the stored values make sense.
 fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord>> {
     let status: String = row.get(7)?;
-    let status = match RunStatus::parse(&status) {
-        Ok(status) => status,
-        Err(error) => return Ok(Err(error)),
+    let Some(status) = RunStatus::parse(&status) else {
+        return Ok(Err(Error::Corrupt(format!(
+            "unknown run status {status:?}"
+        ))));
     };
+    let seed: i64 = row.get(3)?;
     Ok(Ok(RunRecord {
         id: RunId(row.get(0)?),
         task_id: row.get(1)?,
         code: row.get(2)?,
-        seed: row.get(3)?,
+        seed: seed as u64,
         device: row.get(4)?,
         started_at_ms: row.get(5)?,
         ended_at_ms: row.get(6)?,
@@ -280,6 +208,18 @@ pub(crate) mod tests {
         }
     }
 
+    /// Stores `json` as a run's grade as it is, valid or not (what an older
+    /// build or a damaged file could hold).
+    pub(crate) fn set_grade_json(store: &Store, run: RunId, json: &str) {
+        store
+            .connection
+            .execute(
+                "UPDATE runs SET grade = ?2 WHERE id = ?1",
+                params![run.0, json],
+            )
+            .unwrap();
+    }
+
     pub(crate) fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_in(dir.path()).unwrap();
@@ -296,13 +236,13 @@ pub(crate) mod tests {
             .finish_run(
                 id,
                 &RunEnd {
-                    metrics_json: Some(r#"{"accuracy":0.9}"#),
-                    console: Some("Epoch 1/2"),
-                    grade_json: Some(r#"{"score":4}"#),
+                    final_logs: [("accuracy".to_owned(), 0.9)].into(),
+                    console: "Epoch 1/2".to_owned(),
                     ..RunEnd::status(RunStatus::Finished)
                 },
             )
             .unwrap();
+        set_grade_json(&store, id, r#"{"score":4}"#);
 
         let run = store.run(id).unwrap();
         assert_eq!(run.code, sample_run().code);

@@ -142,6 +142,7 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
             code: text.clone(),
             max_epochs: caps.map(|()| QUICK_EPOCHS),
             max_steps: caps.map(|()| QUICK_STEPS),
+            seed: None,
         };
         ran_code.set(Some(text));
         run.set(RunState::starting());

@@ -18,8 +18,8 @@ use std::time::Instant;
 
 use crate::device::ComputeDevice;
 use crate::program::{self, Outcome, RunOptions};
-use crate::python::{TrainingContext, TrainingEvent};
 use crate::{Error, Result};
+use dojo_tf::{TrainingContext, TrainingEvent};
 
 /// One benchmark program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,13 +145,14 @@ impl ModelRun {
 /// process's peak memory.
 pub fn run(model: &BenchModel, settings: Settings, device: &ComputeDevice) -> Result<ModelRun> {
     let source = source_with(model, settings)?;
-    dojo_keras::session::set_device(device.device().clone());
     let marks: Rc<RefCell<Vec<Instant>>> = Rc::default();
     let sink = Rc::clone(&marks);
+    let options = RunOptions {
+        device: device.device().clone(),
+        ..RunOptions::default()
+    };
     let context = TrainingContext::new(
-        None,
-        None,
-        false,
+        options,
         || false,
         move |event| match event {
             TrainingEvent::FitStarted { .. } => *sink.borrow_mut() = vec![Instant::now()],
@@ -159,7 +160,7 @@ pub fn run(model: &BenchModel, settings: Settings, device: &ComputeDevice) -> Re
             _ => {}
         },
     );
-    let mut interpreter = program::interpreter_with(None, &RunOptions::default(), context, |_| {});
+    let mut interpreter = program::interpreter_with(None, context, |_| {});
     let report = program::run(
         &mut interpreter,
         &format!("{}.py", model.name),

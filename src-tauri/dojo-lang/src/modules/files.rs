@@ -10,7 +10,7 @@ use crate::value::Value;
 use crate::vfs::{VfsError, VirtualFs};
 
 /// Turns a file-system error into the exception Python would raise.
-pub(crate) fn vfs_exception(error: VfsError, vfs: &VirtualFs) -> Box<Exception> {
+pub fn vfs_exception(error: VfsError, vfs: &VirtualFs) -> Box<Exception> {
     match error {
         VfsError::NotFound(path) => {
             let files = vfs.data_files();

@@ -1,22 +1,15 @@
 //! Standard-library modules implemented in Rust, installed by
 //! [`install_standard_modules`]: `math`, `random`, `numpy`, `csv`, `json`, `os`/`os.path`, `urllib.request`, `zipfile` and
 //! the `open` built-in, the last three over the interpreter's virtual file
-//! system. TensorFlow's Keras is registered by the engine;
-//! [`tf::install_tensorflow_data`] provides TensorFlow's data side.
+//! system. The `tensorflow` and `keras` module tree is the `dojo-tf` crate's.
 
-mod arrays;
 mod csv;
-pub(crate) mod files;
-pub mod image;
+pub mod files;
 mod json;
-mod keras_datasets;
 mod math;
 pub(crate) mod numpy;
 mod os;
-mod random;
-pub mod text;
-pub mod tf;
-pub mod tf_data;
+pub mod random;
 mod urllib;
 mod zipfile;
 

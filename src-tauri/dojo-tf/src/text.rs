@@ -8,12 +8,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::error::{Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, NativeObject};
-use crate::modules::arrays;
-use crate::modules::tf::{count, dtype_argument, integer, method, number, optional, string};
-use crate::ndarray::{DType, NdArray, Storage};
-use crate::value::{Dict, Value};
+use crate::arrays;
+use crate::tensorflow::{count, dtype_argument, integer, method, number, optional, string};
+use dojo_lang::error::{Result, type_error, value_error};
+use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject};
+use dojo_lang::ndarray::{DType, NdArray, Storage};
+use dojo_lang::value::{Dict, Value};
 
 /// Keras's default `filters`: punctuation, tab and newline.
 pub const DEFAULT_FILTERS: &str = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
@@ -553,7 +553,7 @@ pub(crate) fn to_categorical(interpreter: &mut Interpreter, args: Args) -> Resul
         Some(array) => array,
         None => {
             let items = interpreter.iterate(&labels)?;
-            crate::ndarray::to_ndarray(interpreter, &Value::list(items), None)?
+            dojo_lang::ndarray::to_ndarray(interpreter, &Value::list(items), None)?
         }
     };
     let mut shape = labels.shape().to_vec();
@@ -575,7 +575,7 @@ pub(crate) fn to_categorical(interpreter: &mut Interpreter, args: Args) -> Resul
             .ok()
             .filter(|c| *c < num_classes)
             .ok_or_else(|| {
-                crate::error::Exception::new(
+                dojo_lang::error::Exception::new(
                     "IndexError",
                     format!("index {class} is out of bounds for axis 1 with size {num_classes}"),
                 )

@@ -17,12 +17,12 @@ use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::error::{Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, NativeObject};
-use crate::modules::arrays::{self, TF_DEFAULTS, candle_error};
-use crate::modules::tf::{count, integer, method, optional, shape_argument};
-use crate::ndarray::NdArray;
-use crate::value::{Dict, IteratorState, Value};
+use crate::arrays::{self, TF_DEFAULTS, candle_error};
+use crate::tensorflow::{count, integer, method, optional, shape_argument};
+use dojo_lang::error::{Result, type_error, value_error};
+use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject};
+use dojo_lang::ndarray::NdArray;
+use dojo_lang::value::{Dict, IteratorState, Value};
 
 /// How many elements a dataset has, as `Dataset.cardinality()` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,14 +189,14 @@ pub(crate) fn operation_seed(own: Option<u64>) -> u64 {
             counter.set(next);
             next
         });
-        crate::modules::tf::global_seed()
-            .unwrap_or(crate::modules::random::DEFAULT_SEED)
+        crate::tensorflow::global_seed()
+            .unwrap_or(dojo_lang::modules::random::DEFAULT_SEED)
             .wrapping_mul(0x2545_f491_4f6c_dd1d)
             ^ number
     })
 }
 
-fn infinite_error() -> Box<crate::error::Exception> {
+fn infinite_error() -> Box<dojo_lang::error::Exception> {
     value_error("this dataset repeats forever, so it cannot be iterated to its end")
         .with_help("take() a finite number of elements, or give repeat() a count")
 }
@@ -510,9 +510,9 @@ impl Dataset {
         match &self.node {
             Node::Slices { len, .. } => Finite(*len),
             Node::Elements(items) => Finite(items.len()),
-            Node::Range { start, stop, step } => {
-                Finite(usize::try_from(crate::value::range_len(*start, *stop, *step)).unwrap_or(0))
-            }
+            Node::Range { start, stop, step } => Finite(
+                usize::try_from(dojo_lang::value::range_len(*start, *stop, *step)).unwrap_or(0),
+            ),
             Node::Source(source) => Finite(source.len()),
             Node::Map { input, .. } | Node::Shuffle { input, .. } | Node::Cache { input, .. } => {
                 input.cardinality()
@@ -590,13 +590,13 @@ impl Dataset {
             Node::Elements(items) => Ok(items[..capped(items.len(), limit)].to_vec()),
             Node::Range { start, stop, step } => {
                 let length =
-                    usize::try_from(crate::value::range_len(*start, *stop, *step)).unwrap_or(0);
+                    usize::try_from(dojo_lang::value::range_len(*start, *stop, *step)).unwrap_or(0);
                 (0..capped(length, limit))
                     .map(|i| {
                         NdArray::from_i64(
                             &[],
                             vec![start + step * i as i64],
-                            crate::ndarray::DType::Int64,
+                            dojo_lang::ndarray::DType::Int64,
                         )
                         .map(NdArray::into_value)
                         .map_err(candle_error)
@@ -835,7 +835,7 @@ impl Dataset {
 
 fn interpreter_size_check(items: usize) -> Result<()> {
     if items > 50_000_000 {
-        return Err(crate::error::Exception::new(
+        return Err(dojo_lang::error::Exception::new(
             "LimitExceeded",
             "the dataset grew past 50 million elements",
         ));

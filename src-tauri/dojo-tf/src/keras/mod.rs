@@ -1,6 +1,6 @@
-//! Keras and TensorFlow for user programs: binds [`dojo_keras`] to the
-//! interpreter and assembles the `tensorflow` / `keras` module tree from
-//! it and from `dojo_lang`'s data side (`tf.data`, preprocessing, datasets).
+//! Keras for user programs: binds [`dojo_keras`] to the interpreter and
+//! assembles the `tensorflow` / `keras` module tree from it and from this
+//! crate's data side (`tf.data`, preprocessing, datasets).
 //!
 //! Invariants:
 //! - Objects are thin: every decision about layers, shapes and training is
@@ -22,8 +22,10 @@ use dojo_keras::training::Logs;
 use dojo_lang::Value;
 use dojo_lang::interp::NativeObject;
 
-pub use modules::install;
+pub(crate) use modules::install;
 pub use objects::PyModel;
+
+use crate::RunOptions;
 
 /// What training reports while a program runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,12 +54,8 @@ pub enum TrainingEvent {
 
 /// The run's settings and channels, shared by every model of a program.
 pub struct TrainingContext {
-    /// Caps each `fit`'s epochs.
-    pub max_epochs: Option<u32>,
-    /// Caps each epoch's training (and validation) batches.
-    pub max_steps: Option<u32>,
-    /// `fit` returns at once without training.
-    pub dry_run: bool,
+    /// The session's seed and device, the limits and the training caps.
+    pub options: RunOptions,
     cancelled: Box<dyn Fn() -> bool>,
     sink: RefCell<Box<dyn FnMut(TrainingEvent)>>,
     /// The model most recently trained (or dry-run), for grading when
@@ -67,20 +65,21 @@ pub struct TrainingContext {
 
 impl TrainingContext {
     pub fn new(
-        max_epochs: Option<u32>,
-        max_steps: Option<u32>,
-        dry_run: bool,
+        options: RunOptions,
         cancelled: impl Fn() -> bool + 'static,
         sink: impl FnMut(TrainingEvent) + 'static,
     ) -> Rc<TrainingContext> {
         Rc::new(TrainingContext {
-            max_epochs,
-            max_steps,
-            dry_run,
+            options,
             cancelled: Box::new(cancelled),
             sink: RefCell::new(Box::new(sink)),
             last_model: RefCell::new(None),
         })
+    }
+
+    /// A context that follows `options` and ignores events.
+    pub fn quiet(options: RunOptions) -> Rc<TrainingContext> {
+        TrainingContext::new(options, || false, |_| {})
     }
 
     pub fn is_cancelled(&self) -> bool {

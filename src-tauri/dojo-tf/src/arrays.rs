@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use candle_core::{Device, Tensor};
 
-use crate::error::{Exception, Result, type_error, value_error};
-use crate::ndarray::{DType, NdArray, Storage};
-use crate::value::Value;
+use dojo_lang::error::{Exception, Result, type_error, value_error};
+use dojo_lang::ndarray::{DType, NdArray, Storage};
+use dojo_lang::value::Value;
 
 /// A candle failure as a Python exception.
 pub(crate) fn candle_error(error: candle_core::Error) -> Box<Exception> {

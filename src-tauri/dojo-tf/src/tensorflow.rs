@@ -5,9 +5,9 @@
 //!
 //! Tensors are [`NdArray`]s: numeric arrays are candle tensors on the CPU,
 //! shared with the trainer without copies. Keras's layers and models are
-//! added to `tensorflow` and `tensorflow.keras` by the engine, which builds
-//! those two modules from [`tensorflow_attributes`] and [`keras_attributes`]
-//! plus its own.
+//! added to `tensorflow` and `tensorflow.keras` by [`crate::keras`], which
+//! builds those two modules from [`tensorflow_attributes`] and
+//! [`keras_attributes`] plus its own.
 //!
 //! Each module object is built when first imported; `tf.data` and
 //! `import tensorflow.data` are equal modules but not the same object.
@@ -16,11 +16,11 @@ use std::any::Any;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::error::{Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject, NativeObject};
-use crate::modules::arrays::{self, TF_DEFAULTS, candle_error};
-use crate::ndarray::{DType, NdArray};
-use crate::value::Value;
+use crate::arrays::{self, TF_DEFAULTS, candle_error};
+use dojo_lang::error::{Result, type_error, value_error};
+use dojo_lang::interp::{Args, Builtin, Interpreter, ModuleObject, NativeObject};
+use dojo_lang::ndarray::{DType, NdArray};
+use dojo_lang::value::Value;
 
 type ModuleFactory = fn(&mut Interpreter) -> Result<Value>;
 type Function = fn(&mut Interpreter, Args) -> Result<Value>;
@@ -40,7 +40,7 @@ pub fn global_seed() -> Option<u64> {
 /// forgets any seed an earlier program on this thread set.
 pub fn install_tensorflow_data(interpreter: &mut Interpreter) {
     GLOBAL_SEED.with(|seed| seed.set(None));
-    crate::modules::tf_data::reset_shuffle_counter();
+    crate::dataset::reset_shuffle_counter();
     let modules: [(&str, ModuleFactory); 15] = [
         ("tensorflow", tensorflow_module),
         ("tensorflow.data", data_module),
@@ -76,14 +76,14 @@ pub fn epoch_elements(
     value: &Value,
     limit: Option<usize>,
 ) -> Result<Option<Vec<Value>>> {
-    if let Some(batches) = crate::modules::image::generator_batches(value) {
+    if let Some(batches) = crate::image::generator_batches(value) {
         let mut batches = batches?;
         if let Some(limit) = limit {
             batches.truncate(limit);
         }
         return Ok(Some(batches));
     }
-    crate::modules::tf_data::dataset_elements(interpreter, value, limit)
+    crate::dataset::dataset_elements(interpreter, value, limit)
 }
 
 /// The attributes this crate provides for `tensorflow` (without `keras`).
@@ -146,10 +146,7 @@ fn data_module(interpreter: &mut Interpreter) -> Result<Value> {
     Ok(module(
         "tensorflow.data",
         vec![
-            (
-                "Dataset".to_owned(),
-                crate::modules::tf_data::dataset_class(),
-            ),
+            ("Dataset".to_owned(), crate::dataset::dataset_class()),
             ("AUTOTUNE".to_owned(), Value::Int(-1)),
             ("experimental".to_owned(), experimental_module(interpreter)?),
         ],
@@ -173,6 +170,10 @@ fn random_module(_: &mut Interpreter) -> Result<Value> {
                 value => Some(integer(&value, "set_seed", "seed")? as u64),
             };
             GLOBAL_SEED.with(|global| global.set(seed));
+            // The same seed drives Keras's initialisers and shuffles.
+            if let Some(seed) = seed {
+                dojo_keras::session::set_random_seed(seed);
+            }
             Ok(Value::None)
         })]),
     ))
@@ -185,8 +186,11 @@ fn keras_module(interpreter: &mut Interpreter) -> Result<Value> {
 fn backend_module(_: &mut Interpreter) -> Result<Value> {
     Ok(module(
         "tensorflow.keras.backend",
+        // Every spelling (`tf.keras.backend.clear_session()`, `from
+        // tensorflow.keras.backend import clear_session`) is this function.
         functions(&[("clear_session", |_, args| {
             args.check("clear_session", 1, &["free_memory"])?;
+            dojo_keras::session::clear_session();
             Ok(Value::None)
         })]),
     ))
@@ -203,7 +207,7 @@ fn preprocessing_module(interpreter: &mut Interpreter) -> Result<Value> {
                 "image_dataset_from_directory".to_owned(),
                 Builtin::value(
                     "image_dataset_from_directory",
-                    crate::modules::image::image_dataset_from_directory,
+                    crate::image::image_dataset_from_directory,
                 ),
             ),
         ],
@@ -214,16 +218,10 @@ fn text_module(_: &mut Interpreter) -> Result<Value> {
     Ok(module(
         "tensorflow.keras.preprocessing.text",
         vec![
-            (
-                "Tokenizer".to_owned(),
-                crate::modules::text::tokenizer_class(),
-            ),
+            ("Tokenizer".to_owned(), crate::text::tokenizer_class()),
             (
                 "text_to_word_sequence".to_owned(),
-                Builtin::value(
-                    "text_to_word_sequence",
-                    crate::modules::text::text_to_word_sequence,
-                ),
+                Builtin::value("text_to_word_sequence", crate::text::text_to_word_sequence),
             ),
         ],
     ))
@@ -232,7 +230,7 @@ fn text_module(_: &mut Interpreter) -> Result<Value> {
 fn sequence_module(_: &mut Interpreter) -> Result<Value> {
     Ok(module(
         "tensorflow.keras.preprocessing.sequence",
-        functions(&[("pad_sequences", crate::modules::text::pad_sequences)]),
+        functions(&[("pad_sequences", crate::text::pad_sequences)]),
     ))
 }
 
@@ -241,7 +239,7 @@ fn image_module(_: &mut Interpreter) -> Result<Value> {
         "tensorflow.keras.preprocessing.image",
         vec![(
             "ImageDataGenerator".to_owned(),
-            crate::modules::image::image_data_generator_class(),
+            crate::image::image_data_generator_class(),
         )],
     ))
 }
@@ -250,11 +248,11 @@ fn utils_module(_: &mut Interpreter) -> Result<Value> {
     Ok(module(
         "tensorflow.keras.utils",
         functions(&[
-            ("pad_sequences", crate::modules::text::pad_sequences),
-            ("to_categorical", crate::modules::text::to_categorical),
+            ("pad_sequences", crate::text::pad_sequences),
+            ("to_categorical", crate::text::to_categorical),
             (
                 "image_dataset_from_directory",
-                crate::modules::image::image_dataset_from_directory,
+                crate::image::image_dataset_from_directory,
             ),
         ]),
     ))
@@ -273,17 +271,14 @@ fn datasets_module(interpreter: &mut Interpreter) -> Result<Value> {
 fn fashion_mnist_module(_: &mut Interpreter) -> Result<Value> {
     Ok(module(
         "tensorflow.keras.datasets.fashion_mnist",
-        functions(&[(
-            "load_data",
-            crate::modules::keras_datasets::fashion_mnist_load_data,
-        )]),
+        functions(&[("load_data", crate::datasets::fashion_mnist_load_data)]),
     ))
 }
 
 fn tf_image_module(_: &mut Interpreter) -> Result<Value> {
     Ok(module(
         "tensorflow.image",
-        functions(&[("resize", crate::modules::image::tf_image_resize)]),
+        functions(&[("resize", crate::image::tf_image_resize)]),
     ))
 }
 
@@ -326,11 +321,11 @@ impl NativeObject for TfDType {
         })
     }
 
-    fn compare(&self, op: crate::syntax::CompareOp, other: &Value) -> Option<Result<Value>> {
+    fn compare(&self, op: dojo_lang::syntax::CompareOp, other: &Value) -> Option<Result<Value>> {
         let same = dtype_argument(other).ok() == Some(self.0);
         match op {
-            crate::syntax::CompareOp::Eq => Some(Ok(Value::Bool(same))),
-            crate::syntax::CompareOp::NotEq => Some(Ok(Value::Bool(!same))),
+            dojo_lang::syntax::CompareOp::Eq => Some(Ok(Value::Bool(same))),
+            dojo_lang::syntax::CompareOp::NotEq => Some(Ok(Value::Bool(!same))),
             _ => None,
         }
     }
@@ -539,12 +534,12 @@ fn expand_dims(_: &mut Interpreter, args: Args) -> Result<Value> {
 
 fn reshaped(array: &NdArray, shape: &[usize], function: &str) -> Result<Value> {
     match array.storage() {
-        crate::ndarray::Storage::Numeric(tensor) => Ok(NdArray::from_tensor(
+        dojo_lang::ndarray::Storage::Numeric(tensor) => Ok(NdArray::from_tensor(
             tensor.reshape(shape).map_err(candle_error)?,
             array.dtype(),
         )
         .into_value()),
-        crate::ndarray::Storage::Strings { items, .. } => {
+        dojo_lang::ndarray::Storage::Strings { items, .. } => {
             if shape.iter().product::<usize>() != items.len() {
                 return Err(value_error(format!("{function}(): sizes do not match")));
             }

@@ -18,15 +18,15 @@ use std::any::Any;
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::error::{Exception, Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, NativeObject};
-use crate::modules::arrays::{self, TF_DEFAULTS, candle_error};
-use crate::modules::files::vfs_exception;
-use crate::modules::tf::{count, integer, method, number, optional, string};
-use crate::modules::tf_data::{Dataset, ElementSource, Rng, operation_seed};
-use crate::ndarray::{DType, NdArray};
-use crate::value::{Dict, Value};
-use crate::vfs::VirtualFs;
+use crate::arrays::{self, TF_DEFAULTS, candle_error};
+use crate::dataset::{Dataset, ElementSource, Rng, operation_seed};
+use crate::tensorflow::{count, integer, method, number, optional, string};
+use dojo_lang::error::{Exception, Result, type_error, value_error};
+use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject};
+use dojo_lang::modules::files::vfs_exception;
+use dojo_lang::ndarray::{DType, NdArray};
+use dojo_lang::value::{Dict, Value};
+use dojo_lang::vfs::VirtualFs;
 
 /// A decoded image: rows × columns × channels, row-major.
 #[derive(Debug, Clone)]
@@ -218,7 +218,10 @@ fn image_files(vfs: &VirtualFs, directory: &str, extensions: &[&str]) -> Vec<Str
 /// Sorted class sub-folders of `directory` (hidden ones skipped).
 fn class_folders(vfs: &VirtualFs, directory: &str, function: &str) -> Result<Vec<String>> {
     if !vfs.is_dir(directory) {
-        let error = vfs_exception(crate::vfs::VfsError::NotFound(directory.to_owned()), vfs);
+        let error = vfs_exception(
+            dojo_lang::vfs::VfsError::NotFound(directory.to_owned()),
+            vfs,
+        );
         return Err(Exception::new(
             if vfs.is_file(directory) {
                 "NotADirectoryError"
@@ -376,7 +379,7 @@ pub(crate) fn image_dataset_from_directory(
         ],
     )?;
     let directory = string(&args.required(0, "directory", NAME)?, NAME, "directory")?;
-    let directory = crate::vfs::normalize(&directory);
+    let directory = dojo_lang::vfs::normalize(&directory);
     match args.get(1, "labels") {
         None => {}
         Some(Value::Str(labels)) if &*labels == "inferred" => {}
@@ -566,7 +569,7 @@ pub(crate) fn image_dataset_from_directory(
                 None,
             )?;
         }
-        if let Some(dataset) = crate::modules::tf_data::dataset_of(&dataset) {
+        if let Some(dataset) = crate::dataset::dataset_of(&dataset) {
             dataset.set_attribute(
                 "class_names",
                 Value::list(class_names.iter().map(|name| Value::str(name)).collect()),
@@ -587,7 +590,7 @@ fn call_method(
     positional: Vec<Value>,
     seed: Option<i64>,
 ) -> Result<Value> {
-    let function = interpreter.get_attribute(object, name, crate::syntax::Span::default())?;
+    let function = interpreter.get_attribute(object, name, dojo_lang::syntax::Span::default())?;
     let mut args = Args::new(positional);
     if let Some(seed) = seed {
         args.keywords.push(("seed".to_owned(), Value::Int(seed)));
@@ -1029,7 +1032,7 @@ fn flow_from_directory(
             "keep_aspect_ratio",
         ],
     )?;
-    let directory = crate::vfs::normalize(&string(
+    let directory = dojo_lang::vfs::normalize(&string(
         &args.required(0, "directory", NAME)?,
         NAME,
         "directory",

@@ -18,10 +18,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use dojo_lang::interp::Builtin;
-use dojo_lang::modules::tf::install_tensorflow_data;
 use dojo_lang::ndarray::{DType, NdArray};
 use dojo_lang::vfs::VirtualFs;
 use dojo_lang::{Interpreter, Limits, SourceFile, Value, parse};
+use dojo_tf::tensorflow::install_tensorflow_data;
 
 fn values(array: &NdArray) -> Vec<f64> {
     array

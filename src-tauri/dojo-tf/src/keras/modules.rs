@@ -454,21 +454,9 @@ fn traced(name: &'static str, plain: Option<Value>) -> Value {
     })
 }
 
-/// `keras` for this run: the data side from `dojo_lang` plus the models.
+/// `keras` for this run: the data side plus the models.
 fn keras_module(interpreter: &mut Interpreter, context: &Rc<TrainingContext>) -> Result<Value> {
-    let mut attributes = dojo_lang::modules::tf::keras_attributes(interpreter)?;
-    // clear_session also resets Keras's automatic layer names and seed.
-    for (name, value) in &attributes {
-        if let (true, Value::Module(module)) = (name == "backend", value) {
-            module.attributes.borrow_mut().insert(
-                "clear_session".to_owned(),
-                Builtin::value("clear_session", |_, _| {
-                    dojo_keras::session::clear_session();
-                    Ok(Value::None)
-                }),
-            );
-        }
-    }
+    let mut attributes = crate::tensorflow::keras_attributes(interpreter)?;
     let models = model_constructors(context);
     attributes.push((
         "models".to_owned(),
@@ -493,12 +481,11 @@ fn tensorflow_module(
     interpreter: &mut Interpreter,
     context: &Rc<TrainingContext>,
 ) -> Result<Value> {
-    let mut attributes = dojo_lang::modules::tf::tensorflow_attributes(interpreter)?;
+    let mut attributes = crate::tensorflow::tensorflow_attributes(interpreter)?;
     for (name, value) in attributes.iter_mut() {
         match name.as_str() {
             "expand_dims" => *value = traced("expand_dims", Some(value.clone())),
             "reshape" => *value = traced("reshape", Some(value.clone())),
-            "random" => seed_keras_too(interpreter, value),
             _ => {}
         }
     }
@@ -509,32 +496,9 @@ fn tensorflow_module(
     Ok(module_value("tensorflow", attributes))
 }
 
-/// Makes `tf.random.set_seed` seed Keras's initialisers and shuffles too.
-fn seed_keras_too(interpreter: &mut Interpreter, random: &Value) {
-    let Value::Module(module) = random else {
-        return;
-    };
-    let Ok(original) = interpreter.get_attribute(random, "set_seed", Span::default()) else {
-        return;
-    };
-    module.attributes.borrow_mut().insert(
-        "set_seed".to_owned(),
-        Builtin::value("set_seed", move |interpreter, args| {
-            if let Some(Value::Int(seed)) = args.get(0, "seed") {
-                dojo_keras::session::set_random_seed(seed as u64);
-            }
-            interpreter.call(&original, args)
-        }),
-    );
-}
-
 /// Registers `tensorflow`, `keras` and their submodules for this run.
 pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
-    dojo_lang::modules::tf::install_tensorflow_data(interpreter);
-    dojo_keras::session::clear_session();
-    dojo_keras::session::set_max_params(
-        usize::try_from(interpreter.limits.max_model_params).unwrap_or(usize::MAX),
-    );
+    crate::tensorflow::install_tensorflow_data(interpreter);
     let tf_context = Rc::clone(&context);
     interpreter.register_module("tensorflow", move |interpreter| {
         tensorflow_module(interpreter, &tf_context)

@@ -4,13 +4,13 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use crate::tensorflow::epoch_elements;
 use candle_core::Tensor;
 use dojo_keras::callbacks::Callback;
 use dojo_keras::training::{Data, FitHost, FitOptions, Logs, TrainControl, Validation};
 use dojo_keras::{KerasError, losses, metrics, optimizers};
 use dojo_lang::error::{Result, type_error, value_error};
 use dojo_lang::interp::NativeObject;
-use dojo_lang::modules::tf::epoch_elements;
 use dojo_lang::syntax::Span;
 use dojo_lang::value::Dict;
 use dojo_lang::{Args, Exception, Interpreter, Value};
@@ -497,7 +497,7 @@ pub fn fit(
             format!("fit(epochs={requested_epochs}) exceeds Dojo's limit of {max_epochs} epochs"),
         ));
     }
-    let epochs = match context.max_epochs {
+    let epochs = match context.options.max_epochs {
         Some(cap) => requested_epochs.min(cap as usize),
         None => requested_epochs,
     };
@@ -515,7 +515,7 @@ pub fn fit(
         },
         ..FitOptions::default()
     };
-    if let Some(cap) = context.max_steps.map(|cap| cap as usize) {
+    if let Some(cap) = context.options.max_steps.map(|cap| cap as usize) {
         options.steps_per_epoch = Some(options.steps_per_epoch.map_or(cap, |s| s.min(cap)));
         options.validation_steps = Some(options.validation_steps.map_or(cap, |s| s.min(cap)));
     }
@@ -618,7 +618,7 @@ pub fn fit(
         }
         Source::Stream(value) => (Data::Host, Some(value)),
     };
-    if context.dry_run {
+    if context.options.dry_run {
         interpreter.print(&format!(
             "Dry run: training skipped ({epochs} epoch{} requested).\n",
             if epochs == 1 { "" } else { "s" }
@@ -839,16 +839,15 @@ mod tests {
     /// live chart places batch points by it); they once all said epoch 0.
     #[test]
     fn batch_events_of_an_array_fit_carry_their_epoch() {
-        use crate::program::{self, Outcome, RunOptions};
-        use crate::python::{TrainingContext, TrainingEvent};
+        use crate::keras::{TrainingContext, TrainingEvent};
+        use crate::{RunOptions, interpreter};
+        use dojo_lang::SourceFile;
         use std::cell::RefCell;
 
         let seen: Rc<RefCell<Vec<(usize, usize)>>> = Rc::default();
         let sink = Rc::clone(&seen);
         let context = TrainingContext::new(
-            None,
-            None,
-            false,
+            RunOptions::default(),
             || false,
             move |event| {
                 if let TrainingEvent::BatchEnd { epoch, batch, .. } = event {
@@ -864,10 +863,16 @@ model = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1
 model.compile(optimizer='sgd', loss='mse')
 model.fit(x, y, epochs=3, batch_size=4, verbose=0)
 ";
-        let mut interpreter =
-            program::interpreter_with(None, &RunOptions::default(), context, |_| {});
-        let report = program::run(&mut interpreter, "fit.py", source, None);
-        assert!(matches!(report.outcome, Outcome::Finished { .. }));
+        let mut interpreter = interpreter(context, |_| {});
+        let parsed = dojo_lang::parse(source);
+        let ran = interpreter.run(&parsed.module);
+        assert!(
+            ran.is_ok(),
+            "{}",
+            ran.err()
+                .map(|error| error.render(&SourceFile::new("fit.py", source)))
+                .unwrap_or_default()
+        );
         assert_eq!(
             *seen.borrow(),
             vec![(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1)]

@@ -2,12 +2,12 @@
 //! files that Dojo bundles, read from the virtual file system at
 //! `/data/fashion_mnist/`.
 
-use crate::error::{Exception, Result};
-use crate::interp::{Args, Interpreter};
-use crate::modules::arrays::candle_error;
-use crate::modules::files::vfs_exception;
-use crate::ndarray::NdArray;
-use crate::value::Value;
+use crate::arrays::candle_error;
+use dojo_lang::error::{Exception, Result};
+use dojo_lang::interp::{Args, Interpreter};
+use dojo_lang::modules::files::vfs_exception;
+use dojo_lang::ndarray::NdArray;
+use dojo_lang::value::Value;
 
 /// Where the bundled Fashion-MNIST files live on the virtual file system.
 pub const FASHION_MNIST_DIR: &str = "/data/fashion_mnist";

@@ -1,0 +1,161 @@
+//! TensorFlow for user programs: the whole `tensorflow` / `keras` module
+//! tree that exam code imports, on Dojo's interpreter ([`dojo_lang`]) and
+//! Keras on candle ([`dojo_keras`]).
+//!
+//! - The data side: `tf.data` ([`dataset`]), the preprocessing modules
+//!   ([`text`], [`image`], `sequence`), `keras.datasets` ([`datasets`]), a
+//!   few tensor functions and the dtypes ([`tensorflow`]), and the
+//!   conversions from Python values to arrays they share ([`arrays`]).
+//! - The models: layers, models, optimizers, losses, metrics, callbacks and
+//!   `fit`, bound to the interpreter ([`keras`]).
+//!
+//! Invariants:
+//! - A run's session (seed, device, parameter limit) is applied in one
+//!   place, [`interpreter`], from the run's [`RunOptions`]; user code can
+//!   reset it (`clear_session`, `tf.random.set_seed`) but never change the
+//!   host's device or limits.
+//! - Each module name is registered once: every spelling of a function
+//!   (`tf.keras.backend.clear_session`, `from tensorflow.keras.backend import
+//!   clear_session`) reaches the same code.
+
+pub(crate) mod arrays;
+pub mod dataset;
+pub mod datasets;
+pub mod image;
+pub mod keras;
+pub mod tensorflow;
+pub mod text;
+
+use std::rc::Rc;
+
+use dojo_lang::{Interpreter, Limits};
+
+pub use keras::{PyModel, TrainingContext, TrainingEvent, model_summary};
+
+/// How a program is run: the session the host decides (seed, device), the
+/// interpreter's limits and the caps on training.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub limits: Limits,
+    /// Caps every `fit` to this many epochs (CI and quick checks).
+    pub max_epochs: Option<u32>,
+    /// Caps every epoch to this many batches (CI and quick checks).
+    pub max_steps: Option<u32>,
+    /// Skips training: `fit` returns at once and the model is summarised.
+    pub dry_run: bool,
+    /// Seeds Keras's initialisers, dropout and shuffles unless the program
+    /// seeds them itself; `clear_session()` returns to it.
+    pub seed: u64,
+    /// Where new weights live and training runs.
+    pub device: candle_core::Device,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            limits: Limits::default(),
+            max_epochs: None,
+            max_steps: None,
+            dry_run: false,
+            seed: dojo_keras::session::DEFAULT_SEED,
+            device: candle_core::Device::Cpu,
+        }
+    }
+}
+
+/// A fresh interpreter for one run: the standard modules, the whole
+/// `tensorflow` / `keras` tree, and the Keras session begun with the run's
+/// seed, device and parameter limit. Training reports to `context`.
+pub fn interpreter(
+    context: Rc<TrainingContext>,
+    output: impl FnMut(&str) + 'static,
+) -> Interpreter {
+    let options = &context.options;
+    let mut interpreter = Interpreter::new(options.limits, output);
+    dojo_keras::session::begin(dojo_keras::session::SessionConfig {
+        seed: options.seed,
+        device: options.device.clone(),
+        max_params: usize::try_from(options.limits.max_model_params).unwrap_or(usize::MAX),
+    });
+    dojo_lang::modules::install_standard_modules(&mut interpreter);
+    keras::install(&mut interpreter, context);
+    interpreter
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+
+    /// What `source` prints, run in a run's interpreter with `options`.
+    fn printed(source: &str, options: RunOptions) -> String {
+        let out = Rc::new(RefCell::new(String::new()));
+        let sink = Rc::clone(&out);
+        let mut interpreter = interpreter(TrainingContext::quiet(options), move |text| {
+            sink.borrow_mut().push_str(text)
+        });
+        let parsed = dojo_lang::parse(source);
+        let ran = interpreter.run(&parsed.module);
+        let file = dojo_lang::SourceFile::new("test.py", source);
+        assert!(
+            ran.is_ok(),
+            "{}",
+            ran.err().map(|e| e.render(&file)).unwrap_or_default()
+        );
+        out.take()
+    }
+
+    #[test]
+    fn every_spelling_of_clear_session_resets_keras() {
+        let source = "import tensorflow as tf
+import keras
+from tensorflow.keras.backend import clear_session
+from tensorflow.keras import backend
+print(tf.keras.layers.Dense(1).name, tf.keras.layers.Dense(1).name)
+clear_session()
+print(tf.keras.layers.Dense(1).name)
+tf.keras.layers.Dense(1)
+tf.keras.backend.clear_session()
+print(tf.keras.layers.Dense(1).name)
+tf.keras.layers.Dense(1)
+backend.clear_session()
+print(tf.keras.layers.Dense(1).name)
+tf.keras.layers.Dense(1)
+keras.backend.clear_session()
+print(tf.keras.layers.Dense(1).name)
+";
+        assert_eq!(
+            printed(source, RunOptions::default()),
+            "dense dense_1\ndense\ndense\ndense\ndense\n"
+        );
+    }
+
+    #[test]
+    fn clear_session_returns_to_the_runs_seed() {
+        // The first kernel weight after `clear_session()`, under two run seeds.
+        let source = "import tensorflow as tf
+def first_weight():
+    tf.keras.backend.clear_session()
+    model = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1)])
+    return float(model.layers[0].get_weights()[0][0][0])
+a = first_weight()
+b = first_weight()
+print(a == b)
+print(a)
+";
+        let seeded = |seed| {
+            printed(
+                source,
+                RunOptions {
+                    seed,
+                    ..RunOptions::default()
+                },
+            )
+        };
+        let (first, again, other) = (seeded(5), seeded(5), seeded(6));
+        assert!(first.starts_with("True\n"), "{first}");
+        assert_eq!(first, again);
+        assert_ne!(first, other);
+    }
+}

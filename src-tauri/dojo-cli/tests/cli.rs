@@ -468,7 +468,7 @@ def solution_model():
         .unwrap();
     let mut app_epochs = Vec::new();
     let mut app_end = None;
-    for update in receiver {
+    while let Ok(update) = receiver.recv_timeout(std::time::Duration::from_secs(120)) {
         if let TrainingEvent::Epoch { logs, .. } = update.event {
             app_epochs.push(logs);
         }

@@ -548,11 +548,22 @@ def solution_model():
             .unwrap();
         let mut epochs = Vec::new();
         let mut end = None;
-        for update in receiver {
-            if let WireEvent::Epoch { logs, .. } = update.event {
-                epochs.push(logs);
+        // The stream ends when the job lets go of its sink: a run that kept
+        // it (a reference cycle through the model or the program's globals)
+        // would leak everything it made, and this would time out.
+        loop {
+            match receiver.recv_timeout(std::time::Duration::from_secs(120)) {
+                Ok(update) => {
+                    if let WireEvent::Epoch { logs, .. } = update.event {
+                        epochs.push(logs);
+                    }
+                    end = end.or(update.end);
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    panic!("the run kept its event sink after it ended: {end:?}")
+                }
             }
-            end = end.or(update.end);
         }
         (epochs, end.unwrap())
     }

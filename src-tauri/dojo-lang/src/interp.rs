@@ -478,6 +478,21 @@ pub struct Interpreter {
     frames: Vec<(Rc<FunctionDef>, Option<Value>)>,
 }
 
+impl Drop for Interpreter {
+    /// A function keeps the scope it was defined in and the module's globals
+    /// keep its functions: a cycle of `Rc`s that would outlive the program.
+    /// Emptying the globals and the loaded modules when the interpreter goes
+    /// frees what the program made (arrays, models, the host's callbacks).
+    fn drop(&mut self) {
+        if let Ok(mut variables) = self.globals.variables.try_borrow_mut() {
+            let globals = std::mem::take(&mut *variables);
+            drop(variables);
+            drop(globals);
+        }
+        self.loaded_modules.clear();
+    }
+}
+
 impl Interpreter {
     /// A fresh interpreter whose `print` writes to `output`.
     pub fn new(limits: Limits, output: impl FnMut(&str) + 'static) -> Interpreter {

@@ -77,7 +77,7 @@ pub fn interpreter(
         device: options.device.clone(),
         max_params: usize::try_from(options.limits.max_model_params).unwrap_or(usize::MAX),
     });
-    dojo_lang::modules::install_standard_modules(&mut interpreter);
+    // `Interpreter::new` installed the standard modules.
     keras::install(&mut interpreter, context);
     interpreter
 }

@@ -483,7 +483,12 @@ pub fn fit(
             "max_queue_size",
         ],
     )?;
-    let context = Rc::clone(&model.context);
+    let context = model.context.upgrade().ok_or_else(|| {
+        dojo_lang::Exception::new(
+            "RuntimeError",
+            "this model's run has ended; it can no longer be trained",
+        )
+    })?;
     let x = args.get(0, "x").ok_or_else(|| {
         type_error("fit() needs training data: fit(x, y, ...) or fit(dataset, ...)")
     })?;

@@ -229,7 +229,10 @@ pub struct PyModel {
     pub model: RefCell<Model>,
     pub stop_training: Cell<bool>,
     pub history: RefCell<Option<Value>>,
-    pub context: Rc<super::TrainingContext>,
+    /// The run this model trains in. Weak: the run's context keeps the
+    /// model it trained last, so a strong link back would leak both (and
+    /// everything the run's event sink holds) after every run.
+    pub context: std::rc::Weak<super::TrainingContext>,
 }
 
 impl PyModel {
@@ -238,7 +241,7 @@ impl PyModel {
             model: RefCell::new(model),
             stop_training: Cell::new(false),
             history: RefCell::new(None),
-            context,
+            context: Rc::downgrade(&context),
         }))
     }
 

@@ -76,7 +76,7 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
         /// Seed Keras's initialisers and shuffles (default: a fresh seed,
-        /// kept in the history; `dojo history` shows it).
+        /// stored with the attempt so the run can be reproduced).
         #[arg(long)]
         seed: Option<u64>,
     },

@@ -6,7 +6,8 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use crate::error::{Exception, Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, unhashable};
+use crate::interp::{Interpreter, unhashable};
+use crate::object::{Args, Builtin};
 use crate::syntax::BinaryOp;
 use crate::value::{Dict, IteratorState, Unhashable, Value, format_float};
 

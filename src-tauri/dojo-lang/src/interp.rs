@@ -8,14 +8,20 @@
 //! statement and call counts against [`Limits`], so a runaway program ends
 //! with a clear `LimitExceeded` error instead of hanging the app.
 
-use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::error::{Exception, Result, TraceFrame, did_you_mean, type_error, value_error};
+use crate::object::SuperObject;
 use crate::syntax::*;
 use crate::value::{Dict, ExceptionValue, IteratorState, SliceValue, Unhashable, Value, range_len};
+
+// The object model lives in `crate::object`; these paths stay for the host crates.
+pub use crate::object::{
+    Args, Builtin, Class, EllipsisObject, Function, Instance, ModuleObject, NativeFn, NativeObject,
+    native_method,
+};
 
 /// Stack left before a nested evaluation moves to a fresh segment.
 const STACK_RED_ZONE: usize = 256 * 1024;
@@ -54,173 +60,6 @@ impl Default for Limits {
     }
 }
 
-/// A user-defined function or lambda with its defaults and enclosing scope.
-pub struct Function {
-    pub definition: Rc<FunctionDef>,
-    /// Defaults of `parameters.positional`, aligned with it.
-    pub defaults: Vec<Option<Value>>,
-    pub keyword_defaults: Vec<Option<Value>>,
-    pub scope: Rc<Scope>,
-}
-
-/// The signature of a function implemented in Rust.
-pub type NativeFn = dyn Fn(&mut Interpreter, Args) -> Result<Value>;
-
-/// A function implemented in Rust.
-pub struct Builtin {
-    pub name: String,
-    pub function: Box<NativeFn>,
-}
-
-impl Builtin {
-    pub fn value(
-        name: &str,
-        function: impl Fn(&mut Interpreter, Args) -> Result<Value> + 'static,
-    ) -> Value {
-        Value::Builtin(Rc::new(Builtin {
-            name: name.to_owned(),
-            function: Box::new(function),
-        }))
-    }
-}
-
-/// A class defined by user code.
-pub struct Class {
-    pub name: String,
-    pub bases: Vec<Value>,
-    pub attributes: RefCell<HashMap<String, Value>>,
-}
-
-impl Class {
-    /// Looks an attribute up on the class and its bases, depth first.
-    pub fn lookup(&self, name: &str) -> Option<Value> {
-        if let Some(value) = self.attributes.borrow().get(name) {
-            return Some(value.clone());
-        }
-        self.bases.iter().find_map(|base| match base {
-            Value::Class(class) => class.lookup(name),
-            Value::Native(native) => native.class_attribute(name),
-            _ => None,
-        })
-    }
-
-    /// Whether this class is `other` or derives from it.
-    pub fn is_subclass_of(&self, other: &Value) -> bool {
-        self.bases.iter().any(|base| match (base, other) {
-            (Value::Class(base), Value::Class(other_class)) => {
-                Rc::ptr_eq(base, other_class) || base.is_subclass_of(other)
-            }
-            (Value::Native(base), Value::Native(other)) => base.type_name() == other.type_name(),
-            (Value::Class(base), _) => base.is_subclass_of(other),
-            _ => false,
-        })
-    }
-}
-
-/// An instance of a user class.
-pub struct Instance {
-    pub class: Rc<Class>,
-    pub attributes: RefCell<HashMap<String, Value>>,
-}
-
-/// A module: a named bag of attributes.
-pub struct ModuleObject {
-    pub name: String,
-    pub attributes: RefCell<HashMap<String, Value>>,
-}
-
-impl ModuleObject {
-    pub fn new(name: &str, attributes: Vec<(&str, Value)>) -> Rc<ModuleObject> {
-        Rc::new(ModuleObject {
-            name: name.to_owned(),
-            attributes: RefCell::new(
-                attributes
-                    .into_iter()
-                    .map(|(key, value)| (key.to_owned(), value))
-                    .collect(),
-            ),
-        })
-    }
-}
-
-/// An object implemented by the host (arrays, models, datasets, files…).
-pub trait NativeObject: Any {
-    fn type_name(&self) -> String;
-    fn repr(&self) -> String {
-        format!("<{} object>", self.type_name())
-    }
-    fn to_str(&self) -> String {
-        self.repr()
-    }
-    fn truthy(&self) -> bool {
-        true
-    }
-    /// `obj.name`; `None` means no such attribute.
-    fn get_attribute(&self, _this: &Rc<dyn NativeObject>, _name: &str) -> Result<Option<Value>> {
-        Ok(None)
-    }
-    /// `obj.name = value`; `false` means the attribute cannot be set.
-    fn set_attribute(&self, _name: &str, _value: Value) -> Result<bool> {
-        Ok(false)
-    }
-    /// Attributes inherited by a user class deriving from this native class.
-    fn class_attribute(&self, _name: &str) -> Option<Value> {
-        None
-    }
-    /// `obj(...)`; `None` means not callable.
-    fn call(
-        &self,
-        _this: &Rc<dyn NativeObject>,
-        _interpreter: &mut Interpreter,
-        _args: Args,
-    ) -> Option<Result<Value>> {
-        None
-    }
-    /// `iter(obj)`: the items, or `None` if not iterable.
-    fn iterate(&self, _interpreter: &mut Interpreter) -> Option<Result<Vec<Value>>> {
-        None
-    }
-    /// The number a size-1 object stands for (numpy's `__float__`,
-    /// `__int__` and `__index__`): `float(obj)`, `int(obj)` and integer
-    /// arguments such as `range(obj)` use it. `None`: not a number.
-    fn to_number(&self) -> Option<Result<Value>> {
-        None
-    }
-    /// `len(obj)`.
-    fn length(&self) -> Option<usize> {
-        None
-    }
-    /// `obj[index]`.
-    fn get_item(&self, _index: &Value) -> Option<Result<Value>> {
-        None
-    }
-    /// `obj[index] = value`.
-    fn set_item(&self, _index: &Value, _value: Value) -> Option<Result<()>> {
-        None
-    }
-    /// `self <op> other` (or `other <op> self` when `reflected`).
-    fn binary(&self, _op: BinaryOp, _other: &Value, _reflected: bool) -> Option<Result<Value>> {
-        None
-    }
-    /// `self <op> other` for comparisons.
-    fn compare(&self, _op: CompareOp, _other: &Value) -> Option<Result<Value>> {
-        None
-    }
-    /// `-self`, `+self`, `~self`.
-    fn unary(&self, _op: UnaryOp) -> Option<Result<Value>> {
-        None
-    }
-    /// `with obj:` entry and exit.
-    fn enter(&self, this: &Rc<dyn NativeObject>) -> Option<Result<Value>> {
-        let _ = this;
-        None
-    }
-    fn exit(&self) -> Result<()> {
-        Ok(())
-    }
-    fn as_any(&self) -> &dyn Any;
-}
-
 /// The class among `class` and its bases whose body defines `definition`.
 fn defining_class(class: &Rc<Class>, definition: &Rc<FunctionDef>) -> Option<Rc<Class>> {
     let defines = class.attributes.borrow().values().any(|value| {
@@ -233,143 +72,6 @@ fn defining_class(class: &Rc<Class>, definition: &Rc<FunctionDef>) -> Option<Rc<
         Value::Class(base) => defining_class(base, definition),
         _ => None,
     })
-}
-
-/// What `super()` returns: attribute lookups start after `after`.
-struct SuperObject {
-    after: Rc<Class>,
-    receiver: Value,
-}
-
-impl NativeObject for SuperObject {
-    fn type_name(&self) -> String {
-        "super".to_owned()
-    }
-
-    fn get_attribute(&self, _this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
-        let found = self.after.bases.iter().find_map(|base| match base {
-            Value::Class(class) => class.lookup(name),
-            Value::Native(native) => native.class_attribute(name),
-            _ => None,
-        });
-        Ok(match found {
-            Some(function @ Value::Function(_)) => Some(Value::BoundMethod(Rc::new((
-                self.receiver.clone(),
-                function,
-            )))),
-            Some(Value::Builtin(builtin)) if name == "__init__" => {
-                // A native base's `__init__` takes the instance first.
-                let receiver = self.receiver.clone();
-                Some(Builtin::value("__init__", move |interpreter, mut args| {
-                    args.positional.insert(0, receiver.clone());
-                    (builtin.function)(interpreter, args)
-                }))
-            }
-            Some(other) => Some(other),
-            None if name == "__init__" => Some(Builtin::value("__init__", |_, _| Ok(Value::None))),
-            None => None,
-        })
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// Python's `...` (`Ellipsis`), which numpy indexing gives a meaning.
-#[derive(Debug)]
-pub struct EllipsisObject;
-
-impl NativeObject for EllipsisObject {
-    fn type_name(&self) -> String {
-        "ellipsis".to_owned()
-    }
-    fn repr(&self) -> String {
-        "Ellipsis".to_owned()
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// A method of the native object `this` (of concrete type `T`), as a value
-/// that `obj.name(...)` can call.
-pub fn native_method<T: NativeObject>(
-    this: &Rc<dyn NativeObject>,
-    name: &str,
-    body: fn(&T, Args) -> Result<Value>,
-) -> Value {
-    let this = Rc::clone(this);
-    let method_name = name.to_owned();
-    Builtin::value(name, move |_, args| {
-        let receiver = this.as_any().downcast_ref::<T>().ok_or_else(|| {
-            type_error(format!(
-                "{method_name}() called on the wrong kind of object"
-            ))
-        })?;
-        body(receiver, args)
-    })
-}
-
-/// Arguments of a call, as evaluated.
-#[derive(Debug, Clone, Default)]
-pub struct Args {
-    pub positional: Vec<Value>,
-    pub keywords: Vec<(String, Value)>,
-}
-
-impl Args {
-    pub fn new(positional: Vec<Value>) -> Args {
-        Args {
-            positional,
-            keywords: Vec::new(),
-        }
-    }
-
-    /// The argument at `position` or named `name`, if given.
-    pub fn get(&self, position: usize, name: &str) -> Option<Value> {
-        self.positional
-            .get(position)
-            .cloned()
-            .or_else(|| self.keyword(name))
-    }
-
-    pub fn keyword(&self, name: &str) -> Option<Value> {
-        self.keywords
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-    }
-
-    /// The argument at `position` or named `name`, or a `TypeError` naming `function`.
-    pub fn required(&self, position: usize, name: &str, function: &str) -> Result<Value> {
-        self.get(position, name)
-            .ok_or_else(|| type_error(format!("{function}() missing required argument: '{name}'")))
-    }
-
-    /// Fails if more than `max_positional` positional arguments or a keyword
-    /// outside `allowed` was given.
-    pub fn check(&self, function: &str, max_positional: usize, allowed: &[&str]) -> Result<()> {
-        if self.positional.len() > max_positional {
-            return Err(type_error(format!(
-                "{function}() takes at most {max_positional} positional argument{} but {} were given",
-                if max_positional == 1 { "" } else { "s" },
-                self.positional.len()
-            )));
-        }
-        for (key, _) in &self.keywords {
-            if !allowed.contains(&key.as_str()) {
-                let error = type_error(format!(
-                    "{function}() got an unexpected keyword argument '{key}'"
-                ));
-                return Err(match did_you_mean(key, allowed.iter().copied()) {
-                    Some(suggestion) => error.with_help(format!("did you mean '{suggestion}'?")),
-                    None => error,
-                });
-            }
-        }
-        Ok(())
-    }
 }
 
 /// What to use instead of a well-known module that Dojo does not provide.

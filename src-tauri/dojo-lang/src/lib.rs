@@ -18,14 +18,16 @@ pub mod interp;
 pub mod lower;
 pub mod modules;
 pub mod ndarray;
+pub mod object;
 pub mod syntax;
 pub mod value;
 pub mod vfs;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity, SourceFile};
 pub use error::Exception;
-pub use interp::{Args, Interpreter, Limits};
+pub use interp::{Interpreter, Limits};
 pub use lower::{Parsed, parse};
+pub use object::Args;
 pub use value::Value;
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use crate::interp::{Builtin, Class, Function, Instance, ModuleObject, NativeObject};
+use crate::object::{Builtin, Class, Function, Instance, ModuleObject, NativeObject};
 
 #[derive(Clone)]
 pub enum Value {

@@ -5,7 +5,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::error::{Result, type_error};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::interp::Interpreter;
+use crate::object::{Args, Builtin, ModuleObject};
 use crate::value::{Dict, IteratorState, Value};
 
 fn single_char(args: &Args, name: &str, default: char) -> Result<char> {

@@ -5,7 +5,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::error::{Exception, Result, type_error, value_error};
-use crate::interp::{Args, Interpreter, NativeObject, native_method};
+use crate::interp::Interpreter;
+use crate::object::{Args, NativeObject, native_method};
 use crate::value::Value;
 use crate::vfs::{VfsError, VirtualFs};
 

@@ -2,7 +2,8 @@
 //! (e.g. the sarcasm headlines file), with Python's types and key order.
 
 use crate::error::{Exception, Result, type_error};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::interp::Interpreter;
+use crate::object::{Args, Builtin, ModuleObject};
 use crate::value::{Dict, Value, format_float};
 
 struct Parser<'a> {

@@ -1,7 +1,8 @@
 //! `import math`: the functions and constants exam code uses.
 
 use crate::error::{Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::interp::Interpreter;
+use crate::object::{Args, Builtin, ModuleObject};
 use crate::value::Value;
 
 fn number(args: &Args, function: &str) -> Result<f64> {

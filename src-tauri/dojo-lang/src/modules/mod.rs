@@ -27,5 +27,5 @@ pub fn install_standard_modules(interpreter: &mut Interpreter) {
     interpreter.register_module("urllib", urllib::module);
     interpreter.register_module("zipfile", zipfile::module);
     interpreter.register_module("urllib.request", urllib::request_module);
-    interpreter.define_builtin("open", crate::interp::Builtin::value("open", files::open));
+    interpreter.define_builtin("open", crate::object::Builtin::value("open", files::open));
 }

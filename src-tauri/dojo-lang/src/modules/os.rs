@@ -2,8 +2,9 @@
 //! environment and real-disk functions are refused with a clear message.
 
 use crate::error::{Exception, Result};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::interp::Interpreter;
 use crate::modules::files::{path_argument, vfs_exception};
+use crate::object::{Args, Builtin, ModuleObject};
 use crate::value::Value;
 use crate::vfs::{WORKING_DIR, normalize};
 

@@ -9,7 +9,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::error::{Exception, Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::interp::Interpreter;
+use crate::object::{Args, Builtin, ModuleObject};
 use crate::value::Value;
 
 /// The seed of every run that does not set its own.

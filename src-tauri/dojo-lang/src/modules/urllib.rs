@@ -5,8 +5,9 @@
 use std::rc::Rc;
 
 use crate::error::{Exception, Result};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::interp::Interpreter;
 use crate::modules::files::{path_argument, vfs_exception};
+use crate::object::{Args, Builtin, ModuleObject};
 use crate::value::Value;
 use crate::vfs::VirtualFs;
 

@@ -9,8 +9,9 @@ use std::any::Any;
 use std::rc::Rc;
 
 use crate::error::{Exception, Result};
-use crate::interp::{Args, Builtin, Interpreter, NativeObject, native_method};
+use crate::interp::Interpreter;
 use crate::modules::files::{path_argument, vfs_exception};
+use crate::object::{Args, Builtin, NativeObject, native_method};
 use crate::value::Value;
 use crate::vfs::{MAX_SCRATCH_BYTES, VirtualFs};
 
@@ -258,7 +259,7 @@ pub(super) fn module(interpreter: &mut Interpreter) -> Result<Value> {
             vfs: Rc::clone(&vfs),
         })))
     });
-    Ok(Value::Module(crate::interp::ModuleObject::new(
+    Ok(Value::Module(crate::object::ModuleObject::new(
         "zipfile",
         vec![("ZipFile", open)],
     )))

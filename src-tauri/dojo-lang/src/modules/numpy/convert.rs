@@ -7,8 +7,8 @@ use candle_core::{Device, Tensor};
 
 use super::{CandleResult, check_bytes, float32_value};
 use crate::error::{Exception, Result, type_error, value_error};
-use crate::interp::EllipsisObject;
 use crate::ndarray::{DType, NdArray, Storage};
+use crate::object::EllipsisObject;
 use crate::value::{IteratorState, Value};
 
 /// One item of a nested Python sequence.

@@ -6,8 +6,9 @@ use std::rc::Rc;
 
 use super::convert;
 use crate::error::{Result, type_error};
-use crate::interp::{Args, Interpreter, NativeObject};
+use crate::interp::Interpreter;
 use crate::ndarray::{DType, NdArray};
+use crate::object::{Args, NativeObject};
 use crate::syntax::CompareOp;
 use crate::value::Value;
 

@@ -22,8 +22,9 @@ mod reduce;
 mod shape;
 
 use crate::error::{Exception, Result, did_you_mean, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::interp::Interpreter;
 use crate::ndarray::{DType, NdArray};
+use crate::object::{Args, Builtin, ModuleObject};
 use crate::value::Value;
 use dtype::DTypeObject;
 use ops::{Op, Operand};

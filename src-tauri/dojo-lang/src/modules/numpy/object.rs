@@ -10,8 +10,9 @@ use super::ops::{self, Op, Operand};
 use super::reduce::{Reduction, reduce};
 use super::shape;
 use crate::error::{Result, type_error};
-use crate::interp::{Args, Interpreter, NativeObject, native_method};
+use crate::interp::Interpreter;
 use crate::ndarray::{NdArray, PyArray};
+use crate::object::{Args, NativeObject, native_method};
 use crate::syntax::{BinaryOp, CompareOp, UnaryOp};
 use crate::value::Value;
 

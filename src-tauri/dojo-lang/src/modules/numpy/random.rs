@@ -12,9 +12,10 @@ use super::ops::{float_tensor, int_tensor};
 use super::shape::new_shape;
 use super::{CandleResult, check_bytes, unavailable};
 use crate::error::{Exception, Result, type_error, value_error};
-use crate::interp::{Args, Builtin, Interpreter, ModuleObject};
+use crate::interp::Interpreter;
 use crate::modules::random::{DEFAULT_SEED, Generator};
 use crate::ndarray::{DType, NdArray, PyArray};
+use crate::object::{Args, Builtin, ModuleObject};
 use crate::value::Value;
 
 /// A standard normal draw (Box-Muller).

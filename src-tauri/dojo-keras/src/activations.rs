@@ -54,12 +54,7 @@ impl Activation {
             "softplus" => Self::Softplus,
             "relu6" => Self::Relu6,
             other => {
-                return Err(not_available(
-                    "activations",
-                    "activations",
-                    other,
-                    ACTIVATION_NAMES,
-                ));
+                return Err(not_available("activations", other, ACTIVATION_NAMES));
             }
         })
     }

@@ -217,12 +217,7 @@ pub fn build(
                 monitor,
             }))
         }
-        other => Err(not_available(
-            "callbacks",
-            "callbacks",
-            other,
-            CALLBACK_NAMES,
-        )),
+        other => Err(not_available("callbacks", other, CALLBACK_NAMES)),
     }
 }
 

@@ -134,12 +134,11 @@ impl Args {
         }
         for (k, v) in keywords {
             let Some(i) = params.iter().position(|p| *p == k) else {
-                let hint = did_you_mean(&k, &params)
-                    .map(|p| format!("; did you mean '{p}'?"))
-                    .unwrap_or_default();
-                return Err(KerasError::Argument(format!(
-                    "{func}() got an unexpected keyword argument '{k}'{hint}"
-                )));
+                return Err(KerasError::UnexpectedKeyword {
+                    function: func.to_owned(),
+                    suggestion: did_you_mean(&k, &params).map(str::to_owned),
+                    keyword: k,
+                });
             };
             if values[i].is_some() {
                 return Err(KerasError::Argument(format!(

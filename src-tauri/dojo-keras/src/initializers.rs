@@ -66,12 +66,7 @@ impl Initializer {
             "lecun_normal" => Self::LecunNormal,
             "orthogonal" => Self::Orthogonal { gain: 1.0 },
             _ => {
-                return Err(not_available(
-                    "initializers",
-                    "initializers",
-                    name,
-                    INITIALIZER_NAMES,
-                ));
+                return Err(not_available("initializers", name, INITIALIZER_NAMES));
             }
         })
     }

@@ -67,7 +67,7 @@ pub fn build(
         "sparse_categorical_crossentropy" | "SparseCategoricalCrossentropy" => {
             "SparseCategoricalCrossentropy"
         }
-        other => return Err(not_available("losses", "losses", other, LOSS_NAMES)),
+        other => return Err(not_available("losses", other, LOSS_NAMES)),
     };
     let params: &[&str] = match class {
         "Huber" => &["delta"],
@@ -116,11 +116,10 @@ pub(crate) fn align(y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
         y_true.clone()
     };
     if y.dims() != y_pred.dims() {
-        return Err(KerasError::Shape(format!(
-            "the targets have shape {:?} but the model's output has shape {:?}",
-            y_true.dims(),
-            y_pred.dims()
-        )));
+        return Err(KerasError::TargetShape {
+            target: y_true.dims().to_vec(),
+            output: y_pred.dims().to_vec(),
+        });
     }
     Ok(y.to_dtype(y_pred.dtype())?)
 }

@@ -86,7 +86,7 @@ pub fn build(
         }
         other => match crate::losses::build(other, Vec::new(), Vec::new()) {
             Ok(loss) => (MetricKind::LossMetric(loss.clone()), loss.name()),
-            Err(_) => return Err(not_available("metrics", "metrics", other, METRIC_NAMES)),
+            Err(_) => return Err(not_available("metrics", other, METRIC_NAMES)),
         },
     };
     let params: &[&str] = if matches!(kind, MetricKind::BinaryAccuracy { .. }) {

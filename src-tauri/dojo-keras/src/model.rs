@@ -393,12 +393,11 @@ impl Model {
                 .skip(1)
                 .all(|(w, g)| w.is_none_or(|w| w == *g));
         if !ok {
-            return Err(KerasError::Shape(format!(
-                "Input 0 of layer \"{}\" is incompatible with the layer: expected shape={}, found shape={:?}",
-                self.name,
-                format_dims(want),
-                got
-            )));
+            return Err(KerasError::InputShape {
+                model: self.name.clone(),
+                expected: want.clone(),
+                found: got.to_vec(),
+            });
         }
         let dtype = self
             .weights()

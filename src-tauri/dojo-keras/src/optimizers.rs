@@ -85,7 +85,6 @@ pub fn build(
         other => {
             return Err(not_available(
                 "optimizers",
-                "optimizers",
                 other,
                 &["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"],
             ));

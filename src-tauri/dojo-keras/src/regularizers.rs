@@ -18,12 +18,7 @@ impl Regularizer {
             "l1" => Ok(Self { l1: 0.01, l2: 0.0 }),
             "l2" => Ok(Self { l1: 0.0, l2: 0.01 }),
             "l1_l2" => Ok(Self { l1: 0.01, l2: 0.01 }),
-            other => Err(not_available(
-                "regularizers",
-                "regularizers",
-                other,
-                &["l1", "l2", "l1_l2"],
-            )),
+            other => Err(not_available("regularizers", other, &["l1", "l2", "l1_l2"])),
         }
     }
 

@@ -92,11 +92,11 @@ pub fn check_params(count: Option<usize>, what: &str) -> Result<()> {
     let limit = max_params();
     match count {
         Some(count) if count <= limit => Ok(()),
-        count => Err(KerasError::Argument(format!(
-            "{what} would have {} parameters; Dojo's limit is {limit} (about {} MB of weights)",
-            count.map_or_else(|| "more than 2^64".to_owned(), |c| c.to_string()),
-            limit * 4 / 1_000_000
-        ))),
+        count => Err(KerasError::ParameterLimit {
+            what: what.to_owned(),
+            count,
+            limit,
+        }),
     }
 }
 

@@ -313,12 +313,15 @@ impl LayerRef {
     /// The output shape for `inputs` shapes, with the layer's name in errors.
     pub fn compute_output_shape(&self, inputs: &[Dims]) -> Result<Dims> {
         let l = self.0.borrow();
+        // A wrapper's (`Bidirectional`'s) error names the wrapped layer too.
         l.kind.output_shape(inputs).map_err(|e| match e {
-            KerasError::Shape(m) => KerasError::Shape(format!(
-                "Exception encountered when calling {}.call(): layer '{}': {m}",
-                l.kind.class_name(),
-                l.name
-            )),
+            KerasError::Shape(_) | KerasError::InputRank { .. } | KerasError::LayerCall { .. } => {
+                KerasError::LayerCall {
+                    class_name: l.kind.class_name().to_owned(),
+                    layer: l.name.clone(),
+                    source: Box::new(e),
+                }
+            }
             other => other,
         })
     }
@@ -543,7 +546,7 @@ pub fn build(
         .find(|(alias, _)| *alias == class_name)
         .map_or(class_name, |(_, c)| c);
     let Some(spec) = SPECS.iter().find(|s| s.name == canonical) else {
-        return Err(not_available("layers", "layers", class_name, LAYER_NAMES));
+        return Err(not_available("layers", class_name, LAYER_NAMES));
     };
     let mut args = Args::parse(
         class_name,
@@ -590,7 +593,7 @@ pub(crate) fn from_config(
 /// Helpers shared by the layer modules.
 pub(crate) mod util {
     use super::Dims;
-    use crate::error::{Result, shape_err};
+    use crate::error::{KerasError, Result, shape_err};
 
     /// The single input shape of a one-input layer.
     pub(crate) fn one(inputs: &[Dims]) -> Result<&Dims> {
@@ -616,11 +619,11 @@ pub(crate) mod util {
         if d.len() == r {
             Ok(())
         } else {
-            shape_err(format!(
-                "Input 0 of layer \"{what}\" is incompatible with the layer: expected ndim={r}, found ndim={}. Full shape received: {}",
-                d.len(),
-                super::format_dims(d)
-            ))
+            Err(KerasError::InputRank {
+                layer: what.to_owned(),
+                expected: r,
+                received: d.clone(),
+            })
         }
     }
 }

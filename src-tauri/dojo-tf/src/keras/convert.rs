@@ -10,29 +10,41 @@ use super::objects::{PyActivation, PyLayer, PyRegularizer, PyTracer};
 
 /// A Keras error as the Python exception a user would see from Keras.
 pub fn keras_error(error: KerasError) -> Box<Exception> {
-    let kind = match &error {
-        KerasError::Argument(message) if message.contains("got an unexpected keyword") => {
-            "TypeError"
+    let (message, help) = match super::hints::split_suggestion(&error) {
+        Some((message, help)) => (message, Some(help)),
+        None => {
+            let message = match &error {
+                KerasError::Tensor(inner) => format!("tensor error: {}", candle_message(inner)),
+                other => other.to_string(),
+            };
+            (message, super::hints::shape_help(&error))
         }
-        KerasError::Argument(message) if message.contains("Dojo's limit is") => "LimitExceeded",
-        KerasError::Argument(_) | KerasError::Shape(_) | KerasError::Load(_) => "ValueError",
-        KerasError::NotAvailable(_) => "NotSupportedInDojo",
+    };
+    let exception = Exception::new(exception_kind(&error), message);
+    match help {
+        Some(help) => exception.with_help(help),
+        None => exception,
+    }
+}
+
+/// The Python exception type Keras raises for `error`.
+fn exception_kind(error: &KerasError) -> &'static str {
+    match error {
+        KerasError::UnexpectedKeyword { .. } => "TypeError",
+        KerasError::ParameterLimit { .. } => "LimitExceeded",
+        KerasError::Argument(_)
+        | KerasError::Shape(_)
+        | KerasError::TargetShape { .. }
+        | KerasError::InputRank { .. }
+        | KerasError::InputShape { .. }
+        | KerasError::Load(_) => "ValueError",
+        KerasError::LayerCall { source, .. } => exception_kind(source),
+        KerasError::NotAvailable { .. } => "NotSupportedInDojo",
         KerasError::State(_) => "RuntimeError",
         KerasError::NonFinite(_) => "FloatingPointError",
         KerasError::Cancelled => "TrainingCancelled",
         KerasError::Host(_) => "RuntimeError",
         KerasError::Tensor(_) => "ValueError",
-    };
-    let raw = match &error {
-        KerasError::Tensor(inner) => format!("tensor error: {}", candle_message(inner)),
-        other => other.to_string(),
-    };
-    let (message, help) = super::hints::split_suggestion(&raw);
-    let help = help.or_else(|| super::hints::shape_help(&message));
-    let exception = Exception::new(kind, message);
-    match help {
-        Some(help) => exception.with_help(help),
-        None => exception,
     }
 }
 

@@ -9,15 +9,20 @@ fn dojo(args: &[&str]) -> (bool, String, String) {
     dojo_on("cpu", args)
 }
 
+/// Runs `dojo args` with its history in `data_dir` on `device`.
+fn dojo_in(data_dir: &std::path::Path, device: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dojo"))
+        .args(args)
+        .env("DOJO_DATA_DIR", data_dir)
+        .env("DOJO_DEVICE", device)
+        .output()
+        .unwrap()
+}
+
 /// [`dojo`] with `DOJO_DEVICE` set to `device`.
 fn dojo_on(device: &str, args: &[&str]) -> (bool, String, String) {
     let data_dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
-        .args(args)
-        .env("DOJO_DATA_DIR", data_dir.path())
-        .env("DOJO_DEVICE", device)
-        .output()
-        .unwrap();
+    let output = dojo_in(data_dir.path(), device, args);
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -254,12 +259,7 @@ fn run_with_a_task_prints_the_grade() {
 fn task_runs_are_recorded_and_listed_by_history() {
     let data_dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
-            .args(args)
-            .env("DOJO_DATA_DIR", data_dir.path())
-            .env("DOJO_DEVICE", "cpu")
-            .output()
-            .unwrap();
+        let output = dojo_in(data_dir.path(), "cpu", args);
         (
             output.status.success(),
             String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -417,12 +417,7 @@ def solution_model():
     std::fs::write(&file, program).unwrap();
     let data_dir = tempfile::tempdir().unwrap();
     let cli = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
-            .args(args)
-            .env("DOJO_DATA_DIR", data_dir.path())
-            .env("DOJO_DEVICE", "cpu")
-            .output()
-            .unwrap();
+        let output = dojo_in(data_dir.path(), "cpu", args);
         assert!(
             output.status.success(),
             "{}",

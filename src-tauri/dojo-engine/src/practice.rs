@@ -59,9 +59,6 @@ pub struct PracticeRun {
     pub device: ComputeDevice,
 }
 
-/// The app's name for a practice run started as a background job.
-pub type TrainingJob = PracticeRun;
-
 /// What a training job streams: the event for the workspace and, with the
 /// terminal event, what the store keeps about the run's end.
 #[derive(Debug, Clone, PartialEq)]

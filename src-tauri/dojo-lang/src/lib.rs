@@ -27,7 +27,7 @@ pub use diagnostic::{Diagnostic, DiagnosticKind, Severity, SourceFile};
 pub use error::Exception;
 pub use interp::{Interpreter, Limits};
 pub use lower::{Parsed, parse};
-pub use object::Args;
+pub use object::{ArgName, Args};
 pub use value::Value;
 
 #[cfg(test)]

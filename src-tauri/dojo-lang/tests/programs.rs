@@ -535,3 +535,33 @@ print(leaf.describe(), leaf.seen)
     );
     assert_eq!(output, "base 1\nmiddle 2\nleaf 3\n3 [1, 2, 3]\n");
 }
+
+/// Every built-in that takes an integer or a number accepts what CPython
+/// and numpy accept there (`bool`, numpy 0-d arrays through `__index__` /
+/// `__float__`), and refuses the rest with the function and the argument
+/// named. Expected lines are CPython 3.11 with numpy 1.26 (`python3 -c`);
+/// the error wording of the last three lines is Dojo's, shaped like
+/// CPython's `TypeError` messages.
+#[test]
+fn integer_and_number_arguments_accept_what_python_accepts() {
+    check(
+        r#"
+import math
+import numpy as np
+print(list(range(np.array(3))), "ab".zfill(True + 3), math.sqrt(np.array(4.0)))
+print(round(2.675, np.array(1)), [1, 2, 3][np.array(1)], [1, 2, 3][np.array(1):])
+for call in (lambda: range(2.5), lambda: "ab".zfill("3"), lambda: math.sqrt("4")):
+    try:
+        call()
+    except TypeError as error:
+        print("TypeError:", error)
+"#,
+        expect![[r#"
+            [0, 1, 2] 00ab 2.0
+            2.7 2 [2, 3]
+            TypeError: range(): 'float' object cannot be interpreted as an integer
+            TypeError: zfill(): 'str' object cannot be interpreted as an integer
+            TypeError: must be real number, not str
+        "#]],
+    );
+}

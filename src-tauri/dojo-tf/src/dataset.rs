@@ -18,9 +18,10 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::arrays::{self, TF_DEFAULTS, candle_error};
-use crate::tensorflow::{count, integer, method, optional, shape_argument};
+use crate::tensorflow::{count, optional, shape_argument};
+use dojo_lang::ArgName;
 use dojo_lang::error::{Result, type_error, value_error};
-use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject};
+use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject, native_method};
 use dojo_lang::ndarray::NdArray;
 use dojo_lang::value::{Dict, IteratorState, Value};
 
@@ -965,7 +966,13 @@ fn range(_: &mut Interpreter, args: Args) -> Result<Value> {
     let numbers = args
         .positional
         .iter()
-        .map(|value| integer(value, "range", "args"))
+        .map(|value| {
+            ArgName::Parameter {
+                function: "range",
+                name: "args",
+            }
+            .integer(value)
+        })
         .collect::<Result<Vec<_>>>()?;
     let (start, stop, step) = match numbers.as_slice() {
         [stop] => (0, *stop, 1),
@@ -1112,7 +1119,13 @@ fn dataset_method(name: &str) -> Option<DatasetMethod> {
             )?;
             let buffer = positive(&args.required(0, "buffer_size", NAME)?, NAME, "buffer_size")?;
             let own = optional(&args, 1, "seed")
-                .map(|v| integer(&v, NAME, "seed"))
+                .map(|v| {
+                    ArgName::Parameter {
+                        function: NAME,
+                        name: "seed",
+                    }
+                    .integer(&v)
+                })
                 .transpose()?;
             let reshuffle =
                 optional(&args, 2, "reshuffle_each_iteration").is_none_or(|v| v.truthy());
@@ -1198,7 +1211,11 @@ fn dataset_method(name: &str) -> Option<DatasetMethod> {
         },
         "take" => |this, _, _, args| {
             args.check("take", 1, &["count", "name"])?;
-            let number = integer(&args.required(0, "count", "take")?, "take", "count")?;
+            let number = ArgName::Parameter {
+                function: "take",
+                name: "count",
+            }
+            .integer(&args.required(0, "count", "take")?)?;
             let count = usize::try_from(number).ok();
             Ok(Dataset::from_node(Node::Take {
                 input: input_of(this),
@@ -1208,7 +1225,11 @@ fn dataset_method(name: &str) -> Option<DatasetMethod> {
         },
         "skip" => |this, _, _, args| {
             args.check("skip", 1, &["count", "name"])?;
-            let number = integer(&args.required(0, "count", "skip")?, "skip", "count")?;
+            let number = ArgName::Parameter {
+                function: "skip",
+                name: "count",
+            }
+            .integer(&args.required(0, "count", "skip")?)?;
             // skip(-1) skips everything, as in TensorFlow.
             let count = usize::try_from(number).unwrap_or(usize::MAX);
             Ok(Dataset::from_node(Node::Skip {
@@ -1220,7 +1241,14 @@ fn dataset_method(name: &str) -> Option<DatasetMethod> {
         "repeat" => |this, _, _, args| {
             args.check("repeat", 1, &["count", "name"])?;
             let count = match optional(&args, 0, "count") {
-                Some(value) => usize::try_from(integer(&value, "repeat", "count")?).ok(),
+                Some(value) => usize::try_from(
+                    ArgName::Parameter {
+                        function: "repeat",
+                        name: "count",
+                    }
+                    .integer(&value)?,
+                )
+                .ok(),
                 None => None,
             };
             Ok(Dataset::from_node(Node::Repeat {
@@ -1321,7 +1349,7 @@ impl NativeObject for PyDataset {
             return Ok(Some(value.clone()));
         }
         if let Some(body) = dataset_method(name) {
-            return Ok(Some(method(this, name, body)));
+            return Ok(Some(native_method(this, name, body)));
         }
         Ok(None)
     }

@@ -20,9 +20,10 @@ use std::rc::Rc;
 
 use crate::arrays::{self, TF_DEFAULTS, candle_error};
 use crate::dataset::{Dataset, ElementSource, Rng, operation_seed};
-use crate::tensorflow::{count, integer, method, number, optional, string};
+use crate::tensorflow::{count, optional, string};
+use dojo_lang::ArgName;
 use dojo_lang::error::{Exception, Result, type_error, value_error};
-use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject};
+use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject, native_method};
 use dojo_lang::modules::files::vfs_exception;
 use dojo_lang::ndarray::{DType, NdArray};
 use dojo_lang::value::{Dict, Value};
@@ -417,10 +418,22 @@ pub(crate) fn image_dataset_from_directory(
     };
     let shuffle = args.get(7, "shuffle").is_none_or(|v| v.truthy());
     let seed = optional(&args, 8, "seed")
-        .map(|v| integer(&v, NAME, "seed"))
+        .map(|v| {
+            ArgName::Parameter {
+                function: NAME,
+                name: "seed",
+            }
+            .integer(&v)
+        })
         .transpose()?;
     let validation_split = optional(&args, 9, "validation_split")
-        .map(|v| number(&v, NAME, "validation_split"))
+        .map(|v| {
+            ArgName::Parameter {
+                function: NAME,
+                name: "validation_split",
+            }
+            .number(&v)
+        })
         .transpose()?
         .filter(|split| *split != 0.0);
     let subset = optional(&args, 10, "subset")
@@ -943,23 +956,49 @@ pub(crate) fn image_data_generator_class() -> Value {
             }
         }
         let float = |name: &str| -> Result<f64> {
-            optional(&args, usize::MAX, name).map_or(Ok(0.0), |v| number(&v, NAME, name))
+            optional(&args, usize::MAX, name).map_or(Ok(0.0), |v| {
+                ArgName::Parameter {
+                    function: NAME,
+                    name,
+                }
+                .number(&v)
+            })
         };
         let zoom_range = match optional(&args, usize::MAX, "zoom_range") {
             None => (1.0, 1.0),
             Some(Value::Tuple(items)) if items.len() == 2 => (
-                number(&items[0], NAME, "zoom_range")?,
-                number(&items[1], NAME, "zoom_range")?,
+                ArgName::Parameter {
+                    function: NAME,
+                    name: "zoom_range",
+                }
+                .number(&items[0])?,
+                ArgName::Parameter {
+                    function: NAME,
+                    name: "zoom_range",
+                }
+                .number(&items[1])?,
             ),
             Some(Value::List(items)) if items.borrow().len() == 2 => {
                 let items = items.borrow();
                 (
-                    number(&items[0], NAME, "zoom_range")?,
-                    number(&items[1], NAME, "zoom_range")?,
+                    ArgName::Parameter {
+                        function: NAME,
+                        name: "zoom_range",
+                    }
+                    .number(&items[0])?,
+                    ArgName::Parameter {
+                        function: NAME,
+                        name: "zoom_range",
+                    }
+                    .number(&items[1])?,
                 )
             }
             Some(value) => {
-                let zoom = number(&value, NAME, "zoom_range")?;
+                let zoom = ArgName::Parameter {
+                    function: NAME,
+                    name: "zoom_range",
+                }
+                .number(&value)?;
                 (1.0 - zoom, 1.0 + zoom)
             }
         };
@@ -986,7 +1025,13 @@ pub(crate) fn image_data_generator_class() -> Value {
         }
         let augmentation = Augmentation {
             rescale: optional(&args, usize::MAX, "rescale")
-                .map(|v| number(&v, NAME, "rescale"))
+                .map(|v| {
+                    ArgName::Parameter {
+                        function: NAME,
+                        name: "rescale",
+                    }
+                    .number(&v)
+                })
                 .transpose()?
                 .filter(|scale| *scale != 0.0)
                 .map(|scale| scale as f32),
@@ -1064,7 +1109,13 @@ fn flow_from_directory(
     };
     let shuffle = args.get(6, "shuffle").is_none_or(|v| v.truthy());
     let seed = optional(&args, 7, "seed")
-        .map(|v| integer(&v, NAME, "seed"))
+        .map(|v| {
+            ArgName::Parameter {
+                function: NAME,
+                name: "seed",
+            }
+            .integer(&v)
+        })
         .transpose()?;
     let subset = optional(&args, 12, "subset")
         .map(|v| string(&v, NAME, "subset"))
@@ -1183,7 +1234,13 @@ fn flow(
     };
     let shuffle = args.get(3, "shuffle").is_none_or(|v| v.truthy());
     let seed = optional(&args, usize::MAX, "seed")
-        .map(|v| integer(&v, NAME, "seed"))
+        .map(|v| {
+            ArgName::Parameter {
+                function: NAME,
+                name: "seed",
+            }
+            .integer(&v)
+        })
         .transpose()?;
     let n = images.shape()[0];
     Ok(Value::Native(Rc::new(BatchIterator {
@@ -1208,8 +1265,8 @@ impl NativeObject for ImageDataGenerator {
 
     fn get_attribute(&self, this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
         Ok(match name {
-            "flow_from_directory" => Some(method(this, name, flow_from_directory)),
-            "flow" => Some(method(this, name, flow)),
+            "flow_from_directory" => Some(native_method(this, name, flow_from_directory)),
+            "flow" => Some(native_method(this, name, flow)),
             "rescale" => Some(
                 self.0
                     .rescale

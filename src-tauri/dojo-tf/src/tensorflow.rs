@@ -17,6 +17,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::arrays::{self, TF_DEFAULTS, candle_error};
+use dojo_lang::ArgName;
 use dojo_lang::error::{Result, type_error, value_error};
 use dojo_lang::interp::{Args, Builtin, Interpreter, ModuleObject, NativeObject};
 use dojo_lang::ndarray::{DType, NdArray};
@@ -167,7 +168,13 @@ fn random_module(_: &mut Interpreter) -> Result<Value> {
             args.check("set_seed", 1, &["seed"])?;
             let seed = match args.required(0, "seed", "set_seed")? {
                 Value::None => None,
-                value => Some(integer(&value, "set_seed", "seed")? as u64),
+                value => Some(
+                    ArgName::Parameter {
+                        function: "set_seed",
+                        name: "seed",
+                    }
+                    .integer(&value)? as u64,
+                ),
             };
             GLOBAL_SEED.with(|global| global.set(seed));
             // The same seed drives Keras's initialisers and shuffles.
@@ -384,73 +391,16 @@ pub fn dtype_argument(value: &Value) -> Result<DType> {
     })
 }
 
-/// A method of a native object of type `T` that needs the interpreter.
-pub(crate) fn method<T: NativeObject>(
-    this: &Rc<dyn NativeObject>,
-    name: &str,
-    body: fn(&T, &Rc<dyn NativeObject>, &mut Interpreter, Args) -> Result<Value>,
-) -> Value {
-    let this = Rc::clone(this);
-    let method_name = name.to_owned();
-    Builtin::value(name, move |interpreter, args| {
-        let receiver = this.as_any().downcast_ref::<T>().ok_or_else(|| {
-            type_error(format!(
-                "{method_name}() called on the wrong kind of object"
-            ))
-        })?;
-        body(receiver, &this, interpreter, args)
-    })
-}
-
 // ----- arguments ---------------------------------------------------------------
-
-/// An integer argument (`True`/`False` count as 1/0, as in Python).
-pub(crate) fn integer(value: &Value, function: &str, name: &str) -> Result<i64> {
-    match value {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(i64::from(*b)),
-        other => match NdArray::from_value(other) {
-            Some(array)
-                if array.shape().is_empty()
-                    && !matches!(array.dtype(), DType::Float32 | DType::Float64 | DType::Str) =>
-            {
-                match arrays::item(&array)? {
-                    Value::Int(i) => Ok(i),
-                    Value::Bool(b) => Ok(i64::from(b)),
-                    _ => Err(type_error(format!(
-                        "{function}() argument '{name}' must be an integer"
-                    ))),
-                }
-            }
-            _ => Err(type_error(format!(
-                "{function}() argument '{name}' must be an integer, not {}",
-                other.type_name()
-            ))),
-        },
-    }
-}
 
 /// A non-negative integer argument.
 pub(crate) fn count(value: &Value, function: &str, name: &str) -> Result<usize> {
-    let number = integer(value, function, name)?;
+    let number = ArgName::Parameter { function, name }.integer(value)?;
     usize::try_from(number).map_err(|_| {
         value_error(format!(
             "{function}() argument '{name}' must be non-negative, got {number}"
         ))
     })
-}
-
-/// A number argument.
-pub(crate) fn number(value: &Value, function: &str, name: &str) -> Result<f64> {
-    match value {
-        Value::Float(x) => Ok(*x),
-        Value::Int(i) => Ok(*i as f64),
-        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
-        other => Err(type_error(format!(
-            "{function}() argument '{name}' must be a number, not {}",
-            other.type_name()
-        ))),
-    }
 }
 
 /// A string argument.
@@ -494,7 +444,11 @@ pub(crate) fn shape_argument(value: &Value, function: &str) -> Result<Vec<i64>> 
         .iter()
         .map(|item| match item {
             Value::None => Ok(-1),
-            other => integer(other, function, "shape"),
+            other => ArgName::Parameter {
+                function,
+                name: "shape",
+            }
+            .integer(other),
         })
         .collect()
 }
@@ -521,11 +475,11 @@ fn axis_index(axis: i64, rank: usize, function: &str) -> Result<usize> {
 fn expand_dims(_: &mut Interpreter, args: Args) -> Result<Value> {
     args.check("expand_dims", 2, &["input", "axis", "name"])?;
     let array = tensor_argument(&args, 0, "input", "expand_dims")?;
-    let axis = integer(
-        &args.required(1, "axis", "expand_dims")?,
-        "expand_dims",
-        "axis",
-    )?;
+    let axis = ArgName::Parameter {
+        function: "expand_dims",
+        name: "axis",
+    }
+    .integer(&args.required(1, "axis", "expand_dims")?)?;
     let axis = axis_index(axis, array.shape().len() + 1, "expand_dims")?;
     let mut shape = array.shape().to_vec();
     shape.insert(axis, 1);

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::arrays;
-use crate::tensorflow::{count, dtype_argument, integer, method, number, optional, string};
+use crate::tensorflow::{count, dtype_argument, optional, string};
+use dojo_lang::ArgName;
 use dojo_lang::error::{Result, type_error, value_error};
-use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject};
+use dojo_lang::interp::{Args, Builtin, Interpreter, NativeObject, native_method};
 use dojo_lang::ndarray::{DType, NdArray, Storage};
 use dojo_lang::value::{Dict, Value};
 
@@ -185,7 +186,13 @@ pub(crate) fn tokenizer_class() -> Value {
             ],
         )?;
         let num_words = optional(&args, 0, "num_words")
-            .map(|v| integer(&v, NAME, "num_words"))
+            .map(|v| {
+                ArgName::Parameter {
+                    function: NAME,
+                    name: "num_words",
+                }
+                .integer(&v)
+            })
             .transpose()?;
         let filters = match args.get(1, "filters") {
             Some(value) => string(&value, NAME, "filters")?,
@@ -363,18 +370,20 @@ impl NativeObject for Tokenizer {
             "lower" => Value::Bool(self.splitting.lower),
             "split" => Value::Str(self.splitting.split.clone()),
             "char_level" => Value::Bool(self.splitting.char_level),
-            "fit_on_texts" => method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
-                args.check("fit_on_texts", 1, &["texts"])?;
-                let texts = texts(
-                    interpreter,
-                    &args.required(0, "texts", "fit_on_texts")?,
-                    "fit_on_texts",
-                )?;
-                tokenizer.fit_on_texts(&texts);
-                Ok(Value::None)
-            }),
+            "fit_on_texts" => {
+                native_method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
+                    args.check("fit_on_texts", 1, &["texts"])?;
+                    let texts = texts(
+                        interpreter,
+                        &args.required(0, "texts", "fit_on_texts")?,
+                        "fit_on_texts",
+                    )?;
+                    tokenizer.fit_on_texts(&texts);
+                    Ok(Value::None)
+                })
+            }
             "texts_to_sequences" => {
-                method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
+                native_method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
                     const NAME: &str = "texts_to_sequences";
                     args.check(NAME, 1, &["texts"])?;
                     let texts = texts(interpreter, &args.required(0, "texts", NAME)?, NAME)?;
@@ -387,7 +396,7 @@ impl NativeObject for Tokenizer {
                 })
             }
             "sequences_to_texts" => {
-                method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
+                native_method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
                     const NAME: &str = "sequences_to_texts";
                     args.check(NAME, 1, &["sequences"])?;
                     let sequences = args.required(0, "sequences", NAME)?;
@@ -454,9 +463,17 @@ fn sequence_numbers(interpreter: &mut Interpreter, value: &Value) -> Result<Vec<
         .map(|item| match NdArray::from_value(item) {
             Some(array) => match arrays::item(&array)? {
                 Value::Str(_) => Err(type_error("pad_sequences() needs numbers")),
-                scalar => number(&scalar, "pad_sequences", "sequences"),
+                scalar => ArgName::Parameter {
+                    function: "pad_sequences",
+                    name: "sequences",
+                }
+                .number(&scalar),
             },
-            None => number(item, "pad_sequences", "sequences"),
+            None => ArgName::Parameter {
+                function: "pad_sequences",
+                name: "sequences",
+            }
+            .number(item),
         })
         .collect()
 }
@@ -512,7 +529,11 @@ pub(crate) fn pad_sequences(interpreter: &mut Interpreter, args: Args) -> Result
                 dtype.name()
             )));
         }
-        Some(value) => number(&value, NAME, "value")?,
+        Some(value) => ArgName::Parameter {
+            function: NAME,
+            name: "value",
+        }
+        .number(&value)?,
         None => 0.0,
     };
     if !matches!(&*padding, "pre" | "post") {

@@ -190,8 +190,9 @@ impl NativeObject for File {
     }
 
     fn get_attribute(&self, this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
-        let method =
-            |name: &str, body: fn(&File, Args) -> Result<Value>| native_method(this, name, body);
+        let method = |name: &str, body: fn(&File, Args) -> Result<Value>| {
+            native_method(this, name, move |file, _, _, args| body(file, args))
+        };
         Ok(Some(match name {
             "name" => Value::str(&self.path),
             "closed" => Value::Bool(self.closed.get()),

@@ -1,20 +1,12 @@
 //! `import math`: the functions and constants exam code uses.
 
-use crate::error::{Result, type_error, value_error};
+use crate::error::{Result, value_error};
 use crate::interp::Interpreter;
-use crate::object::{Args, Builtin, ModuleObject};
+use crate::object::{ArgName, Args, Builtin, ModuleObject};
 use crate::value::Value;
 
 fn number(args: &Args, function: &str) -> Result<f64> {
-    match args.required(0, "x", function)? {
-        Value::Int(i) => Ok(i as f64),
-        Value::Bool(b) => Ok(f64::from(u8::from(b))),
-        Value::Float(x) => Ok(x),
-        other => Err(type_error(format!(
-            "must be real number, not {}",
-            other.type_name()
-        ))),
-    }
+    ArgName::Builtin(function).number(&args.required(0, "x", function)?)
 }
 
 /// A one-argument float function with a domain check.

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use crate::error::{Exception, Result, type_error, value_error};
 use crate::interp::Interpreter;
-use crate::object::{Args, Builtin, ModuleObject};
+use crate::object::{ArgName, Args, Builtin, ModuleObject};
 use crate::value::Value;
 
 /// The seed of every run that does not set its own.
@@ -55,29 +55,6 @@ impl Generator {
     }
 }
 
-fn integer(value: &Value, function: &str) -> Result<i64> {
-    match value {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(i64::from(*b)),
-        other => Err(type_error(format!(
-            "{function}() expects an integer, not {}",
-            other.type_name()
-        ))),
-    }
-}
-
-fn float(value: &Value, function: &str) -> Result<f64> {
-    match value {
-        Value::Int(i) => Ok(*i as f64),
-        Value::Float(x) => Ok(*x),
-        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
-        other => Err(type_error(format!(
-            "{function}() expects a number, not {}",
-            other.type_name()
-        ))),
-    }
-}
-
 pub(super) fn module(_: &mut Interpreter) -> Result<Value> {
     let generator = Generator::new(DEFAULT_SEED);
     let function =
@@ -97,7 +74,7 @@ pub(super) fn module(_: &mut Interpreter) -> Result<Value> {
                 args.check("seed", 1, &[])?;
                 let seed = match args.positional.first() {
                     None | Some(Value::None) => DEFAULT_SEED,
-                    Some(value) => integer(value, "seed")? as u64,
+                    Some(value) => ArgName::Expects("seed").integer(value)? as u64,
                 };
                 generator.seed(seed);
                 Ok(Value::None)
@@ -108,14 +85,17 @@ pub(super) fn module(_: &mut Interpreter) -> Result<Value> {
             }),
             function("uniform", |generator, _, args| {
                 args.check("uniform", 2, &[])?;
-                let low = float(&args.required(0, "a", "uniform")?, "uniform")?;
-                let high = float(&args.required(1, "b", "uniform")?, "uniform")?;
+                let low = ArgName::Expects("uniform").number(&args.required(0, "a", "uniform")?)?;
+                let high =
+                    ArgName::Expects("uniform").number(&args.required(1, "b", "uniform")?)?;
                 Ok(Value::Float(low + (high - low) * generator.unit()))
             }),
             function("randint", |generator, _, args| {
                 args.check("randint", 2, &[])?;
-                let low = integer(&args.required(0, "a", "randint")?, "randint")?;
-                let high = integer(&args.required(1, "b", "randint")?, "randint")?;
+                let low =
+                    ArgName::Expects("randint").integer(&args.required(0, "a", "randint")?)?;
+                let high =
+                    ArgName::Expects("randint").integer(&args.required(1, "b", "randint")?)?;
                 if high < low {
                     return Err(value_error(format!(
                         "empty range in randint({low}, {high})"
@@ -153,7 +133,8 @@ pub(super) fn module(_: &mut Interpreter) -> Result<Value> {
                 args.check("sample", 2, &["k"])?;
                 let mut items =
                     interpreter.iterate(&args.required(0, "population", "sample")?)?;
-                let count = integer(&args.required(1, "k", "sample")?, "sample")?;
+                let count =
+                    ArgName::Expects("sample").integer(&args.required(1, "k", "sample")?)?;
                 let count = usize::try_from(count)
                     .ok()
                     .filter(|count| *count <= items.len())

@@ -175,8 +175,9 @@ impl NativeObject for ZipFile {
     }
 
     fn get_attribute(&self, this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
-        let method =
-            |name: &str, body: fn(&ZipFile, Args) -> Result<Value>| native_method(this, name, body);
+        let method = |name: &str, body: fn(&ZipFile, Args) -> Result<Value>| {
+            native_method(this, name, move |zip, _, _, args| body(zip, args))
+        };
         Ok(Some(match name {
             "filename" => Value::str(&self.path),
             "namelist" => method("namelist", |zip, _| {

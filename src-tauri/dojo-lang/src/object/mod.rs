@@ -23,7 +23,7 @@ use crate::value::Value;
 
 mod args;
 
-pub use args::Args;
+pub use args::{ArgName, Args, as_index};
 
 /// A user-defined function or lambda with its defaults and enclosing scope.
 pub struct Function {
@@ -250,20 +250,22 @@ impl NativeObject for EllipsisObject {
 }
 
 /// A method of the native object `this` (of concrete type `T`), as a value
-/// that `obj.name(...)` can call.
+/// that `obj.name(...)` can call. The body gets the receiver, the receiver
+/// as a value (for methods that return `self`), the interpreter and the
+/// arguments. This is the one helper every crate's native methods use.
 pub fn native_method<T: NativeObject>(
     this: &Rc<dyn NativeObject>,
     name: &str,
-    body: fn(&T, Args) -> Result<Value>,
+    body: impl Fn(&T, &Rc<dyn NativeObject>, &mut Interpreter, Args) -> Result<Value> + 'static,
 ) -> Value {
     let this = Rc::clone(this);
     let method_name = name.to_owned();
-    Builtin::value(name, move |_, args| {
+    Builtin::value(name, move |interpreter, args| {
         let receiver = this.as_any().downcast_ref::<T>().ok_or_else(|| {
             type_error(format!(
                 "{method_name}() called on the wrong kind of object"
             ))
         })?;
-        body(receiver, args)
+        body(receiver, &this, interpreter, args)
     })
 }

@@ -8,7 +8,7 @@ use dojo_keras::{LambdaExpr, Model, callbacks, layers, losses, metrics, optimize
 use dojo_lang::error::{Result, type_error};
 use dojo_lang::interp::{Builtin, ModuleObject, NativeObject};
 use dojo_lang::syntax::Span;
-use dojo_lang::{Args, Exception, Interpreter, Value};
+use dojo_lang::{ArgName, Args, Exception, Interpreter, Value};
 
 use super::TrainingContext;
 use super::convert::{keras_error, to_config};
@@ -351,12 +351,7 @@ fn regularizers_namespace() -> Value {
     fn factor(args: &Args, position: usize, name: &str, default: f64) -> Result<f64> {
         match args.get(position, name) {
             None => Ok(default),
-            Some(Value::Float(x)) => Ok(x),
-            Some(Value::Int(x)) => Ok(x as f64),
-            Some(other) => Err(type_error(format!(
-                "{name} must be a number, not {}",
-                other.repr()
-            ))),
+            Some(value) => ArgName::Described(name).number(&value),
         }
     }
     let make = |name: &'static str| {

@@ -13,30 +13,12 @@ use dojo_keras::optimizers::Optimizer;
 use dojo_keras::regularizers::Regularizer;
 use dojo_keras::{LambdaExpr, LayerRef, Model, SymbolicTensor};
 use dojo_lang::error::{Result, type_error};
-use dojo_lang::interp::{Builtin, NativeObject};
+use dojo_lang::interp::{Builtin, NativeObject, native_method};
 use dojo_lang::syntax::{BinaryOp, UnaryOp};
 use dojo_lang::value::SliceValue;
 use dojo_lang::{Args, Interpreter, Value};
 
 use super::convert::{array_value, keras_error, tensor_of};
-
-/// `obj.name(...)` for a native object of type `T`, with the interpreter.
-pub fn method<T: NativeObject>(
-    this: &Rc<dyn NativeObject>,
-    name: &str,
-    body: impl Fn(&T, &Rc<dyn NativeObject>, &mut Interpreter, Args) -> Result<Value> + 'static,
-) -> Value {
-    let this = Rc::clone(this);
-    let method_name = name.to_owned();
-    Builtin::value(name, move |interpreter, args| {
-        let receiver = this.as_any().downcast_ref::<T>().ok_or_else(|| {
-            type_error(format!(
-                "{method_name}() called on the wrong kind of object"
-            ))
-        })?;
-        body(receiver, &this, interpreter, args)
-    })
-}
 
 fn dims_value(dims: &[Option<usize>]) -> Value {
     Value::tuple(
@@ -104,10 +86,10 @@ impl NativeObject for PyLayer {
             "name" => Value::str(&self.layer.name()),
             "trainable" => Value::Bool(self.layer.trainable()),
             "built" => Value::Bool(self.layer.built()),
-            "count_params" => method::<PyLayer>(this, name, |layer, _, _, _| {
+            "count_params" => native_method::<PyLayer>(this, name, |layer, _, _, _| {
                 Ok(Value::Int(layer.layer.count_params() as i64))
             }),
-            "get_weights" => method::<PyLayer>(this, name, |layer, _, _, _| {
+            "get_weights" => native_method::<PyLayer>(this, name, |layer, _, _, _| {
                 Ok(weights_value(
                     layer.layer.get_weights().map_err(keras_error)?,
                 ))
@@ -115,13 +97,13 @@ impl NativeObject for PyLayer {
             "weights" | "trainable_weights" => {
                 weights_value(self.layer.get_weights().map_err(keras_error)?)
             }
-            "set_weights" => method::<PyLayer>(this, name, |layer, _, interpreter, args| {
+            "set_weights" => native_method::<PyLayer>(this, name, |layer, _, interpreter, args| {
                 let values = args.required(0, "weights", "set_weights")?;
                 let tensors = tensors_of(interpreter, &values, "a weight")?;
                 layer.layer.set_weights(&tensors).map_err(keras_error)?;
                 Ok(Value::None)
             }),
-            "adapt" => method::<PyLayer>(this, name, |layer, _, interpreter, args| {
+            "adapt" => native_method::<PyLayer>(this, name, |layer, _, interpreter, args| {
                 let data = args.required(0, "data", "adapt")?;
                 let tensor = tensor_of(interpreter, &data, "adapt's data")?;
                 layer.layer.adapt(&tensor).map_err(keras_error)?;
@@ -299,27 +281,27 @@ impl NativeObject for PyModel {
                 Some(compiled) => PyOptimizer::value(compiled.optimizer.clone()),
                 None => Value::None,
             },
-            "summary" => method::<PyModel>(this, name, |model, _, interpreter, _| {
+            "summary" => native_method::<PyModel>(this, name, |model, _, interpreter, _| {
                 let text = model.summary_text()?;
                 interpreter.print(&format!("{text}\n"));
                 Ok(Value::None)
             }),
-            "count_params" => method::<PyModel>(this, name, |model, _, _, _| {
+            "count_params" => native_method::<PyModel>(this, name, |model, _, _, _| {
                 let model = model.model.try_borrow().map_err(|_| PyModel::busy())?;
                 Ok(Value::Int(model.count_params().map_err(keras_error)? as i64))
             }),
-            "get_weights" => method::<PyModel>(this, name, |model, _, _, _| {
+            "get_weights" => native_method::<PyModel>(this, name, |model, _, _, _| {
                 let model = model.model.try_borrow().map_err(|_| PyModel::busy())?;
                 Ok(weights_value(model.get_weights().map_err(keras_error)?))
             }),
-            "set_weights" => method::<PyModel>(this, name, |model, _, interpreter, args| {
+            "set_weights" => native_method::<PyModel>(this, name, |model, _, interpreter, args| {
                 let values = args.required(0, "weights", "set_weights")?;
                 let tensors = tensors_of(interpreter, &values, "a weight")?;
                 let model = model.model.try_borrow().map_err(|_| PyModel::busy())?;
                 model.set_weights(&tensors).map_err(keras_error)?;
                 Ok(Value::None)
             }),
-            "add" => method::<PyModel>(this, name, |model, _, _, args| {
+            "add" => native_method::<PyModel>(this, name, |model, _, _, args| {
                 let layer = args.required(0, "layer", "add")?;
                 let layer = layer_of(&layer).ok_or_else(|| {
                     type_error(format!("add() takes a layer, not {}", layer.type_name()))
@@ -328,22 +310,22 @@ impl NativeObject for PyModel {
                 model.add(layer).map_err(keras_error)?;
                 Ok(Value::None)
             }),
-            "pop" => method::<PyModel>(this, name, |model, _, _, _| {
+            "pop" => native_method::<PyModel>(this, name, |model, _, _, _| {
                 let mut model = model.model.try_borrow_mut().map_err(|_| PyModel::busy())?;
                 Ok(PyLayer::value(model.pop().map_err(keras_error)?))
             }),
-            "build" => method::<PyModel>(this, name, |model, _, _, args| {
+            "build" => native_method::<PyModel>(this, name, |model, _, _, args| {
                 let shape = args.required(0, "input_shape", "build")?;
                 let dims = shape_of(&shape)?;
                 let mut model = model.model.try_borrow_mut().map_err(|_| PyModel::busy())?;
                 model.build(dims).map_err(keras_error)?;
                 Ok(Value::None)
             }),
-            "compile" => method::<PyModel>(this, name, super::fit::compile),
-            "fit" => method::<PyModel>(this, name, super::fit::fit),
-            "evaluate" => method::<PyModel>(this, name, super::fit::evaluate),
-            "predict" => method::<PyModel>(this, name, super::fit::predict),
-            "save" => method::<PyModel>(this, name, |model, _, interpreter, args| {
+            "compile" => native_method::<PyModel>(this, name, super::fit::compile),
+            "fit" => native_method::<PyModel>(this, name, super::fit::fit),
+            "evaluate" => native_method::<PyModel>(this, name, super::fit::evaluate),
+            "predict" => native_method::<PyModel>(this, name, super::fit::predict),
+            "save" => native_method::<PyModel>(this, name, |model, _, interpreter, args| {
                 let path = args.required(0, "filepath", "save")?.to_str();
                 let bytes = {
                     let model = model.model.try_borrow().map_err(|_| PyModel::busy())?;
@@ -352,15 +334,17 @@ impl NativeObject for PyModel {
                 write_file(interpreter, &path, bytes)?;
                 Ok(Value::None)
             }),
-            "save_weights" => method::<PyModel>(this, name, |model, _, interpreter, args| {
-                let path = args.required(0, "filepath", "save_weights")?.to_str();
-                let bytes = {
-                    let model = model.model.try_borrow().map_err(|_| PyModel::busy())?;
-                    model.save_weights_to_bytes().map_err(keras_error)?
-                };
-                write_file(interpreter, &path, bytes)?;
-                Ok(Value::None)
-            }),
+            "save_weights" => {
+                native_method::<PyModel>(this, name, |model, _, interpreter, args| {
+                    let path = args.required(0, "filepath", "save_weights")?.to_str();
+                    let bytes = {
+                        let model = model.model.try_borrow().map_err(|_| PyModel::busy())?;
+                        model.save_weights_to_bytes().map_err(keras_error)?
+                    };
+                    write_file(interpreter, &path, bytes)?;
+                    Ok(Value::None)
+                })
+            }
             _ => return Ok(None),
         }))
     }

@@ -7,6 +7,7 @@ use super::ops::{float_tensor, int_tensor};
 use super::{CandleResult, check_bytes};
 use crate::error::{Result, type_error, value_error};
 use crate::ndarray::{DType, NdArray};
+use crate::object::ArgName;
 use crate::value::Value;
 
 /// An array of `shape` filled with `value` (already valid for `dtype`).
@@ -69,18 +70,6 @@ pub(crate) fn scalar_dtype(value: &Value) -> DType {
     }
 }
 
-fn number(value: &Value, what: &str) -> Result<f64> {
-    match value {
-        Value::Int(i) => Ok(*i as f64),
-        Value::Bool(b) => Ok(f64::from(u8::from(*b))),
-        Value::Float(x) => Ok(*x),
-        other => Err(type_error(format!(
-            "{what} must be a number, not {}",
-            other.type_name()
-        ))),
-    }
-}
-
 /// `np.arange(start, stop, step, dtype)`: integers when every bound is an int.
 pub(crate) fn arange(bounds: &[Value], dtype: Option<DType>, max_bytes: u64) -> Result<NdArray> {
     let (start, stop, step) = match bounds {
@@ -98,9 +87,9 @@ pub(crate) fn arange(bounds: &[Value], dtype: Option<DType>, max_bytes: u64) -> 
         DType::Float64
     });
     let (first, last, delta) = (
-        number(&start, "start")?,
-        number(&stop, "stop")?,
-        number(&step, "step")?,
+        ArgName::Described("start").number(&start)?,
+        ArgName::Described("stop").number(&stop)?,
+        ArgName::Described("step").number(&step)?,
     );
     if delta == 0.0 {
         return Err(value_error("Maximum allowed size exceeded"));
@@ -141,7 +130,10 @@ pub(crate) fn linspace(
         .map_err(|_| value_error(format!("Number of samples, {count}, must be non-negative.")))?;
     let dtype = dtype.unwrap_or(DType::Float64);
     check_bytes(&[count], dtype, max_bytes)?;
-    let (first, last) = (number(start, "start")?, number(stop, "stop")?);
+    let (first, last) = (
+        ArgName::Described("start").number(start)?,
+        ArgName::Described("stop").number(stop)?,
+    );
     let divisions = if endpoint {
         count.saturating_sub(1)
     } else {

@@ -24,7 +24,7 @@ mod shape;
 use crate::error::{Exception, Result, did_you_mean, type_error, value_error};
 use crate::interp::Interpreter;
 use crate::ndarray::{DType, NdArray};
-use crate::object::{Args, Builtin, ModuleObject};
+use crate::object::{ArgName, Args, Builtin, ModuleObject};
 use crate::value::Value;
 use dtype::DTypeObject;
 use ops::{Op, Operand};
@@ -162,12 +162,7 @@ fn arrays_arg(interpreter: &mut Interpreter, value: &Value) -> Result<Vec<NdArra
 fn optional_int(value: Option<Value>, what: &str) -> Result<Option<i64>> {
     match value {
         None | Some(Value::None) => Ok(None),
-        Some(Value::Int(i)) => Ok(Some(i)),
-        Some(Value::Bool(b)) => Ok(Some(i64::from(b))),
-        Some(other) => Err(type_error(format!(
-            "{what} must be an integer, not {}",
-            other.type_name()
-        ))),
+        Some(value) => ArgName::Described(what).integer(&value).map(Some),
     }
 }
 

@@ -93,7 +93,12 @@ pub(crate) fn reduction_named(name: &str) -> Option<Reduction> {
 
 fn method(this: &Rc<dyn NativeObject>, name: &str) -> Option<Value> {
     if let Some(kind) = reduction_named(name) {
-        return Some(native_method::<PyArray>(this, name, reduction_method(kind)));
+        let body = reduction_method(kind);
+        return Some(native_method::<PyArray>(
+            this,
+            name,
+            move |array, _, _, args| body(array, args),
+        ));
     }
     let body: fn(&PyArray, Args) -> Result<Value> = match name {
         "reshape" => |this, args| {
@@ -190,7 +195,11 @@ fn method(this: &Rc<dyn NativeObject>, name: &str) -> Option<Value> {
         },
         _ => return None,
     };
-    Some(native_method::<PyArray>(this, name, body))
+    Some(native_method::<PyArray>(
+        this,
+        name,
+        move |array, _, _, args| body(array, args),
+    ))
 }
 
 impl NativeObject for PyArray {

@@ -15,7 +15,7 @@ use crate::error::{Exception, Result, type_error, value_error};
 use crate::interp::Interpreter;
 use crate::modules::random::{DEFAULT_SEED, Generator};
 use crate::ndarray::{DType, NdArray, PyArray};
-use crate::object::{Args, Builtin, ModuleObject};
+use crate::object::{ArgName, Args, Builtin, ModuleObject};
 use crate::value::Value;
 
 /// A standard normal draw (Box-Muller).
@@ -36,24 +36,7 @@ fn size(value: Option<Value>) -> Result<Option<Vec<usize>>> {
 fn float(value: Option<Value>, default: f64, what: &str) -> Result<f64> {
     match value {
         None | Some(Value::None) => Ok(default),
-        Some(Value::Int(i)) => Ok(i as f64),
-        Some(Value::Float(x)) => Ok(x),
-        Some(Value::Bool(b)) => Ok(f64::from(u8::from(b))),
-        Some(other) => Err(type_error(format!(
-            "{what} must be a number, not {}",
-            other.type_name()
-        ))),
-    }
-}
-
-fn integer(value: &Value, what: &str) -> Result<i64> {
-    match value {
-        Value::Int(i) => Ok(*i),
-        Value::Bool(b) => Ok(i64::from(*b)),
-        other => Err(type_error(format!(
-            "{what} must be an integer, not {}",
-            other.type_name()
-        ))),
+        Some(value) => ArgName::Described(what).number(&value),
     }
 }
 
@@ -115,7 +98,7 @@ pub(crate) fn module(interpreter: &Interpreter) -> Value {
             args.check("seed", 1, &["seed"])?;
             let seed = match args.get(0, "seed") {
                 None | Some(Value::None) => DEFAULT_SEED,
-                Some(value) => integer(&value, "seed")? as u64,
+                Some(value) => ArgName::Described("seed").integer(&value)? as u64,
             };
             generator.seed(seed);
             Ok(Value::None)
@@ -161,10 +144,10 @@ pub(crate) fn module(interpreter: &Interpreter) -> Value {
         }),
         function("randint", |generator, max_bytes, _, args| {
             args.check("randint", 4, &["low", "high", "size", "dtype"])?;
-            let first = integer(&args.required(0, "low", "randint")?, "low")?;
+            let first = ArgName::Described("low").integer(&args.required(0, "low", "randint")?)?;
             let (low, high) = match args.get(1, "high") {
                 None | Some(Value::None) => (0, first),
-                Some(high) => (first, integer(&high, "high")?),
+                Some(high) => (first, ArgName::Described("high").integer(&high)?),
             };
             if high <= low {
                 return Err(value_error("low >= high"));

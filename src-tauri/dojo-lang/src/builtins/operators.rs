@@ -1,0 +1,283 @@
+//! `left <op> right`, `==` and ordering for the built-in types.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use crate::error::{Exception, Result, type_error};
+use crate::object::ArgName;
+use crate::syntax::BinaryOp;
+use crate::value::Value;
+
+pub(super) enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+pub(super) fn number(value: &Value) -> Option<Number> {
+    match value {
+        Value::Int(i) => Some(Number::Int(*i)),
+        Value::Bool(b) => Some(Number::Int(i64::from(*b))),
+        Value::Float(x) => Some(Number::Float(*x)),
+        _ => None,
+    }
+}
+
+pub(super) fn as_float(number: &Number) -> f64 {
+    match number {
+        Number::Int(i) => *i as f64,
+        Number::Float(x) => *x,
+    }
+}
+
+fn overflow() -> Box<Exception> {
+    Exception::new(
+        "OverflowError",
+        "integer result too large for Dojo's 64-bit integers",
+    )
+}
+
+fn zero_division(what: &str) -> Box<Exception> {
+    Exception::new("ZeroDivisionError", what.to_owned())
+}
+
+/// `left <op> right` for the built-in types.
+pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
+    if let (Some(a), Some(b)) = (number(left), number(right)) {
+        return numeric(op, a, b);
+    }
+    let unsupported = || match (op, left) {
+        // Python's own wording, and the usual fix, for `'loss: ' + loss`.
+        (BinaryOp::Add, Value::Str(_)) => type_error(format!(
+            "can only concatenate str (not \"{}\") to str",
+            right.type_name()
+        ))
+        .with_help("convert the value with str(...), or use an f-string: f'text {value}'"),
+        _ => type_error(format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            op.symbol(),
+            left.type_name(),
+            right.type_name()
+        )),
+    };
+    match (op, left, right) {
+        (BinaryOp::Add, Value::Str(a), Value::Str(b)) => Ok(Value::str(&format!("{a}{b}"))),
+        (BinaryOp::Add, Value::List(a), Value::List(b)) => {
+            let mut items = a.borrow().clone();
+            items.extend(b.borrow().iter().cloned());
+            Ok(Value::list(items))
+        }
+        (BinaryOp::Add, Value::Tuple(a), Value::Tuple(b)) => {
+            Ok(Value::tuple(a.iter().chain(b.iter()).cloned().collect()))
+        }
+        (BinaryOp::Mul, Value::Str(text), count) | (BinaryOp::Mul, count, Value::Str(text))
+            if matches!(count, Value::Int(_) | Value::Bool(_)) =>
+        {
+            let count = usize::try_from(ArgName::Builtin("*").integer(count)?).unwrap_or(0);
+            if text.len().saturating_mul(count) > 100_000_000 {
+                return Err(Exception::new(
+                    "LimitExceeded",
+                    "the repeated string would be too large",
+                ));
+            }
+            Ok(Value::str(&text.repeat(count)))
+        }
+        (BinaryOp::Mul, Value::List(items), count) | (BinaryOp::Mul, count, Value::List(items))
+            if matches!(count, Value::Int(_) | Value::Bool(_)) =>
+        {
+            let count = usize::try_from(ArgName::Builtin("*").integer(count)?).unwrap_or(0);
+            let items = items.borrow();
+            if items.len().saturating_mul(count) > 50_000_000 {
+                return Err(Exception::new(
+                    "LimitExceeded",
+                    "the repeated list would be too large",
+                ));
+            }
+            let mut repeated = Vec::with_capacity(items.len() * count);
+            for _ in 0..count {
+                repeated.extend(items.iter().cloned());
+            }
+            Ok(Value::list(repeated))
+        }
+        (BinaryOp::Mod, Value::Str(_), _) => Err(Exception::new(
+            "NotSupportedInDojo",
+            "%-formatting of strings is not supported",
+        )
+        .with_help("use an f-string, e.g. f\"{x:.2f}\"")),
+        (BinaryOp::BitOr, Value::Dict(a), Value::Dict(b)) => {
+            let mut merged = a.borrow().clone();
+            for (key, value) in b.borrow().iter() {
+                let _ = merged.insert(key.clone(), value.clone());
+            }
+            Ok(Value::dict(merged))
+        }
+        _ => Err(unsupported()),
+    }
+}
+
+fn numeric(op: BinaryOp, a: Number, b: Number) -> Result<Value> {
+    use Number::Int;
+    match (op, &a, &b) {
+        (BinaryOp::Add, Int(x), Int(y)) => x.checked_add(*y).map(Value::Int).ok_or_else(overflow),
+        (BinaryOp::Sub, Int(x), Int(y)) => x.checked_sub(*y).map(Value::Int).ok_or_else(overflow),
+        (BinaryOp::Mul, Int(x), Int(y)) => x.checked_mul(*y).map(Value::Int).ok_or_else(overflow),
+        (BinaryOp::FloorDiv, Int(x), Int(y)) => {
+            if *y == 0 {
+                return Err(zero_division("integer division or modulo by zero"));
+            }
+            Ok(Value::Int(
+                x.div_euclid(*y) - i64::from(y < &0 && x.rem_euclid(*y) != 0),
+            ))
+        }
+        (BinaryOp::Mod, Int(x), Int(y)) => {
+            if *y == 0 {
+                return Err(zero_division("integer division or modulo by zero"));
+            }
+            // Python's modulo takes the sign of the divisor.
+            let remainder = x % y;
+            Ok(Value::Int(
+                if remainder != 0 && ((remainder < 0) != (*y < 0)) {
+                    remainder + y
+                } else {
+                    remainder
+                },
+            ))
+        }
+        (BinaryOp::Pow, Int(x), Int(y)) if *y >= 0 => u32::try_from(*y)
+            .ok()
+            .and_then(|y| x.checked_pow(y))
+            .map(Value::Int)
+            .ok_or_else(overflow),
+        (BinaryOp::LShift, Int(x), Int(y)) if (0..63).contains(y) => x
+            .checked_mul(1i64 << y)
+            .map(Value::Int)
+            .ok_or_else(overflow),
+        (BinaryOp::RShift, Int(x), Int(y)) if *y >= 0 => Ok(Value::Int(x >> (*y).min(63))),
+        (BinaryOp::BitAnd, Int(x), Int(y)) => Ok(Value::Int(x & y)),
+        (BinaryOp::BitOr, Int(x), Int(y)) => Ok(Value::Int(x | y)),
+        (BinaryOp::BitXor, Int(x), Int(y)) => Ok(Value::Int(x ^ y)),
+        (
+            BinaryOp::LShift
+            | BinaryOp::RShift
+            | BinaryOp::BitAnd
+            | BinaryOp::BitOr
+            | BinaryOp::BitXor,
+            _,
+            _,
+        ) => Err(type_error(format!(
+            "unsupported operand type(s) for {}: 'float'",
+            op.symbol()
+        ))),
+        (BinaryOp::MatMul, _, _) => Err(type_error("unsupported operand type(s) for @: numbers")),
+        _ => {
+            let (x, y) = (as_float(&a), as_float(&b));
+            Ok(Value::Float(match op {
+                BinaryOp::Add => x + y,
+                BinaryOp::Sub => x - y,
+                BinaryOp::Mul => x * y,
+                BinaryOp::Div => {
+                    if y == 0.0 {
+                        return Err(zero_division("division by zero"));
+                    }
+                    x / y
+                }
+                BinaryOp::FloorDiv => {
+                    if y == 0.0 {
+                        return Err(zero_division("float floor division by zero"));
+                    }
+                    (x / y).floor()
+                }
+                BinaryOp::Mod => {
+                    if y == 0.0 {
+                        return Err(zero_division("float modulo"));
+                    }
+                    x - y * (x / y).floor()
+                }
+                BinaryOp::Pow => {
+                    if x == 0.0 && y < 0.0 {
+                        return Err(zero_division("0.0 cannot be raised to a negative power"));
+                    }
+                    x.powf(y)
+                }
+                _ => unreachable!("integer-only operators are handled above"),
+            }))
+        }
+    }
+}
+
+/// Python `==` for the built-in types.
+pub(crate) fn equals(left: &Value, right: &Value) -> bool {
+    if let (Some(a), Some(b)) = (number(left), number(right)) {
+        return match (a, b) {
+            (Number::Int(x), Number::Int(y)) => x == y,
+            (a, b) => as_float(&a) == as_float(&b),
+        };
+    }
+    match (left, right) {
+        (Value::None, Value::None) => true,
+        (Value::Str(a), Value::Str(b)) => a == b,
+        (Value::List(a), Value::List(b)) => {
+            let (a, b) = (a.borrow(), b.borrow());
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| equals(x, y))
+        }
+        (Value::Tuple(a), Value::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| equals(x, y))
+        }
+        (Value::Dict(a), Value::Dict(b)) => {
+            let (a, b) = (a.borrow(), b.borrow());
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(key, value)| b.get(key).is_some_and(|other| equals(value, other)))
+        }
+        (Value::Set(a), Value::Set(b)) => {
+            let (a, b) = (a.borrow(), b.borrow());
+            a.len() == b.len() && a.iter().all(|(key, _)| b.contains(key))
+        }
+        (
+            Value::Range {
+                start: a,
+                stop: b,
+                step: c,
+            },
+            Value::Range {
+                start: x,
+                stop: y,
+                step: z,
+            },
+        ) => (a, b, c) == (x, y, z),
+        (Value::Instance(a), Value::Instance(b)) => Rc::ptr_eq(a, b),
+        (Value::Class(a), Value::Class(b)) => Rc::ptr_eq(a, b),
+        (Value::Module(a), Value::Module(b)) => Rc::ptr_eq(a, b),
+        (Value::Native(a), Value::Native(b)) => Rc::ptr_eq(a, b),
+        (Value::Builtin(a), Value::Builtin(b)) => Rc::ptr_eq(a, b),
+        (Value::Function(a), Value::Function(b)) => Rc::ptr_eq(a, b),
+        (Value::Exception(a), Value::Exception(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Python ordering for the built-in types; `None` if not comparable.
+pub(crate) fn order(left: &Value, right: &Value) -> Option<Ordering> {
+    if let (Some(a), Some(b)) = (number(left), number(right)) {
+        return match (a, b) {
+            (Number::Int(x), Number::Int(y)) => Some(x.cmp(&y)),
+            (a, b) => as_float(&a)
+                .partial_cmp(&as_float(&b))
+                .or(Some(Ordering::Equal)),
+        };
+    }
+    match (left, right) {
+        (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
+        (Value::List(a), Value::List(b)) => order_sequences(&a.borrow(), &b.borrow()),
+        (Value::Tuple(a), Value::Tuple(b)) => order_sequences(a, b),
+        _ => None,
+    }
+}
+
+fn order_sequences(a: &[Value], b: &[Value]) -> Option<Ordering> {
+    for (x, y) in a.iter().zip(b) {
+        if !equals(x, y) {
+            return order(x, y);
+        }
+    }
+    Some(a.len().cmp(&b.len()))
+}

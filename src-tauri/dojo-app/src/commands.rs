@@ -2,9 +2,10 @@
 
 use dojo_engine::jobs::DeviceCheck;
 use dojo_protocol::{
-    AppInfo, AttemptSummary, CodeDiagnostic, DatasetAttribution, DeviceCheckRequest, JobEvent,
-    JobId, Submission, SubmitRequest, TaskDetail, TaskStats, TaskSummary, TrainingEvent,
-    TrainingRequest,
+    AppInfo, AttemptComparison, AttemptDetail, AttemptSummary, CodeDiagnostic, DatasetAttribution,
+    DeviceCheckRequest, ExportedFile, HistoryPage, HistoryQuery, ImportSummary, JobEvent, JobId,
+    LiveTraining, MockId, MockReport, MockRequest, MockState, MockStatus, RunId, Submission,
+    SubmitRequest, TaskDetail, TaskStats, TaskSummary, TrainingEvent, TrainingRequest,
 };
 use tauri::State;
 use tauri::ipc::Channel;
@@ -118,4 +119,155 @@ pub fn list_attempts(
     state: State<'_, AppState>,
 ) -> Result<Vec<AttemptSummary>, CommandError> {
     Ok(state.store().attempts(task_id.as_deref())?)
+}
+
+#[tauri::command]
+pub fn history_page(
+    query: HistoryQuery,
+    state: State<'_, AppState>,
+) -> Result<HistoryPage, CommandError> {
+    Ok(state.store().history_page(&query)?)
+}
+
+#[tauri::command]
+pub fn attempt_detail(
+    run_id: RunId,
+    state: State<'_, AppState>,
+) -> Result<AttemptDetail, CommandError> {
+    Ok(state.store().attempt_detail(run_id)?)
+}
+
+#[tauri::command]
+pub fn compare_attempts(
+    left: RunId,
+    right: RunId,
+    state: State<'_, AppState>,
+) -> Result<AttemptComparison, CommandError> {
+    Ok(state.store().compare_attempts(left, right)?)
+}
+
+/// The training run in progress with its events so far, if any; its
+/// further events arrive on `on_event` (the page that followed it before
+/// stops receiving them).
+#[tauri::command]
+pub fn attach_training(
+    on_event: Channel<TrainingEvent>,
+    state: State<'_, AppState>,
+) -> Option<LiveTraining> {
+    state.live.attach(Box::new(move |event| {
+        let _ = on_event.send(event);
+    }))
+}
+
+/// Puts `code` in the task's editor draft, keeping the replaced draft one
+/// step back (reopening a past attempt).
+#[tauri::command]
+pub fn replace_draft(
+    task_id: String,
+    code: String,
+    state: State<'_, AppState>,
+) -> Result<(), CommandError> {
+    dojo_engine::tasks::task(&task_id)?;
+    Ok(state.store().replace_draft(&task_id, &code)?)
+}
+
+#[tauri::command]
+pub fn previous_draft(
+    task_id: String,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, CommandError> {
+    Ok(state.store().previous_draft(&task_id)?)
+}
+
+/// Writes the runs `run_ids` (every run when absent) to a JSON-lines file
+/// in the data directory's `exports` folder.
+#[tauri::command]
+pub fn export_history(
+    run_ids: Option<Vec<RunId>>,
+    state: State<'_, AppState>,
+) -> Result<ExportedFile, CommandError> {
+    let text = state.store().export(run_ids.as_deref())?;
+    let folder = state.data_dir.join("exports");
+    let stamp = state.store().now_ms();
+    let path = folder.join(format!("dojo-history-{stamp}.jsonl"));
+    let written = std::fs::create_dir_all(&folder).and_then(|()| std::fs::write(&path, &text));
+    written.map_err(|source| CommandError::Export {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(ExportedFile {
+        path: path.display().to_string(),
+        runs: text.lines().count().saturating_sub(1) as u32,
+    })
+}
+
+#[tauri::command]
+pub fn import_history(
+    path: String,
+    state: State<'_, AppState>,
+) -> Result<ImportSummary, CommandError> {
+    let text = std::fs::read_to_string(&path).map_err(|source| CommandError::Import {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(state.store().import(&text)?)
+}
+
+/// Starts a mock: one task per exam category, drawn with a fresh seed.
+#[tauri::command]
+pub fn start_mock(
+    request: MockRequest,
+    state: State<'_, AppState>,
+) -> Result<MockState, CommandError> {
+    if !MockRequest::LENGTHS.contains(&request.minutes) {
+        return Err(CommandError::MockLength(request.minutes));
+    }
+    let seed = dojo_engine::practice::fresh_seed();
+    let tasks: Vec<String> = dojo_engine::mock::draw(seed)
+        .iter()
+        .map(|task| task.id.to_owned())
+        .collect();
+    Ok(state.store().start_mock(request.minutes, seed, &tasks)?)
+}
+
+/// The mock in progress, if any (one past its deadline is closed first).
+#[tauri::command]
+pub fn current_mock(state: State<'_, AppState>) -> Result<Option<MockState>, CommandError> {
+    Ok(state.store().running_mock()?)
+}
+
+/// Ends the mock now (`abandon`: without counting it); a run of it still
+/// training is stopped.
+#[tauri::command]
+pub fn end_mock(
+    mock_id: MockId,
+    abandon: bool,
+    state: State<'_, AppState>,
+) -> Result<MockState, CommandError> {
+    let status = match abandon {
+        true => MockStatus::Abandoned,
+        false => MockStatus::Finished,
+    };
+    let ended = state.store().end_mock(mock_id, status)?;
+    state.stop_mock_training(mock_id);
+    Ok(ended)
+}
+
+#[tauri::command]
+pub fn mock_report(
+    mock_id: MockId,
+    state: State<'_, AppState>,
+) -> Result<MockReport, CommandError> {
+    let mut store = state.store();
+    // Closes the mock first if its deadline has passed.
+    store.running_mock()?;
+    let tasks = dojo_engine::mock::task_infos(&store.mock(mock_id)?.tasks);
+    Ok(store.mock_report(mock_id, &tasks)?)
+}
+
+#[tauri::command]
+pub fn list_mocks(state: State<'_, AppState>) -> Result<Vec<MockState>, CommandError> {
+    let mut store = state.store();
+    store.running_mock()?;
+    Ok(store.mocks()?)
 }

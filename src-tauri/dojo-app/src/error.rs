@@ -13,6 +13,18 @@ pub enum CommandError {
     Store(#[from] dojo_store::Error),
     #[error("a training run is already in progress (job {}); stop it before starting another", .0.0)]
     Busy(dojo_protocol::JobId),
+    #[error("a mock lasts 300, 120 or 60 minutes, not {0}")]
+    MockLength(u32),
+    #[error("cannot write the export file {path}: {source}")]
+    Export {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot read the history file {path}: {source}")]
+    Import {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl CommandError {
@@ -34,11 +46,16 @@ impl CommandError {
                 E::Candle(_) => "tensor_error",
             },
             CommandError::Busy(_) => "training_in_progress",
+            CommandError::MockLength(_) => "invalid_request",
+            CommandError::Export { .. } | CommandError::Import { .. } => "file_error",
             CommandError::Store(error) => match error {
                 S::NoDataDir | S::CreateDataDir { .. } => "data_dir_unavailable",
                 S::SchemaTooNew { .. } => "database_too_new",
                 S::RunNotFound(_) => "run_not_found",
                 S::NotGradable(_) => "not_gradable",
+                S::MockRunning(_) => "mock_running",
+                S::MockNotRunning(_) | S::MockNotFound(_) => "mock_not_found",
+                S::Import { .. } => "import_invalid",
                 S::Open { .. } | S::NoWal { .. } | S::Corrupt(_) | S::Sqlite(_) => "database_error",
             },
         }

@@ -8,6 +8,8 @@
 
 pub mod commands;
 pub mod error;
+pub mod live;
+pub mod mock;
 pub mod practice;
 pub mod state;
 
@@ -33,6 +35,7 @@ pub fn run() -> tauri::Result<()> {
         .setup(|app| {
             let state = state::AppState::open()?;
             app.manage(state);
+            mock::watch_deadline(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -48,6 +51,19 @@ pub fn run() -> tauri::Result<()> {
             commands::submit_run,
             commands::task_stats,
             commands::list_attempts,
+            commands::history_page,
+            commands::attempt_detail,
+            commands::compare_attempts,
+            commands::attach_training,
+            commands::replace_draft,
+            commands::previous_draft,
+            commands::export_history,
+            commands::import_history,
+            commands::start_mock,
+            commands::current_mock,
+            commands::end_mock,
+            commands::mock_report,
+            commands::list_mocks,
         ])
         .run(tauri::generate_context!("../../tauri.conf.json"))
 }

@@ -30,9 +30,20 @@ pub fn start_training(
             code: request.code.clone(),
             seed,
             device: state.device.description().to_owned(),
+            dojo_version: dojo_engine::VERSION.to_owned(),
+            // The store puts a run of a mock task in the mock in progress.
+            mock_id: None,
         },
     )?;
     let run = recorder.run_id();
+    // The run streams through the live record, so a page that leaves and
+    // comes back can attach to it again.
+    let live = state.live.clone();
+    live.begin(run, task.id, Box::new(send));
+    let send = {
+        let live = live.clone();
+        move |event: TrainingEvent| live.send(run, event)
+    };
     let job = PracticeRun {
         task: Some(task),
         code: request.code,
@@ -67,6 +78,15 @@ pub fn start_training(
     let job = match job {
         Ok(job) => job,
         Err(error) => {
+            live.send(
+                run,
+                TrainingEvent::Cancelled {
+                    run_id: run,
+                    elapsed_ms: 0,
+                    hints: Vec::new(),
+                    gradable: false,
+                },
+            );
             let _ = state.store().finish_run(
                 run,
                 &RunEnd {
@@ -77,6 +97,7 @@ pub fn start_training(
             return Err(error.into());
         }
     };
+    live.set_job(run, job);
     state.set_training(job);
     Ok(job)
 }

@@ -9,6 +9,10 @@ use dojo_protocol::JobId;
 use dojo_store::Store;
 
 use crate::error::CommandError;
+use crate::live::Live;
+
+/// Debug builds only: milliseconds added to the system clock (tests).
+pub const CLOCK_OFFSET_ENV: &str = "DOJO_TEST_CLOCK_OFFSET_MS";
 
 /// Shared by every command through `tauri::State`.
 pub struct AppState {
@@ -19,6 +23,8 @@ pub struct AppState {
     /// The training run in progress, if any: one at a time, since two would
     /// share the same CPU cores.
     training: Mutex<Option<JobId>>,
+    /// The run in progress's events and the page following them.
+    pub live: Live,
 }
 
 impl AppState {
@@ -28,6 +34,15 @@ impl AppState {
     pub fn open() -> Result<AppState, CommandError> {
         let data_dir = dojo_store::data_dir()?;
         let mut store = Store::open_in(&data_dir)?;
+        // The end-to-end tests move the clock forward across restarts (the
+        // mock's deadline); a release build never reads this.
+        #[cfg(debug_assertions)]
+        if let Some(offset) = std::env::var(CLOCK_OFFSET_ENV)
+            .ok()
+            .and_then(|offset| offset.trim().parse::<i64>().ok())
+        {
+            store.set_clock_offset_ms(offset);
+        }
         store.mark_interrupted_runs()?;
         Ok(AppState {
             runner: JobRunner::new(),
@@ -35,7 +50,23 @@ impl AppState {
             data_dir,
             store: Arc::new(Mutex::new(store)),
             training: Mutex::new(None),
+            live: Live::default(),
         })
+    }
+
+    /// Stops the training run in progress if it belongs to `mock`.
+    pub fn stop_mock_training(&self, mock: dojo_protocol::MockId) {
+        let Some((job, run, _)) = self.live.current() else {
+            return;
+        };
+        let belongs = self
+            .store()
+            .run(run)
+            .map(|record| record.mock_id == Some(mock))
+            .unwrap_or(false);
+        if belongs {
+            let _ = self.runner.cancel(job);
+        }
     }
 
     /// The store, even if a previous holder panicked: every store write is

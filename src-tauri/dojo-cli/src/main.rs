@@ -4,7 +4,9 @@
 //! who prefer a terminal. Subcommands print plain text, or one JSON document
 //! (or one JSON object per line for streams) with `--json`.
 
+mod bench_history;
 mod bench_models;
+mod history;
 
 use std::cell::RefCell;
 use std::io::Write;
@@ -81,11 +83,19 @@ enum Command {
         seed: Option<u64>,
     },
     /// List past attempts (runs of the app and of `dojo run --task`),
-    /// newest first, with their status and best submitted score.
+    /// newest first, with their status and best submitted score; or show,
+    /// compare, export and import them.
     History {
         /// Only this task's attempts.
         #[arg(long)]
         task: Option<String>,
+        #[command(subcommand)]
+        action: Option<HistoryAction>,
+    },
+    /// Mock exams: list them, or print one's report.
+    Mock {
+        #[command(subcommand)]
+        action: MockAction,
     },
     /// Write a task's visible data files (what its programs can read) and
     /// its URL table (`urls.json`) into a folder, e.g. to run the same
@@ -135,10 +145,52 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum HistoryAction {
+    /// One attempt in full: code, epochs, console, grade, device, seed.
+    Show { id: i64 },
+    /// Two attempts side by side: the code's diff and the final metrics.
+    Compare { left: i64, right: i64 },
+    /// Write attempts (all, or the ids given) to one JSON-lines file.
+    Export {
+        /// The file to write (default: standard output).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        ids: Vec<i64>,
+    },
+    /// Add the attempts of an exported file; ones already here are skipped.
+    Import { file: std::path::PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+enum MockAction {
+    /// Start a mock: one task per exam category, drawn with a fresh seed,
+    /// and a wall-clock deadline. Runs of its tasks (here or in the app)
+    /// count for it until the deadline.
+    Start {
+        /// 300 (the exam's five hours), 120 or 60.
+        #[arg(long, default_value_t = 300)]
+        minutes: u32,
+    },
+    /// End the running mock now (its report counts), or `--abandon` it.
+    End {
+        id: i64,
+        #[arg(long)]
+        abandon: bool,
+    },
+    /// Every mock, newest first.
+    List,
+    /// A mock's report: per task the best score (public and private once
+    /// it ended), runs, submissions and time to the first submission.
+    Report { id: i64 },
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum BenchSuite {
     Interpreter,
     Models,
+    /// The History page's queries on a database of 10,000 runs.
+    History,
 }
 
 #[allow(unsafe_code)]
@@ -199,6 +251,8 @@ fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
             code: request.source.clone(),
             seed,
             device: device.description().to_owned(),
+            dojo_version: dojo_engine::VERSION.to_owned(),
+            mock_id: None,
         }),
         _ => None,
     };
@@ -249,11 +303,24 @@ fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
     });
     let outcome = practice.run(JobId(0), &CancelToken::default(), emitter);
     let recorder = recorder.borrow_mut().take();
+    // The grade as the candidate may see it: during a mock, the public half's.
+    let mut shown = outcome.end.grade.clone();
     if let (Some(mut recorder), Some(_)) = (recorder, &outcome.end.grade) {
         let run = recorder.run_id();
         match recorder.store().submit(run) {
-            Ok(_) if !json => say(&format!("recorded as attempt {run} (see `dojo history`)\n")),
-            Ok(_) => {}
+            Ok(submission) => {
+                if let Some(mock) = submission.mock_id {
+                    shown = Some(submission.report);
+                    if !json {
+                        say(&format!(
+                            "submitted to mock {mock}: the public half's score shows until it ends\n"
+                        ));
+                    }
+                }
+                if !json {
+                    say(&format!("recorded as attempt {run} (see `dojo history`)\n"));
+                }
+            }
             Err(error) => eprintln!("warning: this run could not be saved: {error}"),
         }
     }
@@ -270,7 +337,7 @@ fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
         } else if let Some(summary) = &outcome.model_summary {
             say(&format!("solution_model() returned {summary}\n"));
         }
-        if let Some(grade) = &outcome.end.grade {
+        if let Some(grade) = &shown {
             print_grade(grade, json);
         }
         return Ok(ExitCode::SUCCESS);
@@ -327,7 +394,7 @@ fn print_grade(report: &dojo_protocol::GradeReport, json: bool) {
 }
 
 /// A grade report as text.
-fn format_grade(report: &dojo_protocol::GradeReport) -> String {
+pub(crate) fn format_grade(report: &dojo_protocol::GradeReport) -> String {
     use std::fmt::Write as _;
     let accuracy = report.metric == dojo_protocol::Metric::Accuracy;
     let number = |value: f64| {
@@ -519,7 +586,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::History { task } => {
+        Command::History {
+            action: Some(action),
+            ..
+        } => history::run(action, cli.json, &mut out)?,
+        Command::Mock { action } => history::mock(action, cli.json, &mut out)?,
+        Command::History { task, action: None } => {
             if let Some(task) = &task {
                 dojo_engine::tasks::task(task)?;
             }
@@ -620,6 +692,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     )?;
                 }
             }
+            BenchSuite::History => {
+                if samples.is_some() || epochs.is_some() || only.is_some() || child {
+                    anyhow::bail!("--samples, --epochs and --only apply to `bench models`");
+                }
+                let result = bench_history::run(10_000, runs.unwrap_or(7))?;
+                let json = serde_json::to_string_pretty(&result)?;
+                if let Some(path) = &report_file {
+                    std::fs::write(path, &json)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
+                if cli.json {
+                    writeln!(out, "{json}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "history, {} runs (filled in {:.1} s), median of {}: first page {:.2} ms, by score {:.2} ms, one task scored 3+ {:.2} ms; attempt detail {:.2} ms",
+                        result.runs,
+                        result.fill_s,
+                        result.repetitions,
+                        result.first_page_median_ms,
+                        result.first_page_by_score_median_ms,
+                        result.filtered_page_median_ms,
+                        result.detail_median_ms
+                    )?;
+                }
+            }
             BenchSuite::Models => {
                 let settings = dojo_engine::bench::models::Settings { samples, epochs };
                 if let (true, Some(name)) = (child, &only) {
@@ -696,7 +794,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// One attempt as a `dojo history` line.
-fn history_line(attempt: &dojo_protocol::AttemptSummary) -> String {
+pub(crate) fn history_line(attempt: &dojo_protocol::AttemptSummary) -> String {
     let status = serde_json::to_value(attempt.status)
         .ok()
         .and_then(|value| value.as_str().map(str::to_owned))
@@ -730,7 +828,7 @@ fn history_line(attempt: &dojo_protocol::AttemptSummary) -> String {
 
 /// Unix milliseconds as `YYYY-MM-DD HH:MM` (UTC), by the civil-from-days
 /// algorithm (Howard Hinnant's), so no date crate is needed.
-fn utc_minute(unix_ms: i64) -> String {
+pub(crate) fn utc_minute(unix_ms: i64) -> String {
     let seconds = unix_ms.div_euclid(1000);
     let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
     let z = days + 719_468;

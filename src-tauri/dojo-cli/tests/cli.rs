@@ -480,3 +480,163 @@ def solution_model():
     assert_eq!(runs[0].device, device.description());
     assert_eq!(store.submissions(Some("sunspots")).unwrap().len(), 1);
 }
+
+/// `dojo history show|compare|export|import`, and a re-run of a stored
+/// attempt with its stored seed reproducing its epoch logs exactly.
+#[test]
+fn history_shows_compares_reruns_and_moves_attempts_between_machines() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        let output = dojo_in(dir, "cpu", args);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "{args:?}: {stdout}\n{stderr}");
+        stdout
+    };
+    let files = tempfile::tempdir().unwrap();
+    let program = |units: u32| {
+        format!(
+            "import numpy as np\nimport tensorflow as tf\n\ndef solution_model():\n    x = (np.arange(64 * 30) % 97).reshape(64, 30, 1).astype('float32')\n    model = tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense({units}), tf.keras.layers.Dense(1)])\n    model.compile(loss='mae', optimizer='adam')\n    model.fit(x, x[:, -1, 0], epochs=3, batch_size=16, verbose=0)\n    return model\n"
+        )
+    };
+    let first = files.path().join("first.py");
+    let second = files.path().join("second.py");
+    std::fs::write(&first, program(4)).unwrap();
+    std::fs::write(&second, program(8)).unwrap();
+    let first = first.to_str().unwrap();
+    run(data_dir.path(), &["run", first, "--task", "sunspots"]);
+    run(
+        data_dir.path(),
+        &["run", second.to_str().unwrap(), "--task", "sunspots"],
+    );
+
+    let show = |id: &str| -> dojo_protocol::AttemptDetail {
+        serde_json::from_str(&run(data_dir.path(), &["history", "show", id, "--json"])).unwrap()
+    };
+    let stored = show("1");
+    assert_eq!(stored.epochs.len(), 3);
+    assert!(!stored.batches.is_empty(), "the batch curve is kept");
+    assert_eq!(
+        stored.dojo_version.as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    let text = run(data_dir.path(), &["history", "show", "1"]);
+    assert!(
+        text.contains("Dense(4)") && text.contains(&format!("seed {}", stored.seed)),
+        "{text}"
+    );
+
+    // Re-run attempt 1 with its stored seed: the same epoch logs, to the bit.
+    run(
+        data_dir.path(),
+        &[
+            "run",
+            first,
+            "--task",
+            "sunspots",
+            "--seed",
+            &stored.seed.to_string(),
+        ],
+    );
+    let rerun = show("3");
+    assert_eq!(rerun.seed, stored.seed);
+    assert_eq!(rerun.epochs, stored.epochs);
+
+    let compare = run(data_dir.path(), &["history", "compare", "1", "2"]);
+    assert!(
+        compare.contains("- ") && compare.contains("Dense(4)"),
+        "{compare}"
+    );
+    assert!(
+        compare.contains("+ ") && compare.contains("Dense(8)"),
+        "{compare}"
+    );
+    assert!(compare.contains("loss"), "{compare}");
+
+    let file = files.path().join("history.jsonl");
+    run(
+        data_dir.path(),
+        &["history", "export", "--out", file.to_str().unwrap()],
+    );
+    let other = tempfile::tempdir().unwrap();
+    let file = file.to_str().unwrap();
+    let imported = run(other.path(), &["history", "import", file]);
+    assert!(
+        imported.contains("imported 3 attempts, skipped 0"),
+        "{imported}"
+    );
+    let again = run(other.path(), &["history", "import", file]);
+    assert!(again.contains("imported 0 attempts, skipped 3"), "{again}");
+    let moved: Vec<dojo_protocol::AttemptSummary> =
+        serde_json::from_str(&run(other.path(), &["history", "--json"])).unwrap();
+    assert_eq!(moved.len(), 3);
+
+    let missing = dojo_in(data_dir.path(), "cpu", &["history", "show", "99"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no run with id 99"));
+    let mocks = run(data_dir.path(), &["mock", "list"]);
+    assert_eq!(mocks.trim(), "no mocks yet");
+}
+
+/// A mock from the command line: a run of one of its tasks counts for it
+/// and shows only the public half's score; the report reveals the private
+/// half once the mock ends.
+#[test]
+fn a_mock_counts_its_runs_and_reveals_private_scores_at_the_end() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let output = dojo_in(data_dir.path(), "cpu", args);
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{args:?}: {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+    };
+    let mock: dojo_protocol::MockState =
+        serde_json::from_str(&run(&["mock", "start", "--minutes", "60", "--json"])).unwrap();
+    assert_eq!(mock.tasks.len(), 5);
+    assert_eq!(mock.deadline - mock.started_at, 60 * 60_000);
+    let series = mock.tasks[4].clone();
+    assert!(
+        series == "sunspots" || series == "daily_min_temperatures",
+        "{series}"
+    );
+
+    let files = tempfile::tempdir().unwrap();
+    let program = files.path().join("series.py");
+    std::fs::write(
+        &program,
+        "import numpy as np\nimport tensorflow as tf\n\ndef solution_model():\n    x = (np.arange(64 * 30) % 31).reshape(64, 30, 1).astype('float32')\n    model = tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])\n    model.compile(loss='mae', optimizer='adam')\n    model.fit(x, x[:, -1, 0], epochs=2, verbose=0)\n    return model\n",
+    )
+    .unwrap();
+    let output = run(&["run", program.to_str().unwrap(), "--task", &series]);
+    assert!(
+        output.contains(&format!("submitted to mock {}", mock.id)),
+        "{output}"
+    );
+
+    let during = run(&["mock", "report", &mock.id.to_string()]);
+    assert!(during.contains("hidden"), "{during}");
+    assert!(during.contains("revealed when the mock ends"), "{during}");
+    let id = mock.id.to_string();
+    run(&["mock", "end", &id]);
+    let report: dojo_protocol::MockReport =
+        serde_json::from_str(&run(&["mock", "report", &id, "--json"])).unwrap();
+    let task = report
+        .tasks
+        .iter()
+        .find(|task| task.task_id == series)
+        .unwrap();
+    assert_eq!((task.runs, task.submissions), (1, 1));
+    let best = task.best.unwrap();
+    assert!(
+        best.private_value.is_finite() && best.private_score >= 1,
+        "{best:?}"
+    );
+    assert!(task.first_submission_after_ms.is_some());
+    assert!(report.private_percent.is_some() && report.passed.is_some());
+    let text = run(&["mock", "report", &id]);
+    assert!(text.contains("folk figure"), "{text}");
+}

@@ -111,6 +111,7 @@ pub fn grade(model: &Value, task: &Task, hidden: &HiddenSplit) -> Result<GradeRe
         }
     };
     let score = score(&thresholds, outcome.value);
+    let halves = halves(&thresholds, &outcome.errors);
     Ok(GradeReport {
         task_id: task.id.to_owned(),
         metric: task.metric,
@@ -121,12 +122,37 @@ pub fn grade(model: &Value, task: &Task, hidden: &HiddenSplit) -> Result<GradeRe
         classes: outcome.classes,
         confusion: outcome.confusion,
         notes: grader.notes,
+        halves,
+    })
+}
+
+/// The metric on the public half (even positions of the hidden split's
+/// fixed order) and the private half (odd positions). Interleaving keeps
+/// both halves alike for a series, whose hidden split is one stretch of
+/// time. `errors` holds each example's contribution: 1 for a correct
+/// prediction (accuracy), the absolute error (MAE).
+fn halves(thresholds: &Thresholds, errors: &[f64]) -> Option<dojo_protocol::HalfScores> {
+    if errors.len() < 2 {
+        return None;
+    }
+    let mean = |parity: usize| {
+        let half: Vec<f64> = errors.iter().skip(parity).step_by(2).copied().collect();
+        half.iter().sum::<f64>() / half.len() as f64
+    };
+    let (public_value, private_value) = (mean(0), mean(1));
+    Some(dojo_protocol::HalfScores {
+        public_value,
+        public_score: score(thresholds, public_value),
+        private_value,
+        private_score: score(thresholds, private_value),
     })
 }
 
 /// The metric and, for classification, its breakdown.
 struct Outcome {
     value: f64,
+    /// Each example's part of the metric, in the split's order (see [`halves`]).
+    errors: Vec<f64>,
     samples: usize,
     classes: Vec<ClassResult>,
     confusion: Vec<Vec<u32>>,
@@ -546,6 +572,7 @@ impl Grader<'_> {
         };
         let predictions = self.regression(&inputs)?;
         let value = mae(&predictions, &targets, 1.0);
+        let errors = absolute_errors(&predictions, &targets);
         // Standardised with the graded cars' own statistics: close to what a
         // program that normalised its training data outside the model fed.
         let standardised = standardise(&inputs);
@@ -564,6 +591,7 @@ impl Grader<'_> {
         }
         Ok(Outcome {
             value,
+            errors,
             samples: targets.len(),
             classes: Vec::new(),
             confusion: Vec::new(),
@@ -590,6 +618,7 @@ impl Grader<'_> {
         };
         let predictions = self.regression(&inputs)?;
         let value = mae(&predictions, hidden, 1.0);
+        let errors = absolute_errors(&predictions, hidden);
         let scale = visible.iter().fold(0.0f64, |m, v| m.max(v.abs()));
         if scale > 0.0 {
             let scaled = inputs.map(|v| v / scale as f32);
@@ -623,6 +652,7 @@ impl Grader<'_> {
         }
         Ok(Outcome {
             value,
+            errors,
             samples: hidden.len(),
             classes: Vec::new(),
             confusion: Vec::new(),
@@ -665,10 +695,24 @@ fn classification(truth: &[usize], predicted: &[usize], names: &[&str]) -> Outco
         .collect();
     Outcome {
         value: accuracy(truth, predicted),
+        errors: truth
+            .iter()
+            .zip(predicted)
+            .map(|(t, p)| f64::from(u8::from(t == p)))
+            .collect(),
         samples: truth.len(),
         classes,
         confusion,
     }
+}
+
+/// Each prediction's absolute error against its target.
+fn absolute_errors(predictions: &[f32], targets: &[f64]) -> Vec<f64> {
+    predictions
+        .iter()
+        .zip(targets)
+        .map(|(p, t)| (f64::from(*p) - t).abs())
+        .collect()
 }
 
 /// Mean absolute error of `predictions * scale` against `targets`.

@@ -117,6 +117,7 @@ impl StreamEvent for JobUpdate {
                 final_logs: Logs::new(),
                 console: String::new(),
                 grade: None,
+                batches: Vec::new(),
             }),
         }
     }
@@ -292,6 +293,8 @@ impl PracticeRun {
             final_logs: stream.epochs.last().cloned().unwrap_or_default(),
             console: std::mem::take(&mut stream.console),
             grade: ended.grade,
+            // The recorder keeps the batch curve as the events pass.
+            batches: Vec::new(),
         };
         drop(stream);
         emitter.emit(JobUpdate {
@@ -446,6 +449,12 @@ fn ungradable(task: &Task, error: &crate::Error) -> GradeReport {
         classes: Vec::new(),
         confusion: Vec::new(),
         notes: vec![format!("{UNGRADABLE_NOTE}{reason}")],
+        halves: Some(dojo_protocol::HalfScores {
+            public_value: 0.0,
+            public_score: 0,
+            private_value: 0.0,
+            private_score: 0,
+        }),
     }
 }
 

@@ -25,6 +25,19 @@ pub mod commands {
     pub const SUBMIT_RUN: &str = "submit_run";
     pub const TASK_STATS: &str = "task_stats";
     pub const LIST_ATTEMPTS: &str = "list_attempts";
+    pub const HISTORY_PAGE: &str = "history_page";
+    pub const ATTEMPT_DETAIL: &str = "attempt_detail";
+    pub const COMPARE_ATTEMPTS: &str = "compare_attempts";
+    pub const ATTACH_TRAINING: &str = "attach_training";
+    pub const REPLACE_DRAFT: &str = "replace_draft";
+    pub const PREVIOUS_DRAFT: &str = "previous_draft";
+    pub const EXPORT_HISTORY: &str = "export_history";
+    pub const IMPORT_HISTORY: &str = "import_history";
+    pub const START_MOCK: &str = "start_mock";
+    pub const CURRENT_MOCK: &str = "current_mock";
+    pub const END_MOCK: &str = "end_mock";
+    pub const MOCK_REPORT: &str = "mock_report";
+    pub const LIST_MOCKS: &str = "list_mocks";
 }
 
 /// The one error shape every command returns: a stable machine-readable
@@ -184,7 +197,9 @@ impl JobEvent {
     }
 }
 
+pub mod history;
 pub mod practice;
+pub use history::*;
 pub use practice::*;
 
 #[cfg(test)]

@@ -232,6 +232,11 @@ pub struct GradeReport {
     pub confusion: Vec<Vec<u32>>,
     /// Contract mismatches and other things the grader noticed, in plain words.
     pub notes: Vec<String>,
+    /// The metric on the public and private halves of the hidden split
+    /// (a mock shows the public half until it ends). Absent in grades
+    /// stored before the halves were computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halves: Option<crate::HalfScores>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,7 +260,12 @@ pub struct Submission {
     pub task_id: String,
     /// Unix milliseconds.
     pub submitted_at: i64,
+    /// The grade as the candidate may see it now: during a mock, the public
+    /// half's score only.
     pub report: GradeReport,
+    /// The mock the submission counts for.
+    #[serde(default)]
+    pub mock_id: Option<crate::MockId>,
 }
 
 /// A task's record on the home screen.
@@ -326,6 +336,8 @@ pub struct RunEnd {
     pub console: String,
     /// The grade of the run's model, if it produced one.
     pub grade: Option<GradeReport>,
+    /// The run's batch curve, downsampled (filled in by the recorder).
+    pub batches: Vec<crate::BatchPoint>,
 }
 
 impl RunEnd {
@@ -354,6 +366,12 @@ pub struct AttemptSummary {
     pub final_logs: Logs,
     /// The best score among this run's submissions.
     pub score: Option<u8>,
+    /// The metric of the best submission.
+    #[serde(default)]
+    pub metric_value: Option<f64>,
+    /// The mock the run belonged to.
+    #[serde(default)]
+    pub mock_id: Option<crate::MockId>,
 }
 
 #[cfg(test)]

@@ -28,6 +28,14 @@ pub enum Error {
     RunNotFound(i64),
     #[error("run {0} has no graded model to submit: it failed before a model was built")]
     NotGradable(i64),
+    #[error("mock {0} is still running: end it or wait for its deadline first")]
+    MockRunning(i64),
+    #[error("mock {0} is not running")]
+    MockNotRunning(i64),
+    #[error("no mock with id {0}")]
+    MockNotFound(i64),
+    #[error("line {line} of the history file: {message}")]
+    Import { line: usize, message: String },
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

@@ -18,7 +18,9 @@
 //!   [`Store::mark_interrupted_runs`] at the next start.
 
 mod error;
+mod history;
 mod migrations;
+mod mocks;
 mod practice;
 mod recorder;
 mod runs;
@@ -29,7 +31,9 @@ use rusqlite::Connection;
 
 pub use dojo_protocol::{RunEnd, RunId, RunStatus};
 pub use error::{Error, Result};
-pub use practice::{SubmissionRecord, TaskRecord};
+pub use history::{EXPORT_FORMAT, diff_lines};
+pub use mocks::PASS_PERCENT;
+pub use practice::{SubmissionRecord, TaskRecord, public_view};
 pub use recorder::{RunRecorder, StoreAccess};
 pub use runs::{NewRun, RunRecord};
 
@@ -54,6 +58,9 @@ pub fn data_dir() -> Result<PathBuf> {
 pub struct Store {
     connection: Connection,
     path: PathBuf,
+    /// Added to the system clock: a test moves the clock forward this way
+    /// (see [`Store::set_clock_offset_ms`]).
+    clock_offset_ms: i64,
 }
 
 impl Store {
@@ -69,7 +76,11 @@ impl Store {
             path: path.clone(),
             source,
         })?;
-        let mut store = Store { connection, path };
+        let mut store = Store {
+            connection,
+            path,
+            clock_offset_ms: 0,
+        };
         store.configure()?;
         migrations::migrate(&mut store.connection)?;
         Ok(store)
@@ -78,6 +89,19 @@ impl Store {
     /// Opens the database in [`data_dir`].
     pub fn open_default() -> Result<Store> {
         Store::open_in(&data_dir()?)
+    }
+
+    /// The store's clock, unix milliseconds: every time it writes (a run's
+    /// start, a submission, a mock's deadline) comes from here.
+    pub fn now_ms(&self) -> i64 {
+        runs::system_now_ms().saturating_add(self.clock_offset_ms)
+    }
+
+    /// Moves the store's clock `offset_ms` ahead of the system clock. For
+    /// tests of the mock's deadline across restarts: the app sets it only
+    /// in debug builds, from `DOJO_TEST_CLOCK_OFFSET_MS`.
+    pub fn set_clock_offset_ms(&mut self, offset_ms: i64) {
+        self.clock_offset_ms = offset_ms;
     }
 
     /// Path of the database file.

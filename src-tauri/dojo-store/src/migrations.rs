@@ -50,6 +50,48 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         code        TEXT    NOT NULL,
         updated_at  INTEGER NOT NULL     -- unix milliseconds
     ) STRICT;",
+    // 3: the History page and the mock exam. Mocks with a wall-clock
+    // deadline; a run's Dojo version, mock, downsampled batch curve (a table of its
+    // own) and
+    // best submission (kept on the run so the History page can sort and
+    // filter by them with an index); a fingerprint that identifies a run
+    // across machines, so importing a file twice adds nothing; the draft a
+    // reopened attempt replaced, kept one step back.
+    "CREATE TABLE mocks (
+        id          INTEGER PRIMARY KEY,
+        started_at  INTEGER NOT NULL,  -- unix milliseconds
+        deadline    INTEGER NOT NULL,  -- unix milliseconds: the clock runs while the app is closed
+        minutes     INTEGER NOT NULL,
+        seed        INTEGER NOT NULL,  -- the task draw's seed
+        tasks       TEXT    NOT NULL,  -- JSON array of task ids, in exam order
+        status      TEXT    NOT NULL CHECK (status IN ('running', 'finished', 'abandoned')),
+        ended_at    INTEGER
+    ) STRICT;
+    CREATE UNIQUE INDEX one_running_mock ON mocks (status) WHERE status = 'running';
+    ALTER TABLE runs ADD COLUMN dojo_version TEXT;
+    ALTER TABLE runs ADD COLUMN mock_id INTEGER REFERENCES mocks (id);
+    ALTER TABLE runs ADD COLUMN best_score INTEGER;  -- best submission's score, as shown
+    ALTER TABLE runs ADD COLUMN best_value REAL;     -- and its metric
+    ALTER TABLE runs ADD COLUMN fingerprint TEXT;
+    UPDATE runs SET fingerprint = lower(hex(randomblob(16)));
+    UPDATE runs SET
+        best_score = (SELECT MAX(score) FROM submissions WHERE run_id = runs.id),
+        best_value = (SELECT metric_value FROM submissions WHERE run_id = runs.id
+                      ORDER BY score DESC, id LIMIT 1);
+    ALTER TABLE submissions ADD COLUMN mock_id INTEGER REFERENCES mocks (id);
+    ALTER TABLE drafts ADD COLUMN previous TEXT;     -- the code the last replacement overwrote
+    -- The batch curve lives apart, so the History page's scans stay on small rows.
+    CREATE TABLE run_batches (
+        run_id  INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        points  TEXT    NOT NULL    -- JSON array of batch points, at most 500
+    ) STRICT;
+    CREATE INDEX runs_by_start ON runs (started_at, id);
+    CREATE INDEX runs_by_score ON runs (best_score, best_value, started_at, id);
+    CREATE INDEX runs_by_value ON runs (best_value, started_at, id);
+    CREATE INDEX runs_by_mock ON runs (mock_id, task_id) WHERE mock_id IS NOT NULL;
+    CREATE UNIQUE INDEX runs_by_fingerprint ON runs (fingerprint);
+    CREATE INDEX submissions_by_run ON submissions (run_id);
+    CREATE INDEX submissions_by_mock ON submissions (mock_id, task_id) WHERE mock_id IS NOT NULL;",
 ];
 
 pub(crate) fn migrate(connection: &mut Connection) -> Result<()> {
@@ -103,6 +145,60 @@ mod tests {
             })
             .unwrap();
         assert_eq!((code.as_str(), grade), ("x = 1", None));
+    }
+
+    /// A database as this build's predecessor left it (schema 2, written
+    /// with the statements its store used): every run, epoch, submission
+    /// and draft is still there after the upgrade, and the History
+    /// columns are filled from what it held.
+    #[test]
+    fn a_version_2_database_upgrades_without_loss() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::DATABASE_FILE);
+        {
+            let mut connection = Connection::open(&path).unwrap();
+            for (version, sql) in MIGRATIONS[..2].iter().enumerate() {
+                let transaction = connection.transaction().unwrap();
+                transaction.execute_batch(sql).unwrap();
+                transaction
+                    .pragma_update(None, "user_version", version as u32 + 1)
+                    .unwrap();
+                transaction.commit().unwrap();
+            }
+            connection
+                .execute_batch(
+                    r#"INSERT INTO runs (task_id, code, seed, device, started_at, ended_at, status,
+                           metrics, console, grade)
+                       VALUES ('sunspots', 'def solution_model(): ...', 7, 'CPU', 1000, 2000,
+                           'finished', '{"loss":0.5}', 'Epoch 1/1', '{"score":4,"value":12.5}'),
+                              ('sunspots', 'x = 1', 8, 'CPU', 3000, NULL, 'running',
+                           NULL, NULL, NULL);
+                       INSERT INTO run_epochs (run_id, epoch, logs) VALUES (1, 0, '{"loss":0.5}');
+                       INSERT INTO submissions (run_id, task_id, submitted_at, score, metric_value, report)
+                       VALUES (1, 'sunspots', 2500, 4, 12.5, '{"score":4,"value":12.5}');
+                       INSERT INTO drafts (task_id, code, updated_at) VALUES ('sunspots', 'draft', 4000);"#,
+                )
+                .unwrap();
+        }
+        let mut store = crate::Store::open_in(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap() as usize, MIGRATIONS.len());
+        let run = store.run(dojo_protocol::RunId(1)).unwrap();
+        assert_eq!(run.code, "def solution_model(): ...");
+        assert_eq!(run.epochs, vec![(0, r#"{"loss":0.5}"#.to_owned())]);
+        assert_eq!(run.console.as_deref(), Some("Epoch 1/1"));
+        assert_eq!((run.best_score, run.best_value), (Some(4), Some(12.5)));
+        assert_eq!(run.dojo_version, None);
+        assert!(run.fingerprint.is_some());
+        assert_eq!(store.submissions(None).unwrap().len(), 1);
+        assert_eq!(store.draft("sunspots").unwrap().as_deref(), Some("draft"));
+        assert_eq!(store.mark_interrupted_runs().unwrap(), 1);
+        let page = store
+            .history_page(&dojo_protocol::HistoryQuery::default())
+            .unwrap();
+        assert_eq!(page.total, 2);
+        // Fingerprints differ, so exporting and importing keeps both runs apart.
+        let file = store.export(None).unwrap();
+        assert_eq!(store.import(&file).unwrap().skipped, 2);
     }
 
     #[test]

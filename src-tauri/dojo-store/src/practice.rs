@@ -4,10 +4,9 @@
 //! graded even if grading changes later. Drafts are the editor's unsaved
 //! code, one per task, overwritten on every save.
 
-use dojo_protocol::{AttemptSummary, GradeReport, Logs, Submission, TaskStats};
+use dojo_protocol::{AttemptSummary, GradeReport, Logs, MockId, Submission, TaskStats};
 use rusqlite::{OptionalExtension, params};
 
-use crate::runs::now_ms;
 use crate::{Error, Result, RunId, Store};
 
 /// A stored submission.
@@ -20,6 +19,31 @@ pub struct SubmissionRecord {
     pub score: u8,
     pub metric_value: f64,
     pub report_json: String,
+    pub mock_id: Option<MockId>,
+}
+
+/// The grade as a candidate sees it during a mock: the public half's
+/// metric and score, without the per-class breakdown (which would tell
+/// about the private half).
+pub fn public_view(report: &GradeReport) -> GradeReport {
+    let Some(halves) = report.halves else {
+        return report.clone();
+    };
+    let mut notes = report.notes.clone();
+    notes.push(format!(
+        "during the mock you see the public half of the hidden split ({} examples); the private half's score is revealed in the mock's report",
+        report.samples.div_ceil(2)
+    ));
+    GradeReport {
+        value: halves.public_value,
+        score: halves.public_score,
+        samples: report.samples.div_ceil(2),
+        classes: Vec::new(),
+        confusion: Vec::new(),
+        notes,
+        halves: None,
+        ..report.clone()
+    }
 }
 
 /// One task's attempts and best submission.
@@ -44,6 +68,17 @@ impl Store {
         score: u8,
         metric_value: f64,
     ) -> Result<SubmissionRecord> {
+        self.insert_submission(run, score, metric_value, None)
+    }
+
+    fn insert_submission(
+        &mut self,
+        run: RunId,
+        score: u8,
+        metric_value: f64,
+        mock: Option<MockId>,
+    ) -> Result<SubmissionRecord> {
+        let submitted_at_ms = self.now_ms();
         let transaction = self.connection.transaction()?;
         let found: Option<(String, Option<String>)> = transaction
             .query_row(
@@ -54,20 +89,28 @@ impl Store {
             .optional()?;
         let (task_id, grade) = found.ok_or(Error::RunNotFound(run.0))?;
         let report_json = grade.ok_or(Error::NotGradable(run.0))?;
-        let submitted_at_ms = now_ms();
         transaction.execute(
-            "INSERT INTO submissions (run_id, task_id, submitted_at, score, metric_value, report)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO submissions
+                 (run_id, task_id, submitted_at, score, metric_value, report, mock_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 run.0,
                 task_id,
                 submitted_at_ms,
                 score,
                 metric_value,
-                report_json
+                report_json,
+                mock.map(|mock| mock.0)
             ],
         )?;
         let id = transaction.last_insert_rowid();
+        // A run's grade is fixed, so every submission of it shows the same
+        // score; the best one is kept on the run for the History page.
+        transaction.execute(
+            "UPDATE runs SET best_score = ?2, best_value = ?3
+             WHERE id = ?1 AND (best_score IS NULL OR best_score <= ?2)",
+            params![run.0, score, metric_value],
+        )?;
         transaction.commit()?;
         Ok(SubmissionRecord {
             id,
@@ -77,22 +120,48 @@ impl Store {
             score,
             metric_value,
             report_json,
+            mock_id: mock,
         })
     }
 
     /// Submits a run's stored grade report (see [`Store::submit_run`]).
+    /// A run of the mock in progress counts for the mock and shows only its
+    /// public half's score; after the deadline it is a practice submission.
     pub fn submit(&mut self, run: RunId) -> Result<Submission> {
         let grade = self.run_grade(run)?.ok_or(Error::NotGradable(run.0))?;
         let report: GradeReport = serde_json::from_str(&grade)
             .map_err(|error| Error::Corrupt(format!("grade of run {run}: {error}")))?;
-        let record = self.submit_run(run, report.score, report.value)?;
+        let mock = self.run_mock(run)?;
+        let mock = match mock {
+            Some(mock) => self.running_mock()?.filter(|running| running.id == mock),
+            None => None,
+        };
+        let shown = match mock {
+            Some(_) => public_view(&report),
+            None => report,
+        };
+        let record =
+            self.insert_submission(run, shown.score, shown.value, mock.map(|mock| mock.id))?;
         Ok(Submission {
             id: record.id,
             run_id: run,
             task_id: record.task_id,
             submitted_at: record.submitted_at_ms,
-            report,
+            report: shown,
+            mock_id: record.mock_id,
         })
+    }
+
+    fn run_mock(&self, run: RunId) -> Result<Option<MockId>> {
+        let mock: Option<Option<i64>> = self
+            .connection
+            .query_row(
+                "SELECT mock_id FROM runs WHERE id = ?1",
+                params![run.0],
+                |row| row.get(0),
+            )
+            .optional()?;
+        Ok(mock.ok_or(Error::RunNotFound(run.0))?.map(MockId))
     }
 
     /// [`Store::task_records`] as the home screen's wire type.
@@ -113,31 +182,36 @@ impl Store {
     /// Runs, newest first, optionally of one task, with each run's best
     /// submitted score.
     pub fn attempts(&self, task_id: Option<&str>) -> Result<Vec<AttemptSummary>> {
-        let mut best = self
+        self.list_runs(task_id)?
+            .into_iter()
+            .map(|run| summary(&run))
+            .collect()
+    }
+
+    /// Saves `code` as a task's draft and keeps the draft it replaces one
+    /// step back ([`Store::previous_draft`]): reopening a past attempt over
+    /// the editor's text loses nothing.
+    pub fn replace_draft(&mut self, task_id: &str, code: &str) -> Result<()> {
+        self.connection.execute(
+            "INSERT INTO drafts (task_id, code, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (task_id) DO UPDATE SET previous = drafts.code,
+                 code = excluded.code, updated_at = excluded.updated_at",
+            params![task_id, code, self.now_ms()],
+        )?;
+        Ok(())
+    }
+
+    /// The draft the last [`Store::replace_draft`] replaced.
+    pub fn previous_draft(&self, task_id: &str) -> Result<Option<String>> {
+        Ok(self
             .connection
-            .prepare("SELECT MAX(score) FROM submissions WHERE run_id = ?1")?;
-        let mut attempts = Vec::new();
-        for run in self.list_runs(task_id)? {
-            let score: Option<u8> = best.query_row(params![run.id.0], |row| row.get(0))?;
-            let final_logs: Logs = match &run.metrics_json {
-                Some(json) => serde_json::from_str(json).map_err(|error| {
-                    Error::Corrupt(format!("metrics of run {}: {error}", run.id))
-                })?,
-                None => Logs::new(),
-            };
-            attempts.push(AttemptSummary {
-                run_id: run.id,
-                task_id: run.task_id,
-                status: run.status,
-                device: run.device,
-                started_at: run.started_at_ms,
-                ended_at: run.ended_at_ms,
-                error: run.error,
-                final_logs,
-                score,
-            });
-        }
-        Ok(attempts)
+            .query_row(
+                "SELECT previous FROM drafts WHERE task_id = ?1",
+                params![task_id],
+                |row| row.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// The grade report a run stored when it ended, if any.
@@ -155,21 +229,11 @@ impl Store {
     /// Submissions, newest first, optionally of one task.
     pub fn submissions(&self, task_id: Option<&str>) -> Result<Vec<SubmissionRecord>> {
         let mut statement = self.connection.prepare(
-            "SELECT id, run_id, task_id, submitted_at, score, metric_value, report
+            "SELECT id, run_id, task_id, submitted_at, score, metric_value, report, mock_id
              FROM submissions WHERE ?1 IS NULL OR task_id = ?1
              ORDER BY submitted_at DESC, id DESC",
         )?;
-        let rows = statement.query_map(params![task_id], |row| {
-            Ok(SubmissionRecord {
-                id: row.get(0)?,
-                run_id: RunId(row.get(1)?),
-                task_id: row.get(2)?,
-                submitted_at_ms: row.get(3)?,
-                score: row.get(4)?,
-                metric_value: row.get(5)?,
-                report_json: row.get(6)?,
-            })
-        })?;
+        let rows = statement.query_map(params![task_id], read_submission)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -216,7 +280,7 @@ impl Store {
         self.connection.execute(
             "INSERT INTO drafts (task_id, code, updated_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (task_id) DO UPDATE SET code = excluded.code, updated_at = excluded.updated_at",
-            params![task_id, code, now_ms()],
+            params![task_id, code, self.now_ms()],
         )?;
         Ok(())
     }
@@ -232,6 +296,43 @@ impl Store {
             )
             .optional()?)
     }
+}
+
+/// Reads a `submissions` row selected as `id, run_id, task_id,
+/// submitted_at, score, metric_value, report, mock_id`.
+pub(crate) fn read_submission(row: &rusqlite::Row<'_>) -> rusqlite::Result<SubmissionRecord> {
+    Ok(SubmissionRecord {
+        id: row.get(0)?,
+        run_id: RunId(row.get(1)?),
+        task_id: row.get(2)?,
+        submitted_at_ms: row.get(3)?,
+        score: row.get(4)?,
+        metric_value: row.get(5)?,
+        report_json: row.get(6)?,
+        mock_id: row.get::<_, Option<i64>>(7)?.map(MockId),
+    })
+}
+
+/// A stored run as a list shows it.
+pub(crate) fn summary(run: &crate::RunRecord) -> Result<AttemptSummary> {
+    let final_logs: Logs = match &run.metrics_json {
+        Some(json) => serde_json::from_str(json)
+            .map_err(|error| Error::Corrupt(format!("metrics of run {}: {error}", run.id)))?,
+        None => Logs::new(),
+    };
+    Ok(AttemptSummary {
+        run_id: run.id,
+        task_id: run.task_id.clone(),
+        status: run.status,
+        device: run.device.clone(),
+        started_at: run.started_at_ms,
+        ended_at: run.ended_at_ms,
+        error: run.error.clone(),
+        final_logs,
+        score: run.best_score,
+        metric_value: run.best_value,
+        mock_id: run.mock_id,
+    })
 }
 
 #[cfg(test)]
@@ -327,6 +428,7 @@ mod tests {
             classes: Vec::new(),
             confusion: Vec::new(),
             notes: Vec::new(),
+            halves: None,
         })
         .unwrap()
     }

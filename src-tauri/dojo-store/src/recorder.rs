@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use dojo_protocol::{RunEnd, RunId, TrainingEvent};
+use dojo_protocol::{BatchPoint, RunEnd, RunId, TrainingEvent};
 
 use crate::{NewRun, Result, Store};
 
@@ -39,6 +39,68 @@ pub struct RunRecorder<S> {
     run: RunId,
     /// Epochs recorded so far, over every `fit` of the program.
     epochs: u32,
+    batches: BatchCurve,
+}
+
+/// A run's batch curve, kept to at most [`BatchPoint::MAX_POINTS`] points:
+/// when full, every other point goes and from then on only every second
+/// (then fourth, ...) batch event is kept, so the curve stays evenly
+/// spread over the whole run.
+#[derive(Debug, Default)]
+pub struct BatchCurve {
+    points: Vec<BatchPoint>,
+    /// Keep one batch event in `stride`.
+    stride: u64,
+    seen: u64,
+    /// Batches of the epochs that ended, over every `fit`.
+    steps_before: u64,
+    /// The last batch index of the current epoch.
+    last_batch: Option<u32>,
+}
+
+impl BatchCurve {
+    pub fn record(&mut self, event: &TrainingEvent) {
+        match event {
+            TrainingEvent::Batch {
+                fit,
+                epoch,
+                batch,
+                logs,
+                ..
+            } => {
+                self.last_batch = Some(*batch);
+                let stride = self.stride.max(1);
+                self.seen += 1;
+                if !(self.seen - 1).is_multiple_of(stride) {
+                    return;
+                }
+                self.points.push(BatchPoint {
+                    step: self.steps_before + u64::from(*batch),
+                    fit: *fit,
+                    epoch: *epoch,
+                    logs: logs.clone(),
+                });
+                if self.points.len() >= BatchPoint::MAX_POINTS {
+                    let mut index = 0;
+                    self.points.retain(|_| {
+                        index += 1;
+                        index % 2 == 1
+                    });
+                    self.stride = stride * 2;
+                }
+            }
+            TrainingEvent::Epoch { .. } => {
+                if let Some(last) = self.last_batch.take() {
+                    self.steps_before += u64::from(last) + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn points(&self) -> &[BatchPoint] {
+        &self.points
+    }
 }
 
 impl<S: StoreAccess> RunRecorder<S> {
@@ -49,6 +111,7 @@ impl<S: StoreAccess> RunRecorder<S> {
             store,
             run: id,
             epochs: 0,
+            batches: BatchCurve::default(),
         })
     }
 
@@ -58,6 +121,7 @@ impl<S: StoreAccess> RunRecorder<S> {
 
     /// Records what `event` changes in the history: an epoch's logs.
     pub fn record_event(&mut self, event: &TrainingEvent) -> Result<()> {
+        self.batches.record(event);
         let TrainingEvent::Epoch { logs, .. } = event else {
             return Ok(());
         };
@@ -69,10 +133,14 @@ impl<S: StoreAccess> RunRecorder<S> {
             .with_store(|store| store.record_epoch(run, epoch, &json))
     }
 
-    /// Closes the run with its end.
+    /// Closes the run with its end and its batch curve.
     pub fn finish(&mut self, end: &RunEnd) -> Result<()> {
         let run = self.run;
-        self.store.with_store(|store| store.finish_run(run, end))
+        let end = RunEnd {
+            batches: self.batches.points().to_vec(),
+            ..end.clone()
+        };
+        self.store.with_store(|store| store.finish_run(run, &end))
     }
 
     /// The store, for writes that follow the run's (the command line
@@ -94,6 +162,59 @@ mod tests {
             epoch: 0,
             epochs: 1,
             logs: [("loss".to_owned(), loss)].into(),
+            elapsed_ms: 0,
+            sent_at_ms: 0,
+            learning_rate_sweep: false,
+        }
+    }
+
+    fn batch(epoch: u32, batch: u32) -> TrainingEvent {
+        TrainingEvent::Batch {
+            fit: 1,
+            epoch,
+            epochs: 10,
+            batch,
+            batches: Some(300),
+            logs: [("loss".to_owned(), f64::from(batch))].into(),
+            elapsed_ms: 0,
+        }
+    }
+
+    #[test]
+    fn the_batch_curve_stays_bounded_and_spans_the_whole_run() {
+        let mut curve = BatchCurve::default();
+        for epoch in 0..10 {
+            for index in 0..300 {
+                curve.record(&batch(epoch, index));
+            }
+            curve.record(&epoch_event(epoch));
+        }
+        let points = curve.points();
+        assert!(points.len() <= BatchPoint::MAX_POINTS, "{}", points.len());
+        assert!(
+            points.len() > BatchPoint::MAX_POINTS / 4,
+            "{}",
+            points.len()
+        );
+        assert_eq!(points[0].step, 0);
+        // Steps count over epochs and rise evenly to near the run's 3,000 batches.
+        assert!(points.windows(2).all(|pair| pair[0].step < pair[1].step));
+        let last = points.last().unwrap();
+        assert_eq!(last.epoch, 9);
+        assert!(last.step >= 2_900, "{}", last.step);
+        let gaps: std::collections::BTreeSet<u64> = points
+            .windows(2)
+            .map(|pair| pair[1].step - pair[0].step)
+            .collect();
+        assert_eq!(gaps.len(), 1, "one spacing: {gaps:?}");
+    }
+
+    fn epoch_event(epoch: u32) -> TrainingEvent {
+        TrainingEvent::Epoch {
+            fit: 1,
+            epoch,
+            epochs: 10,
+            logs: Default::default(),
             elapsed_ms: 0,
             sent_at_ms: 0,
             learning_rate_sweep: false,

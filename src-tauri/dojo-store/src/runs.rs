@@ -7,7 +7,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use dojo_protocol::{RunEnd, RunId, RunStatus};
+use dojo_protocol::{MockId, RunEnd, RunId, RunStatus};
 use rusqlite::{OptionalExtension, Row, params};
 
 use crate::{Error, Result, Store};
@@ -20,6 +20,10 @@ pub struct NewRun {
     /// The seed the run's session starts from (see `dojo_tf::RunOptions`).
     pub seed: u64,
     pub device: String,
+    /// The Dojo version that runs it.
+    pub dojo_version: String,
+    /// The mock the run belongs to (started while the mock ran, on one of its tasks).
+    pub mock_id: Option<MockId>,
 }
 
 /// A stored run.
@@ -41,23 +45,52 @@ pub struct RunRecord {
     pub grade_json: Option<String>,
     /// `(epoch, logs JSON)` in epoch order.
     pub epochs: Vec<(u32, String)>,
+    pub dojo_version: Option<String>,
+    pub mock_id: Option<MockId>,
+    /// The downsampled batch curve, a JSON array of `BatchPoint`s.
+    pub batches_json: Option<String>,
+    /// The best submission's score and metric, as shown when submitted.
+    pub best_score: Option<u8>,
+    pub best_value: Option<f64>,
+    /// Identifies the run across machines (export and import).
+    pub fingerprint: Option<String>,
 }
 
-pub(crate) fn now_ms() -> i64 {
+/// The system clock in unix milliseconds.
+pub(crate) fn system_now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_millis() as i64)
         .unwrap_or(0)
 }
 
+/// The columns [`read_run`] reads, in its order.
+pub(crate) const RUN_COLUMNS: &str = "id, task_id, code, seed, device, started_at, ended_at, status, \
+     error, metrics, console, grade, dojo_version, mock_id, \
+     (SELECT points FROM run_batches WHERE run_id = runs.id), best_score, best_value, fingerprint";
+
 impl Store {
-    /// Records the start of a run.
+    /// Records the start of a run. A run of a task of the mock in
+    /// progress belongs to that mock unless `run.mock_id` names one.
     pub fn start_run(&mut self, run: &NewRun) -> Result<RunId> {
+        let mock = match run.mock_id {
+            Some(mock) => Some(mock),
+            None => self.mock_for_task(&run.task_id)?,
+        };
         self.connection.execute(
-            "INSERT INTO runs (task_id, code, seed, device, started_at, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'running')",
+            "INSERT INTO runs (task_id, code, seed, device, started_at, status, dojo_version,
+                 mock_id, fingerprint)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, lower(hex(randomblob(16))))",
             // SQLite integers are signed: the seed's 64 bits are kept as they are.
-            params![run.task_id, run.code, run.seed as i64, run.device, now_ms()],
+            params![
+                run.task_id,
+                run.code,
+                run.seed as i64,
+                run.device,
+                self.now_ms(),
+                run.dojo_version,
+                mock.map(|mock| mock.0)
+            ],
         )?;
         Ok(RunId(self.connection.last_insert_rowid()))
     }
@@ -94,7 +127,13 @@ impl Store {
             .map(|grade| encode(grade, "grade report"))
             .transpose()?;
         let console = Some(end.console.as_str()).filter(|console| !console.is_empty());
-        let changed = self.connection.execute(
+        let batches = match end.batches.is_empty() {
+            true => None,
+            false => Some(encode(&end.batches, "batch curve")?),
+        };
+        let now = self.now_ms();
+        let transaction = self.connection.transaction()?;
+        let changed = transaction.execute(
             "UPDATE runs SET status = ?2, error = ?3, metrics = ?4, ended_at = ?5,
                  console = ?6, grade = ?7
              WHERE id = ?1 AND status = 'running'",
@@ -103,7 +142,7 @@ impl Store {
                 end.status.as_str(),
                 end.error,
                 metrics,
-                now_ms(),
+                now,
                 console,
                 grade
             ],
@@ -111,6 +150,13 @@ impl Store {
         if changed == 0 {
             return Err(Error::RunNotFound(run.0));
         }
+        if let Some(batches) = batches {
+            transaction.execute(
+                "INSERT INTO run_batches (run_id, points) VALUES (?1, ?2)",
+                params![run.0, batches],
+            )?;
+        }
+        transaction.commit()?;
         Ok(())
     }
 
@@ -121,7 +167,7 @@ impl Store {
             "UPDATE runs SET status = 'interrupted', ended_at = ?1,
                  error = 'the app stopped while this run was training'
              WHERE status = 'running'",
-            params![now_ms()],
+            params![self.now_ms()],
         )?)
     }
 
@@ -130,9 +176,7 @@ impl Store {
         let mut record = self
             .connection
             .query_row(
-                "SELECT id, task_id, code, seed, device, started_at, ended_at, status, error, metrics,
-                        console, grade
-                 FROM runs WHERE id = ?1",
+                &format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"),
                 params![id.0],
                 read_run,
             )
@@ -149,11 +193,10 @@ impl Store {
 
     /// Runs, newest first, optionally of one task; epochs are not loaded.
     pub fn list_runs(&self, task_id: Option<&str>) -> Result<Vec<RunRecord>> {
-        let mut statement = self.connection.prepare(
-            "SELECT id, task_id, code, seed, device, started_at, ended_at, status, error, metrics,
-                    console, grade
-             FROM runs WHERE ?1 IS NULL OR task_id = ?1 ORDER BY started_at DESC, id DESC",
-        )?;
+        let mut statement = self.connection.prepare(&format!(
+            "SELECT {RUN_COLUMNS} FROM runs WHERE ?1 IS NULL OR task_id = ?1
+             ORDER BY started_at DESC, id DESC"
+        ))?;
         let rows = statement.query_map(params![task_id], read_run)?;
         let mut runs = Vec::new();
         for row in rows {
@@ -164,13 +207,13 @@ impl Store {
 }
 
 /// `value` as JSON text for a column.
-fn encode(value: &impl serde::Serialize, what: &str) -> Result<String> {
+pub(crate) fn encode(value: &impl serde::Serialize, what: &str) -> Result<String> {
     serde_json::to_string(value).map_err(|error| Error::Corrupt(format!("{what}: {error}")))
 }
 
 /// Reads one `runs` row. The outer result is SQLite's, the inner one says
 /// whether the stored values make sense.
-fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord>> {
+pub(crate) fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord>> {
     let status: String = row.get(7)?;
     let Some(status) = RunStatus::parse(&status) else {
         return Ok(Err(Error::Corrupt(format!(
@@ -192,6 +235,12 @@ fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord>> {
         console: row.get(10)?,
         grade_json: row.get(11)?,
         epochs: Vec::new(),
+        dojo_version: row.get(12)?,
+        mock_id: row.get::<_, Option<i64>>(13)?.map(MockId),
+        batches_json: row.get(14)?,
+        best_score: row.get(15)?,
+        best_value: row.get(16)?,
+        fingerprint: row.get(17)?,
     }))
 }
 
@@ -205,6 +254,8 @@ pub(crate) mod tests {
             code: "def solution_model():\n    return model\n".into(),
             seed: 42,
             device: "CPU".into(),
+            dojo_version: "0.1.0".into(),
+            mock_id: None,
         }
     }
 

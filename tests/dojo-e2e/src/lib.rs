@@ -219,10 +219,19 @@ impl Session {
     /// driver does not answer: on a loaded 2-core machine, tauri-driver has
     /// been seen to accept its port and then drop the first session request.
     pub async fn start_in(data_dir: std::sync::Arc<tempfile::TempDir>) -> Result<Session> {
+        Session::start_with(data_dir, &[]).await
+    }
+
+    /// [`Session::start_in`] with more environment for the app, e.g. the
+    /// debug build's `DOJO_TEST_CLOCK_OFFSET_MS`, which moves its clock.
+    pub async fn start_with(
+        data_dir: std::sync::Arc<tempfile::TempDir>,
+        env: &[(&str, &str)],
+    ) -> Result<Session> {
         const ATTEMPTS: usize = 3;
         let mut attempt = 1;
         loop {
-            match Session::try_start_in(data_dir.clone()).await {
+            match Session::try_start_in(data_dir.clone(), env).await {
                 Ok(session) => return Ok(session),
                 Err(error) if attempt < ATTEMPTS => {
                     eprintln!(
@@ -235,7 +244,10 @@ impl Session {
         }
     }
 
-    async fn try_start_in(data_dir: std::sync::Arc<tempfile::TempDir>) -> Result<Session> {
+    async fn try_start_in(
+        data_dir: std::sync::Arc<tempfile::TempDir>,
+        env: &[(&str, &str)],
+    ) -> Result<Session> {
         let app = app_binary()?;
         let home_bin = std::env::var_os("HOME")
             .map(|home| PathBuf::from(home).join(".cargo/bin"))
@@ -247,9 +259,11 @@ impl Session {
 
         let port = free_port()?;
         let native_port = free_port()?;
+        let mut command = Command::new(&tauri_driver);
+        command.envs(env.iter().copied());
         let mut driver = Guarded::spawn(
             "tauri-driver",
-            Command::new(&tauri_driver)
+            command
                 .arg("--port")
                 .arg(port.to_string())
                 .arg("--native-port")

@@ -2,12 +2,14 @@
 //!
 //! Commands go through `window.__TAURI__.core.invoke` (the app sets
 //! `withGlobalTauri`); streamed job events arrive on a
-//! `window.__TAURI__.core.Channel` created here.
+//! `window.__TAURI__.core.Channel` created here. Argument keys are the
+//! commands' Rust parameter names in camelCase, as Tauri expects.
 
 use dojo_protocol::{
-    AppInfo, AttemptSummary, CodeDiagnostic, CommandError, DatasetAttribution, DeviceCheckRequest,
-    JobEvent, JobId, RunId, Submission, SubmitRequest, TaskDetail, TaskStats, TaskSummary,
-    TrainingEvent, TrainingRequest, commands,
+    AppInfo, AttemptComparison, AttemptDetail, AttemptSummary, CodeDiagnostic, CommandError,
+    DatasetAttribution, DeviceCheckRequest, ExportedFile, HistoryPage, HistoryQuery, ImportSummary,
+    JobEvent, JobId, LiveTraining, MockId, MockReport, MockRequest, MockState, RunId, Submission,
+    SubmitRequest, TaskDetail, TaskStats, TaskSummary, TrainingEvent, TrainingRequest, commands,
 };
 use js_sys::{Array, Function, Object, Reflect};
 use serde::Serialize;
@@ -218,4 +220,114 @@ pub async fn list_attempts(task_id: Option<String>) -> Result<Vec<AttemptSummary
         args(&[("taskId", to_js(&task_id)?)])?,
     )
     .await
+}
+
+/// One page of the attempt history, filtered and ordered by `query`.
+pub async fn history_page(query: &HistoryQuery) -> Result<HistoryPage, CommandError> {
+    invoke(commands::HISTORY_PAGE, args(&[("query", to_js(query)?)])?).await
+}
+
+/// Everything kept about one run.
+pub async fn attempt_detail(run_id: RunId) -> Result<AttemptDetail, CommandError> {
+    invoke(
+        commands::ATTEMPT_DETAIL,
+        args(&[("runId", to_js(&run_id)?)])?,
+    )
+    .await
+}
+
+/// Two runs side by side, their code diffed by the backend.
+pub async fn compare_attempts(
+    left: RunId,
+    right: RunId,
+) -> Result<AttemptComparison, CommandError> {
+    let arguments = args(&[("left", to_js(&left)?), ("right", to_js(&right)?)])?;
+    invoke(commands::COMPARE_ATTEMPTS, arguments).await
+}
+
+/// The training run in progress, if any, with its events so far; its
+/// further events go to `on_event` (and no longer to the channel that
+/// followed it before). Keep the returned channel as long as the events
+/// matter.
+pub async fn attach_training(
+    on_event: impl FnMut(TrainingEvent) + 'static,
+) -> Result<(Option<LiveTraining>, EventChannel), CommandError> {
+    let channel = EventChannel::new(on_event)?;
+    let arguments = args(&[("onEvent", channel.channel.clone())])?;
+    let live = invoke(commands::ATTACH_TRAINING, arguments).await?;
+    Ok((live, channel))
+}
+
+/// Puts `code` in the task's draft; the replaced draft is kept one step back.
+pub async fn replace_draft(task_id: &str, code: &str) -> Result<(), CommandError> {
+    let arguments = args(&[
+        ("taskId", JsValue::from_str(task_id)),
+        ("code", JsValue::from_str(code)),
+    ])?;
+    invoke(commands::REPLACE_DRAFT, arguments).await
+}
+
+/// The draft that the last `replace_draft` of the task replaced, if any.
+pub async fn previous_draft(task_id: &str) -> Result<Option<String>, CommandError> {
+    invoke(
+        commands::PREVIOUS_DRAFT,
+        args(&[("taskId", JsValue::from_str(task_id))])?,
+    )
+    .await
+}
+
+/// Writes the runs `run_ids` (every run when `None`) to a file.
+pub async fn export_history(run_ids: Option<Vec<RunId>>) -> Result<ExportedFile, CommandError> {
+    invoke(
+        commands::EXPORT_HISTORY,
+        args(&[("runIds", to_js(&run_ids)?)])?,
+    )
+    .await
+}
+
+/// Reads an exported history file into the history.
+pub async fn import_history(path: &str) -> Result<ImportSummary, CommandError> {
+    invoke(
+        commands::IMPORT_HISTORY,
+        args(&[("path", JsValue::from_str(path))])?,
+    )
+    .await
+}
+
+/// Starts a mock exam of `minutes` (one of [`MockRequest::LENGTHS`]).
+pub async fn start_mock(minutes: u32) -> Result<MockState, CommandError> {
+    let request = MockRequest { minutes };
+    invoke(
+        commands::START_MOCK,
+        args(&[("request", to_js(&request)?)])?,
+    )
+    .await
+}
+
+/// The mock in progress, if any.
+pub async fn current_mock() -> Result<Option<MockState>, CommandError> {
+    invoke(commands::CURRENT_MOCK, JsValue::UNDEFINED).await
+}
+
+/// Ends the mock now; `abandon` ends it without counting it.
+pub async fn end_mock(mock_id: MockId, abandon: bool) -> Result<MockState, CommandError> {
+    let arguments = args(&[
+        ("mockId", to_js(&mock_id)?),
+        ("abandon", JsValue::from_bool(abandon)),
+    ])?;
+    invoke(commands::END_MOCK, arguments).await
+}
+
+/// A mock's report: public scores while it runs, both halves at the end.
+pub async fn mock_report(mock_id: MockId) -> Result<MockReport, CommandError> {
+    invoke(
+        commands::MOCK_REPORT,
+        args(&[("mockId", to_js(&mock_id)?)])?,
+    )
+    .await
+}
+
+/// Every mock, newest first as the backend orders them.
+pub async fn list_mocks() -> Result<Vec<MockState>, CommandError> {
+    invoke(commands::LIST_MOCKS, JsValue::UNDEFINED).await
 }

@@ -5,10 +5,15 @@
 //! point sits at its fractional epoch (`epoch + (batch + 1) / batches`), an
 //! epoch point at the epoch's end (`epoch + 1`). A later `fit` continues
 //! where the previous one's last epoch ended.
+//!
+//! A stored run (the History page) has its epoch logs in order and a
+//! downsampled batch curve: its epochs go through the same [`Curves`], its
+//! batches onto a chart of their own by batch number. Two compared runs
+//! share one chart per metric, the second run in its own colours.
 
 use std::collections::BTreeMap;
 
-use dojo_protocol::{Logs, Metric};
+use dojo_protocol::{BatchPoint, Logs, Metric};
 
 /// The key Keras logs the learning rate under.
 const LEARNING_RATE: &str = "learning_rate";
@@ -33,6 +38,16 @@ pub struct Curves {
 }
 
 impl Curves {
+    /// The epoch curves of a stored run: its epoch logs in order, over
+    /// every `fit`, one per epoch.
+    pub fn from_epochs(epochs: &[Logs]) -> Curves {
+        let mut curves = Curves::default();
+        for (index, logs) in (0u32..).zip(epochs) {
+            curves.epoch(index, logs);
+        }
+        curves
+    }
+
     /// A new `fit` starts after every epoch seen so far.
     pub fn fit_started(&mut self) {
         self.offset = self.completed;
@@ -139,6 +154,10 @@ pub enum Style {
     Epoch,
     /// Line with dots in the validation colour.
     Validation,
+    /// Training values of the second of two compared runs.
+    OtherEpoch,
+    /// Validation values of the second of two compared runs.
+    OtherValidation,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -269,6 +288,70 @@ pub fn learning_rate_chart(curves: &Curves, smoothed: bool) -> Option<ChartData>
     })
 }
 
+/// A stored run's batch curve: `key` by batch number over the whole run.
+pub fn batch_chart(batches: &[BatchPoint], key: &str, smoothed: bool) -> ChartData {
+    let points: Points = batches
+        .iter()
+        .filter_map(|point| {
+            let value = *point.logs.get(key)?;
+            value.is_finite().then_some((point.step as f64, value))
+        })
+        .collect();
+    let series = (!points.is_empty())
+        .then(|| Series {
+            name: format!("{key} (batch)"),
+            style: Style::Batch,
+            points: if smoothed {
+                smooth(&points, SMOOTHING)
+            } else {
+                points
+            },
+        })
+        .into_iter()
+        .collect();
+    ChartData {
+        x_label: "batch",
+        log_x: false,
+        legend_at_bottom: false,
+        series,
+    }
+}
+
+/// Two runs' epoch curves of one metric on shared axes: `key` and its
+/// `val_` twin of each, named after the runs (`left_name`, `right_name`).
+/// `None` for `key` means the metric chart: each run's own metric key.
+pub fn compared_chart(
+    left: (&Curves, &str),
+    right: (&Curves, &str),
+    key: Option<&str>,
+    metric: Metric,
+) -> ChartData {
+    let mut series = Vec::new();
+    for ((curves, name), (train, validation)) in [
+        (left, (Style::Epoch, Style::Validation)),
+        (right, (Style::OtherEpoch, Style::OtherValidation)),
+    ] {
+        let Some(key) = key.map(str::to_owned).or_else(|| curves.metric_key(metric)) else {
+            continue;
+        };
+        for (log_key, style) in [(key.clone(), train), (format!("val_{key}"), validation)] {
+            if let Some(points) = curves.epoch.get(&log_key) {
+                series.push(Series {
+                    name: format!("{name} {log_key}"),
+                    style,
+                    points: points.clone(),
+                });
+            }
+        }
+    }
+    ChartData {
+        x_label: "epoch",
+        log_x: false,
+        legend_at_bottom: key.is_none() && metric == Metric::Accuracy,
+        series,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,6 +471,64 @@ mod tests {
         decay.epoch(0, &logs(&[("loss", 1.0), ("learning_rate", 1e-3)]));
         decay.epoch(1, &logs(&[("loss", 0.5), ("learning_rate", 5e-4)]));
         assert!(learning_rate_chart(&decay, false).is_none());
+    }
+
+    #[test]
+    fn a_stored_run_draws_its_epochs_and_its_batches_by_number() {
+        let curves = Curves::from_epochs(&[
+            logs(&[("loss", 0.9), ("val_loss", 1.0)]),
+            logs(&[("loss", 0.5), ("val_loss", 0.7)]),
+        ]);
+        assert_eq!(curves.epoch["loss"], vec![(1.0, 0.9), (2.0, 0.5)]);
+        assert_eq!(loss_chart(&curves, false).point_count(), 4);
+        let batches: Vec<BatchPoint> = [(0, 1.5), (10, f64::NAN), (20, 0.8)]
+            .into_iter()
+            .map(|(step, loss)| BatchPoint {
+                step,
+                fit: 0,
+                epoch: 0,
+                logs: logs(&[("loss", loss)]),
+            })
+            .collect();
+        let chart = batch_chart(&batches, "loss", false);
+        assert_eq!(chart.x_label, "batch");
+        assert_eq!(chart.series[0].points, vec![(0.0, 1.5), (20.0, 0.8)]);
+        assert!(batch_chart(&batches, "accuracy", false).series.is_empty());
+    }
+
+    #[test]
+    fn two_runs_share_a_chart_in_four_colours() {
+        let left =
+            Curves::from_epochs(&[logs(&[("loss", 0.9), ("val_loss", 1.0), ("accuracy", 0.5)])]);
+        let right = Curves::from_epochs(&[logs(&[("loss", 0.4), ("acc", 0.8), ("val_acc", 0.7)])]);
+        let loss = compared_chart(
+            (&left, "#1"),
+            (&right, "#2"),
+            Some("loss"),
+            Metric::Accuracy,
+        );
+        let names: Vec<(&str, Style)> = loss
+            .series
+            .iter()
+            .map(|series| (series.name.as_str(), series.style))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("#1 loss", Style::Epoch),
+                ("#1 val_loss", Style::Validation),
+                ("#2 loss", Style::OtherEpoch),
+            ]
+        );
+        // The metric chart takes each run's own spelling of the metric.
+        let metric = compared_chart((&left, "#1"), (&right, "#2"), None, Metric::Accuracy);
+        let names: Vec<&str> = metric
+            .series
+            .iter()
+            .map(|series| series.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["#1 accuracy", "#2 acc", "#2 val_acc"]);
+        assert!(metric.legend_at_bottom);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! returns and sends what the user asks for; every backend call goes through
 //! [`api`], typed with `dojo_protocol`. View-independent logic is plain
 //! Rust, unit-tested natively: [`progress`] (a device check),
-//! [`training`] and [`curves`] (a training run and its charts),
+//! [`training`] and [`curves`] (a training run and its charts), [`live`]
+//! (the run in progress, for the header), [`history`] (stored runs and
+//! their comparison), [`mock`] (the mock exam's clock and report layout),
 //! [`highlight`] and [`indent`] (the code editor), [`countdown`] and
 //! [`statement`].
 
@@ -14,7 +16,11 @@ mod components;
 mod countdown;
 mod curves;
 mod highlight;
+mod history;
 mod indent;
+mod live;
+mod local_time;
+mod mock;
 mod pages;
 mod progress;
 mod statement;

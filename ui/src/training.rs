@@ -47,6 +47,55 @@ pub struct Position {
 }
 
 impl Position {
+    /// Where a run is after `event`, given where it was: `None` for events
+    /// that do not move it. The one reading of positions, shared by the
+    /// workspace's run and the header's live-run indicator.
+    pub fn after(previous: Option<Position>, event: &TrainingEvent) -> Option<Position> {
+        match *event {
+            TrainingEvent::FitStarted { fit, epochs } => Some(Position {
+                fit,
+                epoch: 0,
+                epochs,
+                batch: None,
+                batches: None,
+            }),
+            TrainingEvent::Batch {
+                fit,
+                epoch,
+                epochs,
+                batch,
+                batches,
+                ..
+            } => Some(Position {
+                fit,
+                epoch,
+                epochs,
+                batch: Some(batch),
+                batches,
+            }),
+            // The epoch is over: the next starts at its beginning.
+            TrainingEvent::Epoch {
+                fit, epoch, epochs, ..
+            } => Some(Position {
+                fit,
+                epoch: epoch + 1,
+                epochs,
+                batch: None,
+                batches: previous.and_then(|position| position.batches),
+            }),
+            _ => None,
+        }
+    }
+
+    /// `epoch 2/10`: the epoch under way (the last one once all ended).
+    pub fn epoch_label(&self) -> String {
+        format!(
+            "epoch {}/{}",
+            (self.epoch + 1).min(self.epochs.max(1)),
+            self.epochs
+        )
+    }
+
     /// Fraction of the fit done, 0 to 1. Within an epoch of unknown length
     /// only whole epochs count.
     pub fn fraction(&self) -> f64 {
@@ -174,14 +223,11 @@ impl RunState {
                     return format!("running on {}", self.device);
                 };
                 let mut parts = Vec::new();
-                if position.fit > 0 {
-                    parts.push(format!("fit {}", position.fit + 1));
+                // Fits count from 1; a program's only fit is not numbered.
+                if position.fit > 1 {
+                    parts.push(format!("fit {}", position.fit));
                 }
-                parts.push(format!(
-                    "epoch {}/{}",
-                    (position.epoch + 1).min(position.epochs.max(1)),
-                    position.epochs
-                ));
+                parts.push(position.epoch_label());
                 if let Some(batch) = position.batch {
                     parts.push(match position.batches {
                         Some(batches) => format!("batch {}/{batches}", batch + 1),
@@ -245,58 +291,38 @@ impl RunState {
                 self.device = device;
             }
             TrainingEvent::Output { text } => self.print(&text),
-            TrainingEvent::FitStarted { fit, epochs } => {
-                self.position = Some(Position {
-                    fit,
-                    epoch: 0,
-                    epochs,
-                    batch: None,
-                    batches: None,
-                });
+            TrainingEvent::FitStarted { .. } => {
+                self.position = Position::after(self.position, &event);
                 self.anchor = None;
                 self.curves.fit_started();
             }
             TrainingEvent::Batch {
-                fit,
                 epoch,
-                epochs,
                 batch,
                 batches,
-                logs,
+                ref logs,
                 elapsed_ms,
+                ..
             } => {
-                let position = Position {
-                    fit,
-                    epoch,
-                    epochs,
-                    batch: Some(batch),
-                    batches,
-                };
-                self.progressed(position, elapsed_ms);
-                self.curves.batch(epoch, batch, batches, &logs);
+                if let Some(position) = Position::after(self.position, &event) {
+                    self.progressed(position, elapsed_ms);
+                }
+                self.curves.batch(epoch, batch, batches, logs);
                 self.curves_revision += 1;
             }
             TrainingEvent::Epoch {
-                fit,
                 epoch,
-                epochs,
-                logs,
+                ref logs,
                 elapsed_ms,
                 sent_at_ms,
                 learning_rate_sweep,
+                ..
             } => {
                 self.last_epoch_sent_at_ms = Some(sent_at_ms);
-                // The epoch is over: the next starts at its beginning.
-                let batches = self.position.and_then(|position| position.batches);
-                let position = Position {
-                    fit,
-                    epoch: epoch + 1,
-                    epochs,
-                    batch: None,
-                    batches,
-                };
-                self.progressed(position, elapsed_ms);
-                self.curves.epoch(epoch, &logs);
+                if let Some(position) = Position::after(self.position, &event) {
+                    self.progressed(position, elapsed_ms);
+                }
+                self.curves.epoch(epoch, logs);
                 self.curves.set_learning_rate_sweep(learning_rate_sweep);
                 self.curves_revision += 1;
             }

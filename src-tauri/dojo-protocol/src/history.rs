@@ -70,6 +70,7 @@ pub struct BatchPoint {
     pub step: u64,
     pub fit: u32,
     pub epoch: u32,
+    #[serde(deserialize_with = "crate::logs::deserialize")]
     pub logs: Logs,
 }
 
@@ -87,10 +88,11 @@ pub struct AttemptDetail {
     pub dojo_version: Option<String>,
     pub console: String,
     /// Epoch logs in order, over every `fit`.
+    #[serde(deserialize_with = "crate::logs::deserialize_list")]
     pub epochs: Vec<Logs>,
     pub batches: Vec<BatchPoint>,
-    /// The grade of the run's model. Shown once the run was submitted, and
-    /// withheld while a mock it belongs to is on.
+    /// The grade of the run's model, shown once the run was submitted; while
+    /// the mock it belongs to is on, the public half's view of it.
     pub grade: Option<GradeReport>,
     /// The run has a grade that can be submitted.
     pub gradable: bool,
@@ -267,6 +269,8 @@ pub struct MockReport {
 /// continues on the channel the page attached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LiveTraining {
+    /// `JobId(0)` for the moment between the run's start and the runner
+    /// naming its job; the `Started` event carries it too.
     pub job_id: crate::JobId,
     pub run_id: RunId,
     pub task_id: String,

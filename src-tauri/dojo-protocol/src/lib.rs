@@ -198,6 +198,7 @@ impl JobEvent {
 }
 
 pub mod history;
+pub mod logs;
 pub mod practice;
 pub use history::*;
 pub use practice::*;

@@ -129,7 +129,8 @@ pub enum TrainingEvent {
     },
     /// Text the program printed: `print`, `summary()`, Keras epoch lines.
     Output { text: String },
-    /// A `fit` call began (a program may call `fit` more than once).
+    /// A `fit` call began (a program may call `fit` more than once);
+    /// `fit` counts from 1 over the run.
     FitStarted { fit: u32, epochs: u32 },
     /// A training batch ended (rate-limited: not every batch is sent).
     Batch {
@@ -141,6 +142,7 @@ pub enum TrainingEvent {
         batch: u32,
         /// Known for arrays, and for datasets after their first epoch.
         batches: Option<u32>,
+        #[serde(deserialize_with = "crate::logs::deserialize")]
         logs: Logs,
         elapsed_ms: u64,
     },
@@ -150,6 +152,7 @@ pub enum TrainingEvent {
         /// 0-based.
         epoch: u32,
         epochs: u32,
+        #[serde(deserialize_with = "crate::logs::deserialize")]
         logs: Logs,
         elapsed_ms: u64,
         /// Wall-clock time the event was sent (unix milliseconds), so the
@@ -363,6 +366,7 @@ pub struct AttemptSummary {
     /// The error of a failed run.
     pub error: Option<String>,
     /// The final epoch's logs.
+    #[serde(deserialize_with = "crate::logs::deserialize")]
     pub final_logs: Logs,
     /// The best score among this run's submissions.
     pub score: Option<u8>,

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use dojo_protocol::{
     AttemptComparison, AttemptDetail, BatchPoint, DiffChange, DiffRow, GradeReport, HistoryPage,
-    HistoryQuery, HistorySort, ImportSummary, Logs, MockStatus, RunId, RunStatus, Submission,
+    HistoryQuery, HistorySort, ImportSummary, MockStatus, RunId, RunStatus, Submission,
 };
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -133,7 +133,7 @@ impl Store {
             .epochs
             .iter()
             .map(|(epoch, json)| {
-                serde_json::from_str::<Logs>(json).map_err(|error| {
+                crate::runs::parse_logs(json).map_err(|error| {
                     Error::Corrupt(format!("logs of epoch {epoch} of run {id}: {error}"))
                 })
             })

@@ -167,8 +167,9 @@ impl Store {
             let best = best.map(|(run, halves)| {
                 let shown = match revealed {
                     true => halves,
+                    // Hidden until the end: zeros, with `private_percent` absent.
                     false => HalfScores {
-                        private_value: f64::NAN,
+                        private_value: 0.0,
                         private_score: 0,
                         ..halves
                     },

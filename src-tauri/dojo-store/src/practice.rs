@@ -316,7 +316,7 @@ pub(crate) fn read_submission(row: &rusqlite::Row<'_>) -> rusqlite::Result<Submi
 /// A stored run as a list shows it.
 pub(crate) fn summary(run: &crate::RunRecord) -> Result<AttemptSummary> {
     let final_logs: Logs = match &run.metrics_json {
-        Some(json) => serde_json::from_str(json)
+        Some(json) => crate::runs::parse_logs(json)
             .map_err(|error| Error::Corrupt(format!("metrics of run {}: {error}", run.id)))?,
         None => Logs::new(),
     };

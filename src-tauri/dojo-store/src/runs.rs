@@ -206,6 +206,15 @@ impl Store {
     }
 }
 
+/// Keras logs stored as JSON text; a `null` (how JSON writes a NaN loss)
+/// reads back as NaN.
+pub(crate) fn parse_logs(json: &str) -> serde_json::Result<dojo_protocol::Logs> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let logs = dojo_protocol::logs::deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(logs)
+}
+
 /// `value` as JSON text for a column.
 pub(crate) fn encode(value: &impl serde::Serialize, what: &str) -> Result<String> {
     serde_json::to_string(value).map_err(|error| Error::Corrupt(format!("{what}: {error}")))
@@ -306,6 +315,25 @@ pub(crate) mod tests {
             vec![(0, r#"{"loss":1.0}"#.into()), (1, r#"{"loss":0.5}"#.into())]
         );
         assert!(run.ended_at_ms.unwrap() >= run.started_at_ms);
+    }
+
+    #[test]
+    fn a_diverged_run_stays_readable() {
+        let (_dir, mut store) = store();
+        let id = store.start_run(&sample_run()).unwrap();
+        store.record_epoch(id, 0, r#"{"loss":null}"#).unwrap();
+        store
+            .finish_run(
+                id,
+                &RunEnd {
+                    final_logs: [("loss".to_owned(), f64::NAN)].into(),
+                    ..RunEnd::status(RunStatus::Finished)
+                },
+            )
+            .unwrap();
+        let detail = store.attempt_detail(id).unwrap();
+        assert!(detail.epochs[0]["loss"].is_nan());
+        assert!(detail.summary.final_logs["loss"].is_nan());
     }
 
     #[test]

@@ -17,6 +17,9 @@ const ACCENT: RGBColor = RGBColor(0xd9, 0x77, 0x06);
 const MUTED: RGBColor = RGBColor(0x9c, 0xa3, 0xaf);
 const GRID: RGBColor = RGBColor(0xe5, 0xe7, 0xeb);
 const LIGHT_GRID: RGBColor = RGBColor(0xf6, 0xf7, 0xf9);
+/// The second of two compared runs: blue for training, green for validation.
+const OTHER: RGBColor = RGBColor(0x25, 0x63, 0xeb);
+const OTHER_VALIDATION: RGBColor = RGBColor(0x05, 0x96, 0x69);
 
 /// Draws `data()` whenever `revision` changes.
 #[component]
@@ -136,6 +139,8 @@ where
             Style::Batch => (MUTED, 1),
             Style::Epoch => (INK, 2),
             Style::Validation => (ACCENT, 2),
+            Style::OtherEpoch => (OTHER, 2),
+            Style::OtherValidation => (OTHER_VALIDATION, 2),
         };
         let line = chart
             .draw_series(LineSeries::new(

@@ -2,7 +2,7 @@
 //! thresholds, per-class accuracy and the confusion matrix for
 //! classification, and the grader's notes.
 
-use dojo_protocol::{GradeReport, Metric};
+use dojo_protocol::{GradeReport, Metric, MockId};
 use leptos::prelude::*;
 
 fn value_text(value: f64) -> String {
@@ -13,6 +13,10 @@ fn value_text(value: f64) -> String {
 pub fn ScoreCard(
     /// What the grader reported.
     report: GradeReport,
+    /// The mock in progress the grade counts for: the report then holds
+    /// the public half's score only, and the card says so.
+    #[prop(optional_no_strip)]
+    public_only: Option<MockId>,
 ) -> impl IntoView {
     let score = report.score;
     let comparison = match report.thresholds.metric {
@@ -108,6 +112,11 @@ pub fn ScoreCard(
                     <div class="meta">"on " {report.samples} " hidden examples"</div>
                 </div>
             </div>
+            {public_only.map(|mock| view! {
+                <p class="public-only" id="score-card-public-only">
+                    "Mock " {mock.to_string()} ": the score on the public half of the hidden test data. The private half is revealed when the mock ends."
+                </p>
+            })}
             <table class="levels"><tr>{levels}</tr></table>
             {classes}
             {confusion}

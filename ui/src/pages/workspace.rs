@@ -1,20 +1,28 @@
 //! The task workspace: the statement, the grader's contract and a look at
 //! the data; the code editor; training with a console, progress and live
 //! charts; stopping, submitting and the grader's score card.
+//!
+//! A run goes on when the workspace closes. On mount the workspace attaches
+//! to the run in progress (see [`live_run`](crate::components::live_run)
+//! for who receives a run's events): a run of this task is replayed into
+//! the workspace's `RunState` through the same `apply` its live events go
+//! through, and followed from there.
 
 use std::time::Duration;
 
 use dojo_protocol::{
-    AttemptSummary, CodeDiagnostic, Metric, RunId, Submission, TaskDetail, TrainingEvent,
-    TrainingRequest,
+    AttemptSummary, CodeDiagnostic, JobId, LiveTraining, Metric, RunId, Submission, TaskDetail,
+    TrainingEvent, TrainingRequest,
 };
 use leptos::html::Pre;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, EventChannel};
+use crate::api;
 use crate::components::chart::Chart;
 use crate::components::editor::Editor;
+use crate::components::live_run::LiveContext;
+use crate::components::mock_clock::MockContext;
 use crate::components::preview::Preview;
 use crate::components::progress_bar::ProgressBar;
 use crate::components::score_card::ScoreCard;
@@ -78,7 +86,8 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
     let run = RwSignal::new(RunState::default());
     // The code the latest run trained: its error is shown until the code changes.
     let ran_code = RwSignal::new(None::<String>);
-    let channel = StoredValue::<Option<EventChannel>, LocalStorage>::new_local(None);
+    let live = LiveContext::get();
+    let mock = MockContext::get();
     let last_gradable = RwSignal::new(None::<RunId>);
     let submission = RwSignal::new(None::<Result<Submission, String>>);
     let submitting = RwSignal::new(false);
@@ -100,12 +109,19 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
         let task_id = debounce_id.clone();
         let handle = set_timeout_with_handle(
             move || {
-                check_sequence.update_value(|sequence| *sequence += 1);
-                let sequence = check_sequence.get_value();
+                // The workspace may have closed since the keystroke: the
+                // draft is still saved, but there is nothing left to check.
+                let sequence = check_sequence.try_update_value(|sequence| {
+                    *sequence += 1;
+                    *sequence
+                });
                 spawn_local(async move {
                     if save && let Err(error) = api::save_draft(&task_id, &text).await {
                         leptos::logging::warn!("draft not saved: {error}");
                     }
+                    let Some(sequence) = sequence else {
+                        return;
+                    };
                     match api::check_code(&task_id, &text).await {
                         // A slower, older check must not replace a newer one.
                         Ok(found) if check_sequence.try_get_value() == Some(sequence) => {
@@ -130,6 +146,64 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
         all
     });
 
+    // Every event of a run this workspace follows, live or replayed.
+    let on_run_event = move |event: TrainingEvent| {
+        let terminal = event.is_terminal();
+        let epoch = matches!(event, TrainingEvent::Epoch { .. });
+        run.try_update(|state| {
+            state.apply(event);
+            if epoch {
+                state.last_epoch_received_at_ms = Some(js_sys::Date::now() as i64);
+            }
+        });
+        if terminal {
+            if let Some(run_id) = run.try_with_untracked(RunState::gradable_run).flatten() {
+                last_gradable.try_set(Some(run_id));
+            }
+            attempts_version.try_update(|version| *version += 1);
+        }
+    };
+
+    // Follow the run in progress: this task's is replayed and shown here,
+    // another task's only in the header.
+    let attach_id = task_id.clone();
+    spawn_local(async move {
+        let follows = std::rc::Rc::new(std::cell::Cell::new(false));
+        let on_snapshot = {
+            let follows = std::rc::Rc::clone(&follows);
+            move |snapshot: Option<&LiveTraining>| {
+                let Some(snapshot) = snapshot.filter(|snapshot| snapshot.task_id == attach_id)
+                else {
+                    return;
+                };
+                follows.set(true);
+                let mut state = RunState::starting();
+                for event in snapshot.events.iter().cloned() {
+                    state.apply(event);
+                }
+                if snapshot.job_id != JobId(0) {
+                    state.job_id = Some(snapshot.job_id);
+                }
+                run.try_set(state);
+                // The error of the run marks the code it ran.
+                let run_id = snapshot.run_id;
+                spawn_local(async move {
+                    if let Ok(detail) = api::attempt_detail(run_id).await {
+                        ran_code.try_set(Some(detail.code));
+                    }
+                });
+            }
+        };
+        let forward = move |event: TrainingEvent| {
+            if follows.get() {
+                on_run_event(event);
+            }
+        };
+        if let Err(error) = live.attach(on_snapshot, forward).await {
+            leptos::logging::warn!("cannot follow the run in progress: {error}");
+        }
+    });
+
     let train_id = task_id.clone();
     let train = Callback::new(move |()| {
         if run.with_untracked(RunState::is_active) {
@@ -147,27 +221,8 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
         ran_code.set(Some(text));
         run.set(RunState::starting());
         spawn_local(async move {
-            let on_event = move |event: TrainingEvent| {
-                let terminal = event.is_terminal();
-                let epoch = matches!(event, TrainingEvent::Epoch { .. });
-                run.try_update(|state| {
-                    state.apply(event);
-                    if epoch {
-                        state.last_epoch_received_at_ms = Some(js_sys::Date::now() as i64);
-                    }
-                });
-                if terminal {
-                    if let Some(run_id) = run.try_with_untracked(RunState::gradable_run).flatten() {
-                        last_gradable.try_set(Some(run_id));
-                    }
-                    attempts_version.try_update(|version| *version += 1);
-                }
-            };
-            match api::start_training(request, on_event).await {
-                Ok((_job_id, job_channel)) => channel.set_value(Some(job_channel)),
-                Err(error) => {
-                    run.try_update(|state| state.fail(&error.message));
-                }
+            if let Err(error) = live.start(request, on_run_event).await {
+                run.try_update(|state| state.fail(&error.message));
             }
         });
     });
@@ -197,6 +252,31 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
         });
     };
     let reset = move |_| code.set(starter.clone());
+    // The draft that reopening an attempt replaced, if any. A plain signal,
+    // not a resource: a resource read here would suspend the page's
+    // `Suspense` and rebuild the workspace when it loads.
+    let previous = RwSignal::new(None::<String>);
+    let previous_id = task_id.clone();
+    spawn_local(async move {
+        match api::previous_draft(&previous_id).await {
+            Ok(found) => {
+                previous.try_set(found);
+            }
+            Err(error) => leptos::logging::warn!("previous draft: {error}"),
+        }
+    });
+    let has_previous = move || {
+        previous.with(|found| {
+            found
+                .as_ref()
+                .is_some_and(|text| code.with(|current| current != text))
+        })
+    };
+    let restore_previous = move |_| {
+        if let Some(text) = previous.get_untracked() {
+            code.set(text);
+        }
+    };
 
     let active = move || run.with(RunState::is_active);
     let phase = move || run.with(|state| state.phase);
@@ -262,6 +342,16 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                         {move || if submitting.get() { "Grading…" } else { "Submit" }}
                     </button>
                     <span class="spacer"></span>
+                    <Show when=has_previous>
+                        <button
+                            id="btn-previous-draft"
+                            class="secondary"
+                            title="Bring back the draft that reopening a past run replaced"
+                            on:click=restore_previous
+                        >
+                            "Previous draft"
+                        </button>
+                    </Show>
                     <button id="btn-reset" class="secondary" title="Replace the code with the starter file" on:click=reset>
                         "Reset to starter"
                     </button>
@@ -283,7 +373,15 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                 <div id="progress-text" class="status">{move || run.with(RunState::progress_text)}</div>
                 {move || match submission.get() {
                     None => None,
-                    Some(Ok(submission)) => Some(view! { <ScoreCard report=submission.report /> }.into_any()),
+                    Some(Ok(submission)) => {
+                        // A submission to the mock in progress shows the public half only.
+                        let public_only = submission.mock_id.filter(|id| {
+                            mock.current.with_untracked(|current| {
+                                current.as_ref().map(|state| state.id) == Some(*id)
+                            })
+                        });
+                        Some(view! { <ScoreCard report=submission.report public_only /> }.into_any())
+                    }
                     Some(Err(message)) => Some(view! { <p class="error">"Grading failed: " {message}</p> }.into_any()),
                 }}
                 <ul id="hints" class="hints">

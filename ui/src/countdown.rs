@@ -1,6 +1,7 @@
 //! The practice countdown: a timer the user sets, starts, pauses and
-//! resets. Time is passed in (milliseconds from any monotonic clock), so
-//! the logic is independent of the browser.
+//! resets. Time is passed in (wall-clock milliseconds, so a running
+//! countdown saved with [`Countdown::encode`] keeps running across a reload
+//! or a restart), so the logic is independent of the browser.
 
 /// Below this many milliseconds left the countdown shows as urgent.
 pub const WARNING_MS: u64 = 5 * 60 * 1000;
@@ -77,6 +78,29 @@ impl Countdown {
     pub fn is_urgent(&self, now: f64) -> bool {
         self.left_ms(now) < WARNING_MS
     }
+
+    /// The state as text for the window's storage: `total,left,started`
+    /// (`started` empty while paused).
+    pub fn encode(&self) -> String {
+        let started = self.started_at.map(|at| at.to_string()).unwrap_or_default();
+        format!("{},{},{started}", self.total_ms, self.left_ms)
+    }
+
+    /// A state [`Countdown::encode`] wrote; `None` for anything else.
+    pub fn decode(text: &str) -> Option<Countdown> {
+        let mut parts = text.split(',');
+        let total_ms = parts.next()?.parse().ok()?;
+        let left_ms: u64 = parts.next()?.parse().ok()?;
+        let started_at = match parts.next()? {
+            "" => None,
+            at => Some(at.parse::<f64>().ok().filter(|at| at.is_finite())?),
+        };
+        (parts.next().is_none() && left_ms <= total_ms).then_some(Countdown {
+            total_ms,
+            left_ms,
+            started_at,
+        })
+    }
 }
 
 #[cfg(test)]
@@ -112,6 +136,23 @@ mod tests {
         assert!(countdown.is_urgent(60_001.0));
         assert_eq!(countdown.left_ms(1e9), 0);
         assert_eq!(countdown.label(1e9), "00:00");
+    }
+
+    #[test]
+    fn a_saved_running_countdown_keeps_counting_after_a_reload() {
+        let mut countdown = Countdown::new(30);
+        countdown.start(1_000.0);
+        let saved = countdown.encode();
+        // The window reloads ten minutes later.
+        let restored = Countdown::decode(&saved).unwrap_or_else(|| Countdown::new(1));
+        assert_eq!(restored.label(601_000.0), "20:00");
+        countdown.pause(601_000.0);
+        let paused = Countdown::decode(&countdown.encode()).unwrap_or_else(|| Countdown::new(1));
+        assert!(!paused.is_running());
+        assert_eq!(paused.label(9e12), "20:00");
+        for bad in ["", "1,2", "5,9,", "a,b,c", "10,5,x", "10,5,1,2"] {
+            assert_eq!(Countdown::decode(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The practice countdown in the header: set minutes, start/pause, reset;
-//! shows mm:ss and turns red under five minutes.
+//! shows mm:ss and turns red under five minutes. Its state is kept in the
+//! window's storage against the wall clock, so it survives a reload and a
+//! restart (a running countdown keeps running while the app is closed).
 
 use std::time::Duration;
 
@@ -7,16 +9,30 @@ use leptos::prelude::*;
 
 use crate::countdown::Countdown;
 
-/// Milliseconds from the page's monotonic clock.
+/// Wall-clock milliseconds.
 fn now() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
+    js_sys::Date::now()
+}
+
+const STORAGE_KEY: &str = "dojo.practice-countdown";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+}
+
+fn saved() -> Option<Countdown> {
+    Countdown::decode(&storage()?.get_item(STORAGE_KEY).ok().flatten()?)
+}
+
+fn save(countdown: &Countdown) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(STORAGE_KEY, &countdown.encode());
+    }
 }
 
 #[component]
 pub fn CountdownClock() -> impl IntoView {
-    let countdown = RwSignal::new(Countdown::new(60));
+    let countdown = RwSignal::new(saved().unwrap_or_else(|| Countdown::new(60)));
     let clock = RwSignal::new(now());
     // Ticks only while running; the handle is cleared when paused.
     let ticker = StoredValue::new(None::<IntervalHandle>);
@@ -31,6 +47,11 @@ pub fn CountdownClock() -> impl IntoView {
             .flatten();
         ticker.set_value(handle);
     };
+    if countdown.get_untracked().is_running() {
+        set_ticking(true);
+    }
+    // Every change is saved, so a reload picks up where it was.
+    Effect::new(move |_| save(&countdown.get()));
     on_cleanup(move || {
         if let Some(handle) = ticker.get_value() {
             handle.clear();

@@ -607,4 +607,33 @@ def solution_model():
         assert_eq!(grade.score, 0);
         assert!(ungradable_reason(&grade).is_some(), "{grade:?}");
     }
+
+    /// Practice sets in the exam's layout that name the entry
+    /// `solution_A5()` (Dicoding's) run unmodified: the lone `solution_*`
+    /// function is called and the console says so; two candidates are
+    /// ambiguous and stay an error.
+    #[test]
+    fn a_lone_solution_function_is_the_entry_point() {
+        let renamed = UNSEEDED.replace("def solution_model():", "def solution_A5():");
+        let (epochs, end) = app_run(&renamed, 3);
+        assert_eq!(epochs.len(), 3, "{end:?}");
+        assert!(end.grade.is_some_and(|grade| grade.score >= 1));
+        assert!(
+            end.console.contains("calling solution_A5()"),
+            "{}",
+            end.console
+        );
+
+        let two = format!("{renamed}\ndef solution_B1():\n    return None\n");
+        let (_, end) = app_run(&two, 3);
+        assert_eq!(end.status, RunStatus::Failed);
+        assert!(
+            end.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("does not define it"),
+            "{:?}",
+            end.error
+        );
+    }
 }

@@ -565,3 +565,31 @@ for call in (lambda: range(2.5), lambda: "ab".zfill("3"), lambda: math.sqrt("4")
         "#]],
     );
 }
+
+/// Exam files plot around the code that matters; the plotting calls run
+/// and draw nothing, and the console says so once.
+#[test]
+fn matplotlib_and_ipython_display_calls_run_and_draw_nothing() {
+    check(
+        r#"
+import matplotlib.pyplot as plt
+import matplotlib
+from IPython.display import display, clear_output
+matplotlib.use("Agg")
+plt.figure(figsize=(10, 6))
+plt.plot([1, 2, 3], [4, 5, 6], label="loss")
+plt.xlabel("epoch"); plt.legend(); plt.show()
+fig, ax = plt.subplots(2, 2)
+ax[0][1].plot([1, 2]); ax[1, 0].set_title("mae")
+fig.tight_layout()
+for axis in fig.axes:
+    axis.grid(True)
+display("hi"); clear_output(wait=True)
+print("done")
+"#,
+        expect![[r#"
+            [Dojo] plots are not drawn: matplotlib and IPython.display calls do nothing here (Dojo charts the training curves itself)
+            done
+        "#]],
+    );
+}

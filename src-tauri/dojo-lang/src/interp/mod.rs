@@ -92,7 +92,7 @@ fn substitute_module(name: &str) -> Option<&'static str> {
             "tensorflow_datasets is not available offline: use tf.keras.datasets or the \
              files under /data"
         }
-        "matplotlib" | "seaborn" => {
+        "seaborn" | "plotly" => {
             "plotting is not available in Dojo: print the values (e.g. history.history) instead"
         }
         _ => return None,

@@ -1,6 +1,6 @@
 //! Standard-library modules implemented in Rust, installed by
-//! [`install_standard_modules`]: `math`, `random`, `numpy`, `csv`, `json`, `os`/`os.path`, `urllib.request`, `zipfile` and
-//! the `open` built-in, the last three over the interpreter's virtual file
+//! [`install_standard_modules`]: `math`, `random`, `numpy`, `csv`, `json`, `os`/`os.path`, `urllib.request`, `zipfile`, `matplotlib`/`IPython.display` stand-ins that
+//! draw nothing, and the `open` built-in, the last three over the interpreter's virtual file
 //! system. The `tensorflow` and `keras` module tree is the `dojo-tf` crate's.
 
 mod csv;
@@ -9,6 +9,7 @@ mod json;
 mod math;
 pub(crate) mod numpy;
 mod os;
+mod plots;
 pub mod random;
 mod urllib;
 mod zipfile;
@@ -27,5 +28,9 @@ pub fn install_standard_modules(interpreter: &mut Interpreter) {
     interpreter.register_module("urllib", urllib::module);
     interpreter.register_module("zipfile", zipfile::module);
     interpreter.register_module("urllib.request", urllib::request_module);
+    interpreter.register_module("matplotlib", plots::matplotlib);
+    interpreter.register_module("matplotlib.pyplot", plots::pyplot);
+    interpreter.register_module("IPython", plots::ipython);
+    interpreter.register_module("IPython.display", plots::ipython_display);
     interpreter.define_builtin("open", crate::object::Builtin::value("open", files::open));
 }

@@ -104,17 +104,24 @@ pub fn build(
     })
 }
 
-/// Makes `y_true` the rank of `y_pred` when they differ by a trailing 1,
-/// as Keras's `squeeze_or_expand_to_same_rank`.
-pub(crate) fn align(y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
+/// `y_true` squeezed or expanded to the rank of `y_pred` when they differ
+/// by a trailing 1, as Keras's `squeeze_or_expand_to_same_rank`.
+fn same_rank(y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
     let (rt, rp) = (y_true.rank(), y_pred.rank());
-    let y = if rt + 1 == rp && y_pred.dim(rp - 1)? == 1 {
+    Ok(if rt + 1 == rp && y_pred.dim(rp - 1)? == 1 {
         y_true.unsqueeze(rt)?
     } else if rp + 1 == rt && y_true.dim(rt - 1)? == 1 {
         y_true.squeeze(rt - 1)?
     } else {
         y_true.clone()
-    };
+    })
+}
+
+/// Makes `y_true` the shape of `y_pred` (see [`same_rank`]); any other
+/// difference is a [`KerasError::TargetShape`]. For losses and metrics
+/// that compare class scores, where Keras does not broadcast either.
+pub(crate) fn align(y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
+    let y = same_rank(y_true, y_pred)?;
     if y.dims() != y_pred.dims() {
         return Err(KerasError::TargetShape {
             target: y_true.dims().to_vec(),
@@ -122,6 +129,41 @@ pub(crate) fn align(y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
         });
     }
     Ok(y.to_dtype(y_pred.dtype())?)
+}
+
+/// `y_pred - y_true` as Keras's regression losses and metrics compute it:
+/// ranks made the same ([`same_rank`]), then broadcast. So a model with
+/// output `(batch, 1)` trained on targets `(batch, 30, 1)` (the exam's
+/// sunspots starter does) compares each prediction with all 30 targets,
+/// as TensorFlow does.
+pub(crate) fn difference(y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
+    let y = same_rank(y_true, y_pred)?.to_dtype(y_pred.dtype())?;
+    if y.dims() == y_pred.dims() {
+        return Ok((y_pred - y)?);
+    }
+    let refuse = || KerasError::TargetShape {
+        target: y_true.dims().to_vec(),
+        output: y_pred.dims().to_vec(),
+    };
+    // The batch axis must agree; the others broadcast where one side is 1.
+    if y.rank() != y_pred.rank() || y.dim(0)? != y_pred.dim(0)? {
+        return Err(refuse());
+    }
+    let shape: Option<Vec<usize>> = y
+        .dims()
+        .iter()
+        .zip(y_pred.dims())
+        .map(|(&a, &b)| match (a, b) {
+            _ if a == b => Some(a),
+            (1, b) => Some(b),
+            (a, 1) => Some(a),
+            _ => None,
+        })
+        .collect();
+    let shape = shape.ok_or_else(refuse)?;
+    Ok(y_pred
+        .broadcast_as(shape.as_slice())?
+        .sub(&y.broadcast_as(shape.as_slice())?)?)
 }
 
 /// One-hot rows for integer labels (any shape) with `classes` columns.
@@ -163,10 +205,10 @@ impl Loss {
             Ok(t.reshape((b, ()))?.mean(1)?)
         };
         Ok(match self {
-            Self::MeanSquaredError => mean_rest((y_pred - align(y_true, y_pred)?)?.sqr()?)?,
-            Self::MeanAbsoluteError => mean_rest((y_pred - align(y_true, y_pred)?)?.abs()?)?,
+            Self::MeanSquaredError => mean_rest(difference(y_true, y_pred)?.sqr()?)?,
+            Self::MeanAbsoluteError => mean_rest(difference(y_true, y_pred)?.abs()?)?,
             Self::Huber { delta } => {
-                let err = (y_pred - align(y_true, y_pred)?)?.abs()?;
+                let err = difference(y_true, y_pred)?.abs()?;
                 let small = err.minimum(*delta)?;
                 // 0.5 q^2 + delta (|e| - q) with q = min(|e|, delta).
                 mean_rest(((small.sqr()? * 0.5)? + ((err - &small)? * *delta)?)?)?

@@ -6,7 +6,7 @@ use candle_core::{DType, Tensor};
 
 use crate::config::{Args, ConfigValue};
 use crate::error::{Result, not_available};
-use crate::losses::{Loss, align};
+use crate::losses::{Loss, align, difference};
 
 /// What a metric computes.
 #[derive(Clone, Debug, PartialEq)]
@@ -190,9 +190,9 @@ impl Metric {
                     .sum_all()?
                     .to_scalar::<f64>()?
             }
-            MetricKind::MeanAbsoluteError => per_sample((y_pred - align(y_true, y_pred)?)?.abs()?)?,
+            MetricKind::MeanAbsoluteError => per_sample(difference(y_true, y_pred)?.abs()?)?,
             MetricKind::MeanSquaredError | MetricKind::RootMeanSquaredError => {
-                per_sample((y_pred - align(y_true, y_pred)?)?.sqr()?)?
+                per_sample(difference(y_true, y_pred)?.sqr()?)?
             }
             MetricKind::LossMetric(loss) => loss
                 .per_sample(y_true, y_pred)?

@@ -256,3 +256,37 @@ const OPTIMIZERS: &[(&str, [[f64; 3]; 2])] = &[
         ],
     ),
 ];
+
+/// Regression losses broadcast a `(batch, 1)` output against `(batch, n, 1)`
+/// targets as Keras does (`squeeze_or_expand_to_same_rank`, then
+/// `y_pred - y_true` broadcast): the exam's sunspots starter trains such a
+/// model. Expected values worked by hand from those two rules (the
+/// differences are [[1, 0, -2], [-0.5, 1, -3]]) and checked with TF 2.21:
+/*
+yt = np.array([[[1.0], [2.0], [4.0]], [[0.5], [-1.0], [3.0]]], "float32")  # (2, 3, 1)
+yp = np.array([[2.0], [0.0]], "float32")                                    # (2, 1)
+for name, loss in [("mse", L.MeanSquaredError()), ("mae", L.MeanAbsoluteError()), ("huber", L.Huber())]:
+    print(name, float(loss(yt, yp)))
+# TF 2.21.0 prints: mse 2.5416667461395264, mae 1.25, huber 0.8541666269302368
+*/
+#[test]
+fn regression_losses_broadcast_a_single_output_against_a_target_window() {
+    let y = t(&[1.0, 2.0, 4.0, 0.5, -1.0, 3.0], &[2, 3, 1]);
+    let p = t(&[2.0, 0.0], &[2, 1]);
+    for (name, want) in [
+        ("mse", (5.0 + 10.25) / 6.0),
+        ("mae", 1.25),
+        ("huber", (2.0 + 3.125) / 6.0),
+    ] {
+        let loss = losses::build(name, vec![], vec![]).unwrap();
+        let got = loss.compute(&y, &p).unwrap().to_scalar::<f32>().unwrap() as f64;
+        assert!((got - want).abs() <= 1e-6, "{name}: got {got}, want {want}");
+    }
+    // Axes that cannot broadcast are still refused, naming both shapes.
+    let wrong = t(&[0.0; 4], &[2, 2]);
+    let error = losses::build("mse", vec![], vec![])
+        .unwrap()
+        .compute(&t(&[1.0; 6], &[2, 3]), &wrong)
+        .unwrap_err();
+    assert!(error.to_string().contains("[2, 3]"), "{error}");
+}

@@ -424,7 +424,7 @@ fn unknown_modules_list_what_exists() {
                 import requests
                        ^^^^^^^^
             ModuleNotFoundError: No module named 'requests'
-              help: Dojo provides these modules: csv, json, math, numpy, os, random, urllib, zipfile"#]],
+              help: Dojo provides these modules: IPython, csv, json, math, matplotlib, numpy, os, random, urllib, zipfile"#]],
     );
     check(
         "import pandas as pd\n",

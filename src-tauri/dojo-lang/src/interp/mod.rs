@@ -340,7 +340,7 @@ impl Interpreter {
                 .module_factories
                 .keys()
                 .map(String::as_str)
-                .filter(|module| !module.contains('.'))
+                .filter(|module| !module.contains('.') && !module.starts_with("__"))
                 .collect();
             available.sort_unstable();
             let error = Exception::new("ModuleNotFoundError", format!("No module named '{name}'"));

@@ -345,6 +345,27 @@ impl NativeObject for PyModel {
                     Ok(Value::None)
                 })
             }
+            // The exam's `ModelCheckpoint(save_weights_only=True)` then
+            // `model.load_weights(path)` pattern; a whole saved model's
+            // weights load too, as in Keras.
+            "load_weights" => {
+                native_method::<PyModel>(this, name, |model, _, interpreter, args| {
+                    let path = args.required(0, "filepath", "load_weights")?.to_str();
+                    let bytes = interpreter.vfs().read(&path).map_err(|_| {
+                        dojo_lang::Exception::new(
+                            "FileNotFoundError",
+                            format!("[Errno 2] No such file or directory: '{path}'"),
+                        )
+                        .with_help(
+                            "weights are written by model.save_weights(path) or a \
+                             ModelCheckpoint callback during fit: check the file name",
+                        )
+                    })?;
+                    let model = model.model.try_borrow().map_err(|_| PyModel::busy())?;
+                    model.load_weights_from_bytes(&bytes).map_err(keras_error)?;
+                    Ok(Value::None)
+                })
+            }
             _ => return Ok(None),
         }))
     }

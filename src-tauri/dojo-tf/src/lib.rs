@@ -106,6 +106,36 @@ mod tests {
         out.take()
     }
 
+    /// Everyday TensorFlow 2 spellings that public exam files use run as
+    /// TensorFlow runs them. Expected lines are TF 2.21.0's output for the
+    /// same statements (`/tmp/tfvenv/bin/python`, `pip install
+    /// tensorflow-cpu`), printed through `.numpy()` where TF prints a tensor.
+    #[test]
+    fn everyday_tensorflow_spellings_of_exam_files_run() {
+        let source = "import os
+os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'
+import numpy as np
+import tensorflow as tf
+print(tf.one_hot([0, 2, 5], 3))
+print(tf.one_hot(np.array([[1], [0]]), 2).shape)
+tf.keras.backend.set_floatx('float32')
+print(tf.keras.backend.floatx(), tf.optimizers.Adam(0.01).learning_rate)
+with tf.device('/CPU:0'):
+    m = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1)])
+m.compile(loss='mse', optimizer='sgd')
+m.save_weights('w.weights.h5')
+w = m.get_weights()[0].copy()
+m.fit(np.ones((8, 2)), np.full((8,), 3.0), epochs=3, verbose=0)
+m.load_weights('w.weights.h5')
+print(bool((m.get_weights()[0] == w).all()), os.environ['TF_CPP_MIN_LOG_LEVEL'])
+";
+        let out = printed(source, RunOptions::default());
+        assert_eq!(
+            out, "[[1. 0. 0.]\n [0. 0. 1.]\n [0. 0. 0.]]\n(2, 1, 2)\nfloat32 0.01\nTrue 3\n",
+            "{out}"
+        );
+    }
+
     #[test]
     fn every_spelling_of_clear_session_resets_keras() {
         let source = "import tensorflow as tf

@@ -105,6 +105,7 @@ pub fn tensorflow_attributes(interpreter: &mut Interpreter) -> Result<Vec<(Strin
         ("cast", cast),
         ("constant", constant),
         ("convert_to_tensor", constant),
+        ("one_hot", crate::text::one_hot),
     ] {
         attributes.push((name.to_owned(), Builtin::value(name, function)));
     }
@@ -195,11 +196,39 @@ fn backend_module(_: &mut Interpreter) -> Result<Value> {
         "tensorflow.keras.backend",
         // Every spelling (`tf.keras.backend.clear_session()`, `from
         // tensorflow.keras.backend import clear_session`) is this function.
-        functions(&[("clear_session", |_, args| {
-            args.check("clear_session", 1, &["free_memory"])?;
-            dojo_keras::session::clear_session();
-            Ok(Value::None)
-        })]),
+        functions(&[
+            ("clear_session", |_, args| {
+                args.check("clear_session", 1, &["free_memory"])?;
+                dojo_keras::session::clear_session();
+                Ok(Value::None)
+            }),
+            // Dojo trains in float32, Keras's default: setting it is a no-op,
+            // asking for another float type says so.
+            ("set_floatx", |_, args| {
+                args.check("set_floatx", 1, &["value"])?;
+                let value = args.required(0, "value", "set_floatx")?.to_str();
+                match value.as_str() {
+                    "float32" => Ok(Value::None),
+                    "float16" | "bfloat16" | "float64" => Err(dojo_lang::Exception::new(
+                        "NotSupportedInDojo",
+                        format!("set_floatx('{value}'): Dojo trains in float32"),
+                    )
+                    .with_help(
+                        "remove the call: float32 is Keras's default and what the exam used",
+                    )),
+                    other => Err(dojo_lang::Exception::new(
+                        "ValueError",
+                        format!(
+                            "Unknown `floatx` value: {other}. Expected one of {{'float16', 'float32', 'float64'}}"
+                        ),
+                    )),
+                }
+            }),
+            ("floatx", |_, args| {
+                args.check("floatx", 0, &[])?;
+                Ok(Value::str("float32"))
+            }),
+        ]),
     ))
 }
 

@@ -609,6 +609,81 @@ pub(crate) fn to_categorical(interpreter: &mut Interpreter, args: Args) -> Resul
         .into_value())
 }
 
+/// `tf.one_hot(indices, depth)`: a float32 row of `depth` per index, the
+/// index's column 1 and the rest 0; an index outside `[0, depth)` gives a
+/// row of zeros, as TensorFlow's does. (`on_value`, `off_value` and `axis`
+/// other than their defaults are refused.)
+pub(crate) fn one_hot(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
+    const NAME: &str = "one_hot";
+    args.check(
+        NAME,
+        6,
+        &[
+            "indices",
+            "depth",
+            "on_value",
+            "off_value",
+            "axis",
+            "dtype",
+            "name",
+        ],
+    )?;
+    for (position, name, default) in [(2, "on_value", 1.0), (3, "off_value", 0.0)] {
+        if let Some(value) = optional(&args, position, name) {
+            let value = dojo_lang::ArgName::Parameter {
+                function: NAME,
+                name,
+            }
+            .number(&value)?;
+            if value != default {
+                return Err(dojo_lang::Exception::new(
+                    "NotSupportedInDojo",
+                    format!("tf.one_hot({name}={value}) is not supported; Dojo gives 1 and 0"),
+                ));
+            }
+        }
+    }
+    if let Some(axis) = optional(&args, 4, "axis")
+        && !matches!(axis, Value::None)
+        && (dojo_lang::ArgName::Parameter {
+            function: NAME,
+            name: "axis",
+        })
+        .integer(&axis)?
+            != -1
+    {
+        return Err(dojo_lang::Exception::new(
+            "NotSupportedInDojo",
+            "tf.one_hot(axis=...) is supported only for the last axis (-1)",
+        ));
+    }
+    let indices = args.required(0, "indices", NAME)?;
+    let indices = match NdArray::from_value(&indices) {
+        Some(array) => array,
+        None => match indices {
+            Value::Int(_) | Value::Bool(_) => {
+                dojo_lang::ndarray::to_ndarray(interpreter, &indices, None)?
+            }
+            other => {
+                let items = interpreter.iterate(&other)?;
+                dojo_lang::ndarray::to_ndarray(interpreter, &Value::list(items), None)?
+            }
+        },
+    };
+    let depth = count(&args.required(1, "depth", NAME)?, NAME, "depth")?;
+    let classes = arrays::to_i64s(&indices)?;
+    let mut data = vec![0.0f64; classes.len() * depth];
+    for (row, &class) in classes.iter().enumerate() {
+        if let Some(column) = usize::try_from(class).ok().filter(|c| *c < depth) {
+            data[row * depth + column] = 1.0;
+        }
+    }
+    let mut shape = indices.shape().to_vec();
+    shape.push(depth);
+    let array = NdArray::from_f64(&shape, data).map_err(arrays::candle_error)?;
+    Ok(arrays::cast(&array, DType::Float32)?.into_value())
+}
+
 /// A grader's fixed text encoding, with the same code user programs run:
 /// `Tokenizer(num_words=num_words, oov_token=oov_token)` (Keras's other
 /// defaults) fit on `fit_texts` in order, then each of `texts` through

@@ -126,6 +126,9 @@ pub(super) fn module(interpreter: &mut Interpreter) -> Result<Value> {
     let make_vfs = interpreter.vfs();
     let mut attributes = vec![
         ("path", path),
+        // The program's own environment, empty: `os.environ["TF_CPP_MIN_LOG_LEVEL"]
+        // = "3"` works and nothing of the machine's environment is visible.
+        ("environ", Value::dict(crate::value::Dict::new())),
         ("sep", Value::str("/")),
         (
             "getcwd",

@@ -469,6 +469,10 @@ fn keras_module(interpreter: &mut Interpreter, context: &Rc<TrainingContext>) ->
         activations_namespace("activations"),
     ));
     attributes.push(("regularizers".to_owned(), regularizers_namespace()));
+    attributes.push((
+        "applications".to_owned(),
+        Value::Native(Rc::new(Applications)),
+    ));
     Ok(module_value("keras", attributes))
 }
 
@@ -487,8 +491,73 @@ fn tensorflow_module(
     attributes.push(("keras".to_owned(), keras_module(interpreter, context)?));
     attributes.push(("nn".to_owned(), activations_namespace("nn")));
     attributes.push(("math".to_owned(), math_namespace()));
+    // TF 2's short spelling of `tf.keras.optimizers`.
+    attributes.push(("optimizers".to_owned(), optimizers_namespace()));
+    attributes.push((
+        "device".to_owned(),
+        Builtin::value("device", |_, args| {
+            args.check("device", 1, &["device_name"])?;
+            args.required(0, "device_name", "device")?;
+            Ok(Value::Native(Rc::new(DeviceScope)))
+        }),
+    ));
     attributes.push(("__version__".to_owned(), Value::str("2.21.0 (Dojo)")));
     Ok(module_value("tensorflow", attributes))
+}
+
+/// `tf.keras.applications`: pretrained networks need their weights
+/// downloaded, which Dojo (offline) cannot do; every name says so.
+struct Applications;
+
+const APPLICATIONS_HELP: &str = "build the convolutional network yourself (Conv2D and \
+     MaxPooling2D blocks, then Flatten and Dense): the exam's image tasks reach full marks \
+     without transfer learning";
+
+fn applications_error(name: &str) -> Box<Exception> {
+    Exception::new(
+        "NotSupportedInDojo",
+        format!(
+            "tf.keras.applications{name} needs pretrained weights downloaded from the internet, \
+             and Dojo works offline"
+        ),
+    )
+    .with_help(APPLICATIONS_HELP)
+}
+
+impl NativeObject for Applications {
+    fn type_name(&self) -> String {
+        "module".to_owned()
+    }
+
+    fn get_attribute(&self, _this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
+        Err(applications_error(&format!(".{name}")))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `with tf.device("/GPU:0"):`: the run's device is chosen for the whole
+/// run (Settings, `DOJO_DEVICE`), so the scope changes nothing.
+struct DeviceScope;
+
+impl NativeObject for DeviceScope {
+    fn type_name(&self) -> String {
+        "device".to_owned()
+    }
+
+    fn enter(&self, this: &Rc<dyn NativeObject>) -> Option<Result<Value>> {
+        Some(Ok(Value::Native(Rc::clone(this))))
+    }
+
+    fn exit(&self) -> Result<()> {
+        Ok(())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// Registers `tensorflow`, `keras` and their submodules for this run.
@@ -502,6 +571,21 @@ pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
     interpreter.register_module("keras", move |interpreter| {
         keras_module(interpreter, &keras_context)
     });
+    // `from tensorflow.keras.applications import InceptionV3` fails at the import, clearly.
+    for prefix in ["tensorflow.keras.applications", "keras.applications"] {
+        interpreter.register_module(prefix, |_| Err(applications_error("")));
+        for model in [
+            "inception_v3",
+            "mobilenet_v2",
+            "vgg16",
+            "resnet50",
+            "efficientnet",
+        ] {
+            interpreter.register_module(&format!("{prefix}.{model}"), move |_| {
+                Err(applications_error(&format!(".{model}")))
+            });
+        }
+    }
     // `from tensorflow.keras.layers import Dense` and friends.
     for prefix in ["tensorflow.keras", "keras"] {
         let keras_context = Rc::clone(&context);

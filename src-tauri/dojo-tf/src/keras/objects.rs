@@ -323,6 +323,16 @@ impl NativeObject for PyModel {
             }),
             "compile" => native_method::<PyModel>(this, name, super::fit::compile),
             "fit" => native_method::<PyModel>(this, name, super::fit::fit),
+            // Keras 2's `fit_generator` (removed in Keras 3) took the same
+            // arguments as `fit` does now.
+            "fit_generator" => {
+                native_method::<PyModel>(this, name, |model, this, interpreter, args| {
+                    interpreter.print(
+                        "[Dojo] fit_generator() is fit() in TensorFlow 2: training with fit()\n",
+                    );
+                    super::fit::fit(model, this, interpreter, args)
+                })
+            }
             "evaluate" => native_method::<PyModel>(this, name, super::fit::evaluate),
             "predict" => native_method::<PyModel>(this, name, super::fit::predict),
             "save" => native_method::<PyModel>(this, name, |model, _, interpreter, args| {

@@ -310,3 +310,40 @@ fn a_model_trained_on_raw_pixels_is_told_about_the_scaling() {
     assert!(note.contains("divided by 255"), "{note}");
     assert!(report.score <= 2, "{report:?}");
 }
+
+/// The exam's horses-or-humans files declare 300x300 (or 150x150) inputs;
+/// the grader feeds the hidden images at the size the model declares, as
+/// the exam's did, and says so. Sizes outside the bounds (or not RGB) are
+/// explained, not fed.
+#[test]
+fn horses_are_fed_at_the_size_the_model_declares() {
+    let at = |size: usize| {
+        format!(
+            "import tensorflow as tf\ndef solution_model():\n    return tf.keras.Sequential([tf.keras.layers.MaxPooling2D(10, input_shape=({size}, {size}, 3)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1, activation='sigmoid')])"
+        )
+    };
+    for size in [300, 150] {
+        let report = graded("horses_or_humans", &at(size)).unwrap();
+        assert!(report.score >= 1, "{report:?}");
+        assert_eq!(report.samples, 153);
+        assert!(
+            report
+                .notes
+                .iter()
+                .any(|note| note.contains(&format!("{size}x{size} input"))),
+            "{:?}",
+            report.notes
+        );
+    }
+    let native = graded("horses_or_humans", &at(128)).unwrap();
+    assert!(
+        native
+            .notes
+            .iter()
+            .all(|note| !note.contains("input, resized")),
+        "{:?}",
+        native.notes
+    );
+    let message = grading_error("horses_or_humans", &at(640));
+    assert!(message.contains("(None, 640, 640, 3)"), "{message}");
+}

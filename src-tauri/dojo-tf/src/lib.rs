@@ -109,7 +109,8 @@ mod tests {
     /// Everyday TensorFlow 2 spellings that public exam files use run as
     /// TensorFlow runs them. Expected lines are TF 2.21.0's output for the
     /// same statements (`/tmp/tfvenv/bin/python`, `pip install
-    /// tensorflow-cpu`), printed through `.numpy()` where TF prints a tensor.
+    /// tensorflow-cpu`), printed through `.numpy()` where TF prints a tensor;
+    /// `tensorflow_datasets` imports, and its `load` (a download) is refused.
     #[test]
     fn everyday_tensorflow_spellings_of_exam_files_run() {
         let source = "import os
@@ -128,10 +129,19 @@ w = m.get_weights()[0].copy()
 m.fit(np.ones((8, 2)), np.full((8,), 3.0), epochs=3, verbose=0)
 m.load_weights('w.weights.h5')
 print(bool((m.get_weights()[0] == w).all()), os.environ['TF_CPP_MIN_LOG_LEVEL'])
+import tensorflow_datasets as tfds
+from keras_preprocessing.sequence import pad_sequences
+from keras_preprocessing.image import ImageDataGenerator
+print(pad_sequences([[1, 2]], maxlen=4))
+try:
+    tfds.load('horses_or_humans', split='train')
+except Exception as error:
+    print('tfds.load refused offline')
 ";
         let out = printed(source, RunOptions::default());
         assert_eq!(
-            out, "[[1. 0. 0.]\n [0. 0. 1.]\n [0. 0. 0.]]\n(2, 1, 2)\nfloat32 0.01\nTrue 3\n",
+            out,
+            "[[1. 0. 0.]\n [0. 0. 1.]\n [0. 0. 0.]]\n(2, 1, 2)\nfloat32 0.01\nTrue 3\n[[0 0 1 2]]\ntfds.load refused offline\n",
             "{out}"
         );
     }

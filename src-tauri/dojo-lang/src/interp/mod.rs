@@ -88,10 +88,6 @@ fn substitute_module(name: &str) -> Option<&'static str> {
             "scikit-learn is not available in Dojo: split arrays by slicing (x[:n], x[n:]) \
              and use tf.keras.metrics for scores"
         }
-        "tensorflow_datasets" => {
-            "tensorflow_datasets is not available offline: use tf.keras.datasets or the \
-             files under /data"
-        }
         "seaborn" | "plotly" => {
             "plotting is not available in Dojo: print the values (e.g. history.history) instead"
         }

@@ -538,6 +538,36 @@ impl NativeObject for Applications {
     }
 }
 
+/// `tensorflow_datasets`: importable, but every function explains that
+/// its catalog is downloaded, and where the task's data is instead.
+struct TensorflowDatasets;
+
+impl NativeObject for TensorflowDatasets {
+    fn type_name(&self) -> String {
+        "module".to_owned()
+    }
+
+    fn get_attribute(&self, _this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
+        let name = name.to_owned();
+        Ok(Some(Builtin::value("tensorflow_datasets", move |_, _| {
+            Err(Exception::new(
+                "NotSupportedInDojo",
+                format!(
+                    "tensorflow_datasets.{name}() downloads its datasets from the internet, and Dojo works offline"
+                ),
+            )
+            .with_help(
+                "load the task's data as the exam's files do: tf.keras.datasets.fashion_mnist.load_data(), \
+                 the zip and CSV URLs of the statement (they resolve to the bundled files), or the files under /data",
+            ))
+        })))
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// `with tf.device("/GPU:0"):`: the run's device is chosen for the whole
 /// run (Settings, `DOJO_DEVICE`), so the scope changes nothing.
 struct DeviceScope;
@@ -570,6 +600,37 @@ pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
     let keras_context = Rc::clone(&context);
     interpreter.register_module("keras", move |interpreter| {
         keras_module(interpreter, &keras_context)
+    });
+    // The standalone `keras_preprocessing` package of TF 2's early days
+    // (`from keras_preprocessing.image import ImageDataGenerator`) is
+    // `tf.keras.preprocessing`.
+    for (alias, path) in [
+        ("keras_preprocessing", &["keras", "preprocessing"][..]),
+        (
+            "keras_preprocessing.image",
+            &["keras", "preprocessing", "image"][..],
+        ),
+        (
+            "keras_preprocessing.text",
+            &["keras", "preprocessing", "text"][..],
+        ),
+        (
+            "keras_preprocessing.sequence",
+            &["keras", "preprocessing", "sequence"][..],
+        ),
+    ] {
+        interpreter.register_module(alias, move |interpreter| {
+            let mut value = interpreter.import("tensorflow")?;
+            for part in path {
+                value = interpreter.get_attribute(&value, part, Span::default())?;
+            }
+            Ok(value)
+        });
+    }
+    // `import tensorflow_datasets as tfds` works; `tfds.load(...)` says
+    // where the same data is offline.
+    interpreter.register_module("tensorflow_datasets", |_| {
+        Ok(Value::Native(Rc::new(TensorflowDatasets)))
     });
     // `from tensorflow.keras.applications import InceptionV3` fails at the import, clearly.
     for prefix in ["tensorflow.keras.applications", "keras.applications"] {

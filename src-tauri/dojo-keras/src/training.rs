@@ -635,7 +635,7 @@ impl Model {
         }
         if seen == 0 {
             return Err(KerasError::Argument(
-                "the evaluation data produced no batches".into(),
+                "the evaluation data produced no batches: the validation (or evaluate) data is empty; a series split at a fixed `split_time` leaves no validation windows when the series is not longer than `split_time` plus the window (print `len(series)` to check)".into(),
             ));
         }
         let mut logs = Logs::new();

@@ -285,6 +285,16 @@ fn horses_or_humans() -> Result<(TaskData, HiddenSplit)> {
             ));
         }
     }
+    // Dicoding's exam-style practice sets download the same archives from
+    // their own mirror.
+    urls.push((
+        "https://github.com/dicodingacademy/assets/releases/download/release-horse-or-human/horse-or-human.zip".to_owned(),
+        format!("/data/{DATASET}/horse-or-human.zip"),
+    ));
+    urls.push((
+        "https://github.com/dicodingacademy/assets/raw/main/Simulation/machine_learning/validation-horse-or-human.zip".to_owned(),
+        format!("/data/{DATASET}/validation-horse-or-human.zip"),
+    ));
     Ok((
         TaskData { files, urls },
         HiddenSplit::Images {
@@ -471,6 +481,13 @@ fn sunspots() -> Result<(TaskData, HiddenSplit)> {
                 "https://raw.githubusercontent.com/jbrownlee/Datasets/master/monthly-sunspots.csv"
                     .into(),
                 format!("/data/{DATASET}/{zurich}"),
+            ),
+            // Dicoding's mirror of the course's `Sunspots.csv` (its files
+            // read `row[0]` and `row[2]`, the course file's layout).
+            (
+                "https://github.com/dicodingacademy/assets/raw/main/Simulation/machine_learning/sunspots.csv"
+                    .into(),
+                format!("/data/{DATASET}/Sunspots.csv"),
             ),
         ],
         vec![file(

@@ -593,3 +593,31 @@ print("done")
         "#]],
     );
 }
+
+/// Integer arithmetic at the edge of Dojo's 64-bit integers raises
+/// Python's exceptions instead of stopping the process (a Rust panic).
+/// CPython's arbitrary-precision ints give `2**63` and `9223372036854775808`
+/// where Dojo must say `OverflowError`; `%` by -1 is 0 in both, and the
+/// `d` format prints the value as CPython does.
+#[test]
+fn integer_edges_raise_overflow_error_not_a_crash() {
+    check(
+        r#"
+x = -2**62 * 2
+print(x, x % -1, f"{x:d}", x // 1)
+for f in (lambda: x // -1, lambda: abs(x), lambda: -x, lambda: x * 2, lambda: 2 ** 64):
+    try:
+        print(f())
+    except OverflowError as error:
+        print("OverflowError:", error)
+"#,
+        expect![[r#"
+            -9223372036854775808 0 -9223372036854775808 -9223372036854775808
+            OverflowError: integer result too large for Dojo's 64-bit integers
+            OverflowError: integer result too large for Dojo's 64-bit integers
+            OverflowError: integer overflow
+            OverflowError: integer result too large for Dojo's 64-bit integers
+            OverflowError: integer result too large for Dojo's 64-bit integers
+        "#]],
+    );
+}

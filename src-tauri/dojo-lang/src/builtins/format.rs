@@ -67,7 +67,7 @@ pub(crate) fn format_value(value: &Value, spec: &str) -> Result<String> {
             Some(precision) => text.chars().take(precision).collect(),
             None => text.to_string(),
         },
-        (Some('d'), Value::Int(i)) => i.abs().to_string(),
+        (Some('d'), Value::Int(i)) => i.unsigned_abs().to_string(),
         (Some('d'), Value::Bool(b)) => i64::from(*b).to_string(),
         (Some('f' | 'F'), _) if numeric_value.is_some() => {
             format!(

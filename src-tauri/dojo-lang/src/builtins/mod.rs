@@ -566,7 +566,12 @@ fn sum(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
 fn abs(_: &mut Interpreter, args: Args) -> Result<Value> {
     args.check("abs", 1, &[])?;
     match args.required(0, "x", "abs")? {
-        Value::Int(i) => Ok(Value::Int(i.wrapping_abs())),
+        Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| {
+            Exception::new(
+                "OverflowError",
+                "integer result too large for Dojo's 64-bit integers",
+            )
+        }),
         Value::Bool(b) => Ok(Value::Int(i64::from(b))),
         Value::Float(x) => Ok(Value::Float(x.abs())),
         other => Err(type_error(format!(

@@ -124,16 +124,18 @@ fn numeric(op: BinaryOp, a: Number, b: Number) -> Result<Value> {
             if *y == 0 {
                 return Err(zero_division("integer division or modulo by zero"));
             }
-            Ok(Value::Int(
-                x.div_euclid(*y) - i64::from(y < &0 && x.rem_euclid(*y) != 0),
-            ))
+            // Only `i64::MIN // -1` overflows (Python gives 2**63).
+            let quotient = x.checked_div_euclid(*y).ok_or_else(overflow)?;
+            let remainder = x.checked_rem_euclid(*y).unwrap_or(0);
+            Ok(Value::Int(quotient - i64::from(y < &0 && remainder != 0)))
         }
         (BinaryOp::Mod, Int(x), Int(y)) => {
             if *y == 0 {
                 return Err(zero_division("integer division or modulo by zero"));
             }
             // Python's modulo takes the sign of the divisor.
-            let remainder = x % y;
+            // `i64::MIN % -1` is 0, as in Python (Rust's `%` would overflow).
+            let remainder = x.checked_rem(*y).unwrap_or(0);
             Ok(Value::Int(
                 if remainder != 0 && ((remainder < 0) != (*y < 0)) {
                     remainder + y

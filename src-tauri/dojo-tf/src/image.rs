@@ -87,6 +87,9 @@ pub fn decode(bytes: &[u8], path: &str, channels: usize) -> Result<Image> {
 
 /// TensorFlow's bilinear resize (`tf.image.resize`, half-pixel centres, no antialias).
 pub fn resize_bilinear(image: &Image, height: usize, width: usize) -> Image {
+    if image.height == 0 || image.width == 0 {
+        return blank(height, width, image.channels);
+    }
     let axis = |out: usize, size_in: usize, size_out: usize| {
         let scale = size_in as f32 / size_out as f32;
         let position = (out as f32 + 0.5) * scale - 0.5;
@@ -120,8 +123,22 @@ pub fn resize_bilinear(image: &Image, height: usize, width: usize) -> Image {
     }
 }
 
+/// An all-zero image: what resizing an image without pixels gives (the
+/// callers refuse empty images first; this keeps the arithmetic safe).
+fn blank(height: usize, width: usize, channels: usize) -> Image {
+    Image {
+        height,
+        width,
+        channels,
+        pixels: vec![0.0; height * width * channels],
+    }
+}
+
 /// PIL's nearest-neighbour resize (Keras's `load_img` default).
 pub fn resize_nearest(image: &Image, height: usize, width: usize) -> Image {
+    if image.height == 0 || image.width == 0 {
+        return blank(height, width, image.channels);
+    }
     let source = |out: usize, size_in: usize, size_out: usize| {
         (((out as f64 + 0.5) * size_in as f64 / size_out as f64) as usize).min(size_in - 1)
     };
@@ -642,6 +659,13 @@ pub(crate) fn tf_image_resize(_: &mut Interpreter, args: Args) -> Result<Value> 
         }
     };
     let (h, w, c) = (rest[0], rest[1], rest[2]);
+    // TensorFlow refuses it (`InvalidArgumentError`): an empty image has no
+    // pixel to sample from.
+    if h == 0 || w == 0 || c == 0 {
+        return Err(value_error(format!(
+            "resize(): the images are empty (shape {shape:?}): each needs at least one pixel and one channel"
+        )));
+    }
     let values: Vec<f32> = arrays::to_f64s(&images)?
         .into_iter()
         .map(|x| x as f32)

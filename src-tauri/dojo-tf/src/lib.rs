@@ -146,6 +146,27 @@ except Exception as error:
         );
     }
 
+    /// Resizing an empty image, or to an empty size, is a ValueError (as
+    /// TensorFlow's InvalidArgumentError), never a crash of the process.
+    #[test]
+    fn resizing_empty_images_is_an_error_not_a_crash() {
+        let out = printed(
+            "import numpy as np
+import tensorflow as tf
+for shape, size in [((0, 0, 3), (4, 4)), ((4, 4, 3), (0, 4)), ((2, 0, 5, 3), (2, 2))]:
+    try:
+        tf.image.resize(np.zeros(shape), size)
+    except ValueError as error:
+        print(str(error).split(':')[1].strip().split(' (')[0])
+",
+            RunOptions::default(),
+        );
+        assert_eq!(
+            out, "the images are empty\n`size` must be positive\nthe images are empty\n",
+            "{out}"
+        );
+    }
+
     #[test]
     fn every_spelling_of_clear_session_resets_keras() {
         let source = "import tensorflow as tf

@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                     }
                 })
         }}
+        <StoreNotice />
         <main class:wide=move || open_task.with(Option::is_some)>
             {move || match (open_task.get(), page.get()) {
                 (Some(task_id), _) => view! { <WorkspacePage task_id open_task /> }.into_any(),
@@ -116,5 +117,29 @@ pub fn App() -> impl IntoView {
                 (None, Page::About) => view! { <AboutPage /> }.into_any(),
             }}
         </main>
+    }
+}
+
+/// What opening the history had to do (a damaged or empty file kept aside
+/// and a fresh one started), once, until dismissed.
+#[component]
+fn StoreNotice() -> impl IntoView {
+    let notice = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        if let Ok(info) = crate::api::app_info().await {
+            notice.set(info.store_notice);
+        }
+    });
+    move || {
+        notice.get().map(|message| {
+            view! {
+                <div id="store-notice" class="notice" role="alert">
+                    <span>{message}</span>
+                    <button id="store-notice-dismiss" class="secondary" on:click=move |_| notice.set(None)>
+                        "Dismiss"
+                    </button>
+                </div>
+            }
+        })
     }
 }

@@ -21,6 +21,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         compiled_backends: dojo_engine::device::compiled_backends(),
         data_dir: state.data_dir.display().to_string(),
         database_path: state.store().path().display().to_string(),
+        store_notice: state.store().notice().map(str::to_owned),
     }
 }
 
@@ -71,10 +72,28 @@ pub async fn get_task(
 }
 
 /// Syntax and support problems in `code`, located, without running it.
+///
+/// Asynchronous, so it never runs on the window's main thread, and parsed
+/// on a thread of its own with a large stack: whatever is pasted into the
+/// editor, the check cannot take the window down.
 #[tauri::command]
-pub fn check_code(code: String) -> Vec<CodeDiagnostic> {
-    dojo_engine::practice::check_code(&code)
+pub async fn check_code(code: String) -> Vec<CodeDiagnostic> {
+    tauri::async_runtime::spawn_blocking(move || {
+        std::thread::Builder::new()
+            .name("check-code".into())
+            .stack_size(CHECK_STACK_BYTES)
+            .spawn(move || dojo_engine::practice::check_code(&code))
+            .ok()
+            .and_then(|checker| checker.join().ok())
+            .unwrap_or_default()
+    })
+    .await
+    .unwrap_or_default()
 }
+
+/// The stack of the editor's check thread (the parser recurses per level
+/// of nesting, which `dojo_lang::parse` bounds).
+const CHECK_STACK_BYTES: usize = 32 << 20;
 
 #[tauri::command]
 pub fn save_draft(

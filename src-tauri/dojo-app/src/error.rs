@@ -56,7 +56,11 @@ impl CommandError {
                 S::MockRunning(_) => "mock_running",
                 S::MockNotRunning(_) | S::MockNotFound(_) => "mock_not_found",
                 S::Import { .. } => "import_invalid",
-                S::Open { .. } | S::NoWal { .. } | S::Corrupt(_) | S::Sqlite(_) => "database_error",
+                S::Open { .. }
+                | S::NoWal { .. }
+                | S::SetAside { .. }
+                | S::Corrupt(_)
+                | S::Sqlite(_) => "database_error",
             },
         }
     }

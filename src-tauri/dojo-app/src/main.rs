@@ -2,7 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// mimalloc, counting what it holds for the run's memory budget.
+static GLOBAL: dojo_engine::memory::Counting<mimalloc::MiMalloc> =
+    dojo_engine::memory::Counting(mimalloc::MiMalloc);
 
 #[allow(unsafe_code)]
 fn main() -> std::process::ExitCode {

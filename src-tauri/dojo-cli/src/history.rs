@@ -5,13 +5,35 @@ use std::io::Write;
 
 use anyhow::Context;
 use dojo_protocol::{AttemptDetail, DiffChange, MockId, MockReport, MockState, RunId};
-use dojo_store::Store;
 
 use crate::{HistoryAction, MockAction, format_grade, history_line, utc_minute};
 
 pub fn run(action: HistoryAction, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut store = Store::open_default()?;
+    let mut store = crate::open_store()?;
     match action {
+        HistoryAction::Check => {
+            let check = store.check()?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&check)?)?;
+            } else {
+                writeln!(out, "integrity: {}", check.integrity.join("; "))?;
+                for (status, count) in &check.by_status {
+                    writeln!(out, "{status}: {count}")?;
+                }
+                let gaps: Vec<String> = check
+                    .runs
+                    .iter()
+                    .filter(|run| !run.3)
+                    .map(|run| run.0.to_string())
+                    .collect();
+                if !gaps.is_empty() {
+                    writeln!(out, "runs with a gap in their epochs: {}", gaps.join(", "))?;
+                }
+            }
+            if check.integrity != ["ok"] {
+                anyhow::bail!("the history file failed SQLite's integrity check");
+            }
+        }
         HistoryAction::Show { id } => {
             let detail = store.attempt_detail(RunId(id))?;
             if json {
@@ -110,7 +132,7 @@ pub fn run(action: HistoryAction, json: bool, out: &mut impl Write) -> anyhow::R
 }
 
 pub fn mock(action: MockAction, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut store = Store::open_default()?;
+    let mut store = crate::open_store()?;
     // Closes a mock whose deadline has passed.
     store.running_mock()?;
     match action {

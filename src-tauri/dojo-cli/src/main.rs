@@ -5,6 +5,7 @@
 //! (or one JSON object per line for streams) with `--json`.
 
 mod bench_history;
+mod bench_memory;
 mod bench_models;
 mod history;
 
@@ -23,7 +24,9 @@ use dojo_protocol::{JobEvent, JobId, RunId, TrainingEvent};
 use dojo_store::RunRecorder;
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+/// mimalloc, counting what it holds for the run's memory budget.
+static GLOBAL: dojo_engine::memory::Counting<mimalloc::MiMalloc> =
+    dojo_engine::memory::Counting(mimalloc::MiMalloc);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -161,6 +164,10 @@ enum HistoryAction {
     },
     /// Add the attempts of an exported file; ones already here are skipped.
     Import { file: std::path::PathBuf },
+    /// Check the history file: SQLite's full integrity check, runs by
+    /// status, and whether each run's stored epochs have no gap. Runs of
+    /// processes that are gone are closed as `interrupted` first.
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,6 +199,9 @@ enum BenchSuite {
     Models,
     /// The History page's queries on a database of 10,000 runs.
     History,
+    /// Programs that allocate until refused: peak memory against the run's
+    /// budget (`--samples` is the budget in MiB, default 1024).
+    Memory,
 }
 
 #[allow(unsafe_code)]
@@ -364,11 +374,27 @@ fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
+/// Opens the history in the data directory; what opening had to do to a
+/// damaged or empty file goes to standard error.
+pub(crate) fn open_store() -> dojo_store::Result<dojo_store::Store> {
+    let store = dojo_store::Store::open_default()?;
+    if let Some(notice) = store.notice() {
+        eprintln!("warning: {notice}");
+    }
+    Ok(store)
+}
+
+/// Reports, on standard error, the history rows a listing could not read.
+pub(crate) fn warn_skipped(store: &dojo_store::Store) {
+    for problem in store.take_skipped_rows() {
+        eprintln!("warning: skipped an unreadable history row: {problem}");
+    }
+}
+
 /// Starts recording a run in the store. A store that cannot be opened or
 /// written costs the record, never the run: a warning says so.
 fn start_recording(run: &dojo_store::NewRun) -> Option<RunRecorder<dojo_store::Store>> {
-    let started =
-        dojo_store::Store::open_default().and_then(|store| RunRecorder::start(store, run));
+    let started = open_store().and_then(|store| RunRecorder::start(store, run));
     match started {
         Ok(recorder) => Some(recorder),
         Err(error) => {
@@ -532,6 +558,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .display()
                     .to_string(),
                 data_dir: data_dir.display().to_string(),
+                store_notice: None,
             };
             if cli.json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&info)?)?;
@@ -596,8 +623,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(task) = &task {
                 dojo_engine::tasks::task(task)?;
             }
-            let store = dojo_store::Store::open_default()?;
+            let store = open_store()?;
             let attempts = store.attempts(task.as_deref())?;
+            warn_skipped(&store);
             if cli.json {
                 writeln!(out, "{}", serde_json::to_string_pretty(&attempts)?)?;
             } else if attempts.is_empty() {
@@ -718,6 +746,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         result.filtered_page_median_ms,
                         result.detail_median_ms
                     )?;
+                }
+            }
+            BenchSuite::Memory => {
+                let cases = bench_memory::run(samples.map_or(1024, |mib| mib as u64))?;
+                if cli.json {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&cases)?)?;
+                } else {
+                    for case in &cases {
+                        writeln!(
+                            out,
+                            "{:<16} {:<12} budget {:>6.0} MiB, peak held {:>7.1} MiB, peak RSS +{:>7.1} MiB, {:.1} s",
+                            case.name,
+                            case.outcome,
+                            case.budget_mib,
+                            case.peak_held_mib,
+                            case.peak_rss_growth_mib,
+                            case.seconds
+                        )?;
+                    }
                 }
             }
             BenchSuite::Models => {

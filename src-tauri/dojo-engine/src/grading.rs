@@ -312,7 +312,32 @@ impl Grader<'_> {
                 .model
                 .predict(&x, Some(len))
                 .map_err(|error| self.run_error(&error.to_string()))?;
-            dims = y.dims()[1..].to_vec();
+            let returned = y.dims().first().copied();
+            if returned != Some(len) {
+                return Err(Error::Grading(format!(
+                    "your model returned {} for a batch of {len} examples; the grader needs exactly one prediction per example, so no layer may change the batch axis (a `Lambda` that slices, reshapes or reduces the first axis, e.g. `x[:0]` or `tf.reduce_mean(x)`)",
+                    match returned {
+                        None => "a single value".to_owned(),
+                        Some(1) => "1 prediction".to_owned(),
+                        Some(rows) => format!("{rows} predictions"),
+                    }
+                )));
+            }
+            let row_dims = &y.dims()[1..];
+            if start > 0 && dims != row_dims {
+                return Err(Error::Grading(format!(
+                    "your model's output shape changes from batch to batch ({} then {}); the grader needs one prediction of the same shape per example",
+                    contract_shape(&dims),
+                    contract_shape(row_dims),
+                )));
+            }
+            if row_dims.contains(&0) {
+                return Err(Error::Grading(format!(
+                    "your model outputs no values per example (output shape {}); the grader needs one prediction per example",
+                    contract_shape(row_dims),
+                )));
+            }
+            dims = row_dims.to_vec();
             values.extend(
                 y.to_dtype(candle_core::DType::F32)?
                     .flatten_all()?
@@ -663,13 +688,15 @@ impl Grader<'_> {
                 ));
             }
         }
+        // Compared with the visible series only: a note never tells the user
+        // anything about the hidden split beyond the score itself.
         let mean_prediction = predictions.iter().map(|p| f64::from(*p)).sum::<f64>()
             / predictions.len().max(1) as f64;
-        let mean_target = hidden.iter().sum::<f64>() / hidden.len().max(1) as f64;
-        let ratio = mean_prediction.abs() / mean_target.abs().max(1e-9);
+        let mean_visible = visible.iter().sum::<f64>() / visible.len().max(1) as f64;
+        let ratio = mean_prediction.abs() / mean_visible.abs().max(1e-9);
         if !(0.2..=5.0).contains(&ratio) {
             self.notes.push(format!(
-                "your predictions are on a different scale than the targets (mean prediction {mean_prediction:.3} vs mean value {mean_target:.3}): the contract reads predictions in the series' raw units"
+                "your predictions are on a different scale than the series (mean prediction {mean_prediction:.3}, mean of the visible series {mean_visible:.3}): the contract reads predictions in the series' raw units"
             ));
         }
         Ok(Outcome {

@@ -20,6 +20,7 @@ pub mod device;
 mod error;
 pub mod grading;
 pub mod jobs;
+pub mod memory;
 pub mod mock;
 pub mod practice;
 mod preview;

@@ -636,4 +636,64 @@ def solution_model():
             end.error
         );
     }
+    /// Stop ends a program anywhere, not only inside `fit`, and no `except`
+    /// swallows it: this one catches everything around `fit` and then
+    /// loops for ever.
+    #[test]
+    fn stop_ends_a_loop_outside_fit_and_cannot_be_caught() {
+        let code = "import numpy as np
+import tensorflow as tf
+
+def solution_model():
+    x = np.zeros((64, 30, 1))
+    model = tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])
+    model.compile(loss='mae', optimizer='adam')
+    while True:
+        try:
+            model.fit(x, x[:, -1, 0], epochs=1000, verbose=0)
+        except BaseException:
+            pass
+        try:
+            while True:
+                pass
+        except:
+            pass
+";
+        let run = PracticeRun {
+            task: Some(crate::tasks::task("sunspots").unwrap()),
+            code: code.to_owned(),
+            file_name: "solution.py".to_owned(),
+            run_id: RunId(1),
+            seed: 1,
+            max_epochs: None,
+            max_steps: None,
+            dry_run: false,
+            device: ComputeDevice::cpu(),
+        };
+        let (sender, receiver) = mpsc::channel();
+        let runner = JobRunner::new();
+        let id = runner
+            .start(run, move |update: JobUpdate| {
+                let _ = sender.send(update);
+            })
+            .unwrap();
+        // Stop once training has begun, then again after it has been caught.
+        let mut end = None;
+        let mut cancelled_at = None;
+        while end.is_none() {
+            match receiver.recv_timeout(std::time::Duration::from_secs(60)) {
+                Ok(update) => {
+                    if matches!(update.event, WireEvent::Epoch { .. }) && cancelled_at.is_none() {
+                        runner.cancel(id).unwrap();
+                        cancelled_at = Some(std::time::Instant::now());
+                    }
+                    end = update.end;
+                }
+                Err(error) => panic!("the stopped run did not end: {error:?}"),
+            }
+        }
+        let end = end.unwrap();
+        assert_eq!(end.status, RunStatus::Cancelled, "{end:?}");
+        assert!(cancelled_at.is_some());
+    }
 }

@@ -347,3 +347,58 @@ fn horses_are_fed_at_the_size_the_model_declares() {
     let message = grading_error("horses_or_humans", &at(640));
     assert!(message.contains("(None, 640, 640, 3)"), "{message}");
 }
+
+/// A model that answers fewer rows than it was given scored MAE 0.000 (5/5)
+/// without training: the MAE divided by the targets while the predictions
+/// ran out. The grader now needs exactly one prediction per example.
+#[test]
+fn a_model_must_answer_once_per_example() {
+    let lambdas = [
+        ("sunspots", "(30, 1)", "lambda x: x[:0]"),
+        ("daily_min_temperatures", "(30, 1)", "lambda x: x[:1]"),
+        ("auto_mpg", "(9,)", "lambda x: x[:0]"),
+        ("sunspots", "(30, 1)", "lambda x: x[0]"),
+        ("auto_mpg", "(9,)", "lambda x: x[:, :0]"),
+        ("fashion_mnist", "(28, 28)", "lambda x: x[:3]"),
+    ];
+    for (task_id, shape, lambda) in lambdas {
+        let source = format!(
+            "import tensorflow as tf\ndef solution_model():\n    return tf.keras.Sequential([tf.keras.Input(shape={shape}), tf.keras.layers.Flatten(), tf.keras.layers.Dense(10, activation='softmax'), tf.keras.layers.Lambda({lambda})])"
+        );
+        let message = grading_error(task_id, &source);
+        assert!(
+            message.contains("one prediction per example"),
+            "{task_id} {lambda}: {message}"
+        );
+    }
+}
+
+/// Notes compare the predictions with the visible series, never with a
+/// statistic of the hidden continuation.
+#[test]
+fn notes_reveal_nothing_about_the_hidden_split() {
+    let source = "import tensorflow as tf\ndef solution_model():\n    return tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1), tf.keras.layers.Lambda(lambda x: x * 0.0 - 5000.0)])";
+    let (model, hidden, task) = solve("sunspots", source);
+    let HiddenSplit::Series {
+        visible,
+        hidden: continuation,
+    } = &hidden
+    else {
+        panic!("sunspots has a series split")
+    };
+    let hidden_mean = continuation.iter().sum::<f64>() / continuation.len() as f64;
+    let visible_mean = visible.iter().sum::<f64>() / visible.len() as f64;
+    let report = grade(&model, task, &hidden).unwrap();
+    let notes = report.notes.join("\n");
+    assert!(
+        notes.contains(&format!("{visible_mean:.3}")),
+        "the scale note names the visible mean: {notes}"
+    );
+    for statistic in [hidden_mean, continuation[0], *continuation.last().unwrap()] {
+        assert!(
+            !notes.contains(&format!("{statistic:.3}"))
+                && !notes.contains(&format!("{statistic:.2}")),
+            "a note names {statistic} of the hidden split: {notes}"
+        );
+    }
+}

@@ -40,6 +40,9 @@ pub enum KerasError {
         count: Option<usize>,
         limit: usize,
     },
+    /// The run's memory budget cannot spare what an allocation needs.
+    #[error("{0}")]
+    Memory(String),
     /// A name (layer, optimizer, loss, ...) that Dojo does not implement.
     #[error(
         "`{module}.{name}` is not available in Dojo;{} available {module}: {}",

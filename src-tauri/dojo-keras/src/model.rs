@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use candle_core::Tensor;
+use candle_core::{DType, Tensor};
 
 use crate::config::ConfigValue;
 use crate::error::{KerasError, Result};
@@ -217,14 +217,47 @@ impl Model {
             ));
         }
         let name = name.unwrap_or_else(|| session::unique_name("functional"));
-        Ok(Self {
+        let model = Self {
             name,
             sequential: false,
             seq_layers: Vec::new(),
             seq_input: None,
             nodes,
             compiled: None,
-        })
+        };
+        model.check_size()?;
+        Ok(model)
+    }
+
+    /// The whole model against the parameter limit, whenever it is built
+    /// or grows: each weight is checked as it is made, the sum here.
+    fn check_size(&self) -> Result<()> {
+        let total = self.layers().iter().try_fold(0usize, |total, layer| {
+            total.checked_add(layer.count_params())
+        });
+        session::check_params(total, "this model")
+    }
+
+    /// Asks the host's memory budget for a batch of `batch` examples
+    /// through every layer (forward values, and for training their
+    /// gradients and a working copy): a Conv2D whose activations need
+    /// gigabytes is refused before candle allocates them.
+    fn ensure_room_for(&self, batch: usize, dtype: DType, training: bool) -> Result<()> {
+        let per_example = self.nodes.iter().try_fold(0u128, |total, node| {
+            let elements = node.shape.iter().skip(1).try_fold(1u128, |size, dim| {
+                size.checked_mul(dim.unwrap_or(1) as u128)
+            })?;
+            total.checked_add(elements)
+        });
+        let copies: u128 = if training { 3 } else { 1 };
+        let bytes = per_example
+            .and_then(|n| n.checked_mul(batch as u128))
+            .and_then(|n| n.checked_mul(dtype.size_in_bytes() as u128 * copies))
+            .unwrap_or(u128::MAX);
+        session::ensure_room(
+            bytes,
+            &format!("a batch of {batch} through {}'s layers", self.name),
+        )
     }
 
     fn build_sequential(&mut self) -> Result<()> {
@@ -256,7 +289,7 @@ impl Model {
             cur = out;
         }
         self.nodes = nodes;
-        Ok(())
+        self.check_size()
     }
 
     /// Builds a Sequential model whose input shape was unknown from data of
@@ -404,6 +437,7 @@ impl Model {
             .first()
             .map(|w| w.var.dtype())
             .unwrap_or_else(session::floatx);
+        self.ensure_room_for(got.first().copied().unwrap_or(1), dtype, training)?;
         let mut values: Vec<Tensor> = Vec::with_capacity(self.nodes.len());
         values.push(if x.dtype() == dtype {
             x.clone()

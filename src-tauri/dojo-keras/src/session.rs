@@ -48,7 +48,14 @@ pub struct SessionConfig {
     pub device: Device,
     /// The most parameters a model (or one of its weights) may have.
     pub max_params: usize,
+    /// Asked before weights or a batch's activations are allocated:
+    /// `Err(message)` refuses `bytes` for `what` (the host's memory
+    /// budget). `None` grants everything.
+    pub memory: Option<MemoryCheck>,
 }
+
+/// The host's memory check: `Err(message)` refuses `bytes` for `what`.
+pub type MemoryCheck = fn(bytes: u128, what: &str) -> std::result::Result<(), String>;
 
 impl Default for SessionConfig {
     fn default() -> Self {
@@ -56,6 +63,7 @@ impl Default for SessionConfig {
             seed: DEFAULT_SEED,
             device: Device::Cpu,
             max_params: DEFAULT_MAX_PARAMS,
+            memory: None,
         }
     }
 }
@@ -85,6 +93,16 @@ pub fn session_seed() -> u64 {
 
 pub fn max_params() -> usize {
     STATE.with(|s| s.borrow().config.max_params)
+}
+
+/// Fails with [`KerasError::Memory`] if the host's memory budget cannot
+/// spare `bytes` for `what`.
+pub fn ensure_room(bytes: u128, what: &str) -> Result<()> {
+    let check = STATE.with(|s| s.borrow().config.memory);
+    match check {
+        Some(check) => check(bytes, what).map_err(KerasError::Memory),
+        None => Ok(()),
+    }
 }
 
 /// Fails if `count` parameters exceed the limit.

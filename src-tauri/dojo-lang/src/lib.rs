@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod interp;
 pub mod lower;
+pub mod memory;
 pub mod modules;
 pub mod ndarray;
 pub mod object;

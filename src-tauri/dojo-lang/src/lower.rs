@@ -11,6 +11,7 @@ use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 use ruff_text_size::{Ranged, TextRange};
 
 mod locals;
+mod nesting;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::syntax::*;
@@ -47,6 +48,14 @@ pub fn parse(source: &str) -> Parsed {
                 ),
                 Span::new(0, 0),
             )],
+        };
+    }
+    // The parser and everything after it recurse per nesting level: a
+    // source nested past the limits is refused before it is parsed.
+    if let Some(problem) = nesting::nesting_problem(source) {
+        return Parsed {
+            module: Module { body: Vec::new() },
+            diagnostics: vec![problem],
         };
     }
     let options = ParseOptions::from(Mode::Module).with_target_version(ast::PythonVersion::PY313);

@@ -265,3 +265,23 @@ pub fn to_ndarray(
 ) -> crate::error::Result<NdArray> {
     crate::modules::numpy::convert::to_array(value, dtype, interpreter.limits.max_array_bytes)
 }
+
+/// Fails with numpy's `MemoryError` if an array of `shape` and `dtype`
+/// would pass the interpreter's per-array limit or the run's memory
+/// budget: what a host module asks before it allocates an array whose
+/// size the program chose (`tf.one_hot(depth=...)`, `pad_sequences(maxlen=...)`).
+pub fn check_array(
+    interpreter: &crate::interp::Interpreter,
+    shape: &[usize],
+    dtype: DType,
+) -> crate::error::Result<()> {
+    crate::modules::numpy::check_bytes(shape, dtype, interpreter.limits.max_array_bytes)
+}
+
+/// The number of elements of `shape`, or `None` when it does not fit in a
+/// `usize` (a shape the program chose, such as `(2**62, 4)`).
+pub fn checked_elements(shape: &[usize]) -> Option<usize> {
+    shape
+        .iter()
+        .try_fold(1usize, |total, &d| total.checked_mul(d))
+}

@@ -18,8 +18,8 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Str(Rc<str>),
-    List(Rc<RefCell<Vec<Value>>>),
-    Tuple(Rc<[Value]>),
+    List(Rc<ListCell>),
+    Tuple(Rc<TupleItems>),
     Dict(Rc<RefCell<Dict>>),
     Set(Rc<RefCell<Dict>>),
     Range {
@@ -39,6 +39,85 @@ pub enum Value {
     Iterator(Rc<RefCell<IteratorState>>),
     /// An exception object, as bound by `except E as e`.
     Exception(Rc<ExceptionValue>),
+}
+
+/// A list's items. It derefs to the `RefCell` that holds them; dropping the
+/// last reference takes nested containers apart iteratively
+/// ([`drop_values`]), so `x = [x]` a million times cannot overflow the stack.
+#[derive(Default)]
+pub struct ListCell(RefCell<Vec<Value>>);
+
+impl ListCell {
+    pub fn new(items: Vec<Value>) -> ListCell {
+        ListCell(RefCell::new(items))
+    }
+}
+
+impl std::ops::Deref for ListCell {
+    type Target = RefCell<Vec<Value>>;
+    fn deref(&self) -> &RefCell<Vec<Value>> {
+        &self.0
+    }
+}
+
+impl Drop for ListCell {
+    fn drop(&mut self) {
+        drop_values(std::mem::take(self.0.get_mut()));
+    }
+}
+
+/// A tuple's items (deref to a slice), dropped like a list's.
+#[derive(Default)]
+pub struct TupleItems(Vec<Value>);
+
+impl std::ops::Deref for TupleItems {
+    type Target = [Value];
+    fn deref(&self) -> &[Value] {
+        &self.0
+    }
+}
+
+impl Drop for TupleItems {
+    fn drop(&mut self) {
+        drop_values(std::mem::take(&mut self.0));
+    }
+}
+
+/// Drops `values` without recursion: a container that `values` held the
+/// last reference to gives its items to the same work list, so dropping a
+/// structure nested a million levels deep uses constant stack.
+pub fn drop_values(mut stack: Vec<Value>) {
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::List(cell) => {
+                if let Some(mut cell) = Rc::into_inner(cell) {
+                    stack.append(cell.0.get_mut());
+                }
+            }
+            Value::Tuple(items) => {
+                if let Some(mut items) = Rc::into_inner(items) {
+                    stack.append(&mut items.0);
+                }
+            }
+            Value::Dict(dict) | Value::Set(dict) => {
+                if let Some(dict) = Rc::into_inner(dict) {
+                    stack.extend(dict.into_inner().take_values());
+                }
+            }
+            Value::Instance(instance) => {
+                if let Some(mut instance) = Rc::into_inner(instance) {
+                    stack.extend(instance.attributes.get_mut().drain().map(|(_, v)| v));
+                }
+            }
+            Value::BoundMethod(bound) => {
+                if let Some((receiver, function)) = Rc::into_inner(bound) {
+                    stack.push(receiver);
+                    stack.push(function);
+                }
+            }
+            other => drop(other),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,8 +170,13 @@ pub enum HashKey {
 }
 
 impl HashKey {
-    /// The key of `value`, or `None` if it is unhashable (lists, dicts, …).
+    /// The key of `value`, or `None` if it is unhashable (lists, dicts, …,
+    /// or tuples nested deeper than [`MAX_REPR_DEPTH`]).
     pub fn of(value: &Value) -> Option<HashKey> {
+        HashKey::at(value, 0)
+    }
+
+    fn at(value: &Value, depth: usize) -> Option<HashKey> {
         Some(match value {
             Value::None => HashKey::None,
             Value::Bool(b) => HashKey::Int(i64::from(*b)),
@@ -105,9 +189,12 @@ impl HashKey {
                 }
             }
             Value::Str(s) => HashKey::Str(s.clone()),
-            Value::Tuple(items) => {
-                HashKey::Tuple(items.iter().map(HashKey::of).collect::<Option<Vec<_>>>()?)
-            }
+            Value::Tuple(items) if depth < MAX_REPR_DEPTH => HashKey::Tuple(
+                items
+                    .iter()
+                    .map(|item| HashKey::at(item, depth + 1))
+                    .collect::<Option<Vec<_>>>()?,
+            ),
             _ => return None,
         })
     }
@@ -173,6 +260,22 @@ impl Dict {
     pub fn values(&self) -> Vec<Value> {
         self.iter().map(|(_, value)| value.clone()).collect()
     }
+
+    /// Empties the dictionary, giving its keys and values.
+    fn take_values(&mut self) -> impl Iterator<Item = Value> + use<> {
+        self.index.clear();
+        self.live = 0;
+        std::mem::take(&mut self.entries)
+            .into_iter()
+            .flatten()
+            .flat_map(|(key, value)| [key, value])
+    }
+}
+
+impl Drop for Dict {
+    fn drop(&mut self) {
+        drop_values(self.take_values().collect());
+    }
 }
 
 impl Value {
@@ -181,11 +284,11 @@ impl Value {
     }
 
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Rc::new(RefCell::new(items)))
+        Value::List(Rc::new(ListCell::new(items)))
     }
 
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Rc::from(items))
+        Value::Tuple(Rc::new(TupleItems(items)))
     }
 
     pub fn dict(dict: Dict) -> Value {
@@ -238,7 +341,7 @@ impl Value {
     /// `repr(value)`.
     pub fn repr(&self) -> String {
         let mut out = String::new();
-        self.write_repr(&mut out, 0);
+        self.write_repr(&mut out, &mut Vec::new());
         out
     }
 
@@ -252,11 +355,38 @@ impl Value {
         }
     }
 
-    fn write_repr(&self, out: &mut String, depth: usize) {
-        if depth > 20 {
+    /// `open` holds the containers being written, outermost first: one
+    /// that contains itself is written `[...]` (or `{...}`), as Python does.
+    fn write_repr(&self, out: &mut String, open: &mut Vec<*const ()>) {
+        if open.len() > MAX_REPR_DEPTH {
             out.push_str("...");
             return;
         }
+        let identity = match self {
+            Value::List(items) => Some(Rc::as_ptr(items).cast::<()>()),
+            // A tuple cannot contain itself, but it counts towards the depth.
+            Value::Tuple(items) => Some(Rc::as_ptr(items).cast::<()>()),
+            Value::Dict(dict) | Value::Set(dict) => Some(Rc::as_ptr(dict).cast::<()>()),
+            _ => None,
+        };
+        if let Some(identity) = identity {
+            if open.contains(&identity) {
+                out.push_str(if matches!(self, Value::List(_)) {
+                    "[...]"
+                } else {
+                    "{...}"
+                });
+                return;
+            }
+            open.push(identity);
+            self.write_container(out, open);
+            open.pop();
+            return;
+        }
+        self.write_container(out, open);
+    }
+
+    fn write_container(&self, out: &mut String, open: &mut Vec<*const ()>) {
         match self {
             Value::None => out.push_str("None"),
             Value::Bool(true) => out.push_str("True"),
@@ -268,12 +398,13 @@ impl Value {
             Value::Str(s) => out.push_str(&quote(s)),
             Value::List(items) => {
                 out.push('[');
-                write_items(out, &items.borrow(), depth);
+                let items = items.borrow().clone();
+                write_items(out, &items, open);
                 out.push(']');
             }
             Value::Tuple(items) => {
                 out.push('(');
-                write_items(out, items, depth);
+                write_items(out, items, open);
                 if items.len() == 1 {
                     out.push(',');
                 }
@@ -281,13 +412,18 @@ impl Value {
             }
             Value::Dict(dict) => {
                 out.push('{');
-                for (position, (key, value)) in dict.borrow().iter().enumerate() {
+                let pairs: Vec<(Value, Value)> = dict
+                    .borrow()
+                    .iter()
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect();
+                for (position, (key, value)) in pairs.iter().enumerate() {
                     if position > 0 {
                         out.push_str(", ");
                     }
-                    key.write_repr(out, depth + 1);
+                    key.write_repr(out, open);
                     out.push_str(": ");
-                    value.write_repr(out, depth + 1);
+                    value.write_repr(out, open);
                 }
                 out.push('}');
             }
@@ -297,7 +433,7 @@ impl Value {
                     out.push_str("set()");
                 } else {
                     out.push('{');
-                    write_items(out, &keys, depth);
+                    write_items(out, &keys, open);
                     out.push('}');
                 }
             }
@@ -349,24 +485,43 @@ impl Value {
     }
 }
 
-fn write_items(out: &mut String, items: &[Value], depth: usize) {
+/// Nesting deeper than this is written `...`: a bounded stack for any value.
+const MAX_REPR_DEPTH: usize = 200;
+
+fn write_items(out: &mut String, items: &[Value], open: &mut Vec<*const ()>) {
     for (position, item) in items.iter().enumerate() {
         if position > 0 {
             out.push_str(", ");
         }
-        item.write_repr(out, depth + 1);
+        item.write_repr(out, open);
     }
 }
 
-/// The number of items of `range(start, stop, step)`; `step` is never 0.
-pub fn range_len(start: i64, stop: i64, step: i64) -> i64 {
-    if step > 0 && start < stop {
+/// The number of items of `range(start, stop, step)`, or `None` when it
+/// does not fit in an `i64` (`range(-2**63, 2**63 - 1)`, where CPython's
+/// `len()` raises `OverflowError`); `step` is never 0.
+pub fn checked_range_len(start: i64, stop: i64, step: i64) -> Option<i64> {
+    let (start, stop, step) = (i128::from(start), i128::from(stop), i128::from(step));
+    let length = if step > 0 && start < stop {
         (stop - start - 1) / step + 1
     } else if step < 0 && start > stop {
         (start - stop - 1) / (-step) + 1
     } else {
         0
-    }
+    };
+    i64::try_from(length).ok()
+}
+
+/// The number of items of `range(start, stop, step)`, at most `i64::MAX`.
+pub fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    checked_range_len(start, stop, step).unwrap_or(i64::MAX)
+}
+
+/// Item `index` of `range(start, _, step)` for an index inside the range,
+/// computed without overflow (`step * index` alone may not fit).
+pub fn range_item(start: i64, step: i64, index: i64) -> i64 {
+    let item = i128::from(start) + i128::from(step) * i128::from(index);
+    i64::try_from(item).unwrap_or(if step > 0 { i64::MAX } else { i64::MIN })
 }
 
 /// Python's `repr` of a float: shortest round-trip digits, `.0` for integral

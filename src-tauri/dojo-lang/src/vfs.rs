@@ -21,8 +21,16 @@ pub enum VfsError {
     NotFound(String),
     ReadOnly(String),
     IsADirectory(String),
-    ScratchFull { limit: usize },
+    ScratchFull {
+        limit: usize,
+    },
+    /// A path longer than [`MAX_PATH_BYTES`] (Linux's `PATH_MAX`).
+    NameTooLong(String),
 }
+
+/// The longest path the file system takes, as Linux's `PATH_MAX`: a
+/// `makedirs` of a deeper path would store every one of its prefixes.
+pub const MAX_PATH_BYTES: usize = 4096;
 
 #[derive(Debug, Clone)]
 struct Entry {
@@ -128,6 +136,9 @@ impl VirtualFs {
     /// Writes (replaces) a scratch file; data files cannot be overwritten.
     pub fn write(&self, path: &str, bytes: Vec<u8>) -> Result<(), VfsError> {
         let normalized = normalize(path);
+        if normalized.len() > MAX_PATH_BYTES {
+            return Err(VfsError::NameTooLong(path.chars().take(60).collect()));
+        }
         if self.directories.borrow().contains(&normalized) {
             return Err(VfsError::IsADirectory(path.to_owned()));
         }
@@ -170,6 +181,9 @@ impl VirtualFs {
     /// Creates a directory and its parents (`os.makedirs`).
     pub fn make_dirs(&self, path: &str) -> Result<(), VfsError> {
         let normalized = normalize(path);
+        if normalized.len() > MAX_PATH_BYTES {
+            return Err(VfsError::NameTooLong(path.chars().take(60).collect()));
+        }
         if self.files.borrow().contains_key(&normalized) {
             return Err(VfsError::ReadOnly(path.to_owned()));
         }

@@ -621,3 +621,75 @@ for f in (lambda: x // -1, lambda: abs(x), lambda: -x, lambda: x * 2, lambda: 2 
         "#]],
     );
 }
+
+/// Cyclic and deeply nested values compare, print, serialise and drop
+/// without recursing without bound (each of these overflowed the stack
+/// and aborted the process before). Reference: CPython 3.12 with numpy 2.4
+/// prints the same for this program, except the last line's numpy message,
+/// which numpy words `...would exceed the maximum number of dimension of 64.`
+/// as here.
+#[test]
+fn cyclic_and_deep_values_are_safe() {
+    check(
+        r#"
+import json
+import numpy as np
+l = [1]
+l.append(l)
+print(l == l, l, [l] == [l], l in [l], [l].count(l), [l].index(l))
+print(sorted([l, l]) == [l, l], l < l, l <= l)
+d = {}
+d['self'] = d
+print(d, d == d)
+a = [1]
+a.append(a)
+b = [1]
+b.append(b)
+try:
+    a == b
+except RecursionError as error:
+    print("RecursionError:", error)
+try:
+    json.dumps(a)
+except ValueError as error:
+    print("ValueError:", error)
+x = []
+for i in range(1000000):
+    x = [x]
+x = None
+t = ()
+for i in range(300000):
+    t = (t,)
+print(len(t))
+t = None
+d = {}
+for i in range(300000):
+    d = {"inner": d}
+d = None
+class Node:
+    def __init__(self, next):
+        self.next = next
+n = None
+for i in range(300000):
+    n = Node(n)
+n = None
+print("dropped")
+z = []
+z.append(z)
+try:
+    np.array(z)
+except ValueError as error:
+    print("ValueError:", error)
+"#,
+        expect![[r#"
+            True [1, [...]] True True 1 0
+            True False True
+            {'self': {...}} True
+            RecursionError: maximum recursion depth exceeded in comparison
+            ValueError: Circular reference detected
+            1
+            dropped
+            ValueError: setting an array element with a sequence. The requested array would exceed the maximum number of dimension of 64.
+        "#]],
+    );
+}

@@ -60,6 +60,10 @@ pub struct HistoryPage {
     pub rows: Vec<AttemptSummary>,
     /// How many runs match the filters, over every page.
     pub total: u64,
+    /// Rows of this page that could not be read (a damaged value), each
+    /// with why; the page shows the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// One point of a run's batch curve, downsampled to at most

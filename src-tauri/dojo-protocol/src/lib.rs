@@ -139,6 +139,10 @@ pub struct AppInfo {
     pub compiled_backends: Vec<String>,
     pub data_dir: String,
     pub database_path: String,
+    /// What opening the history had to do to a damaged or empty file (kept
+    /// aside, a fresh one started), for the user to read once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_notice: Option<String>,
 }
 
 /// Identifies a background job for cancellation.

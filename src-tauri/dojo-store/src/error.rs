@@ -36,6 +36,11 @@ pub enum Error {
     MockNotFound(i64),
     #[error("line {line} of the history file: {message}")]
     Import { line: usize, message: String },
+    #[error("cannot keep the damaged database {path} aside: {source}")]
+    SetAside {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

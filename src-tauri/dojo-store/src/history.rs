@@ -83,10 +83,20 @@ impl Store {
             read_run,
         )?;
         let mut page = Vec::new();
+        let mut skipped = Vec::new();
         for row in rows {
-            page.push(summary(&row??)?);
+            // A row that cannot be read is reported, and the page goes on.
+            match row?.and_then(|run| summary(&run)) {
+                Ok(attempt) => page.push(attempt),
+                Err(Error::Corrupt(problem)) => skipped.push(problem),
+                Err(other) => return Err(other),
+            }
         }
-        Ok(HistoryPage { rows: page, total })
+        Ok(HistoryPage {
+            rows: page,
+            total,
+            skipped,
+        })
     }
 
     /// Everything kept about one run. Its grade shows once it was
@@ -450,6 +460,56 @@ struct ExportedSubmission {
     score: u8,
     metric_value: f64,
     report: serde_json::Value,
+}
+
+/// What [`Store::check`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreCheck {
+    /// `PRAGMA integrity_check`'s answer: `["ok"]` for a sound file.
+    pub integrity: Vec<String>,
+    /// How many runs are in each status.
+    pub by_status: std::collections::BTreeMap<String, u64>,
+    /// Per run, `(id, status, stored epochs, whether they are 0..n without a gap)`.
+    pub runs: Vec<(i64, String, u32, bool)>,
+}
+
+impl Store {
+    /// A full check of the history file (`integrity_check`, slower than
+    /// the `quick_check` every open runs) and of the runs' bookkeeping:
+    /// for the kill-9 soak and `dojo history check`.
+    pub fn check(&self) -> Result<StoreCheck> {
+        let integrity = self
+            .connection
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |row| row.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut by_status = std::collections::BTreeMap::new();
+        let mut runs = Vec::new();
+        let mut statement = self.connection.prepare(
+            "SELECT runs.id, runs.status, COUNT(run_epochs.epoch), MAX(run_epochs.epoch)
+             FROM runs LEFT JOIN run_epochs ON run_epochs.run_id = runs.id
+             GROUP BY runs.id ORDER BY runs.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, u32>(2)?,
+                row.get::<_, Option<u32>>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, status, count, last) = row?;
+            *by_status.entry(status.clone()).or_insert(0) += 1;
+            let contiguous = last.map_or(count == 0, |last| last + 1 == count);
+            runs.push((id, status, count, contiguous));
+        }
+        Ok(StoreCheck {
+            integrity,
+            by_status,
+            runs,
+        })
+    }
 }
 
 #[cfg(test)]

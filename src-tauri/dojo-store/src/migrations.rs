@@ -92,6 +92,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX runs_by_fingerprint ON runs (fingerprint);
     CREATE INDEX submissions_by_run ON submissions (run_id);
     CREATE INDEX submissions_by_mock ON submissions (mock_id, task_id) WHERE mock_id IS NOT NULL;",
+    // 4: the process a run belongs to, so a run cut off by `kill -9` is
+    // told apart from one another process is still training.
+    "ALTER TABLE runs ADD COLUMN owner TEXT;  -- see owner.rs; NULL before version 4
+    CREATE INDEX runs_running ON runs (status) WHERE status = 'running';",
 ];
 
 pub(crate) fn migrate(connection: &mut Connection) -> Result<()> {
@@ -191,7 +195,13 @@ mod tests {
         assert!(run.fingerprint.is_some());
         assert_eq!(store.submissions(None).unwrap().len(), 1);
         assert_eq!(store.draft("sunspots").unwrap().as_deref(), Some("draft"));
-        assert_eq!(store.mark_interrupted_runs().unwrap(), 1);
+        // The row the old build left `running` has no owner: opening
+        // closed it as interrupted.
+        assert_eq!(store.mark_interrupted_runs().unwrap(), 0);
+        assert_eq!(
+            store.run(dojo_protocol::RunId(2)).unwrap().status,
+            dojo_protocol::RunStatus::Interrupted
+        );
         let page = store
             .history_page(&dojo_protocol::HistoryQuery::default())
             .unwrap();

@@ -182,10 +182,15 @@ impl Store {
     /// Runs, newest first, optionally of one task, with each run's best
     /// submitted score.
     pub fn attempts(&self, task_id: Option<&str>) -> Result<Vec<AttemptSummary>> {
-        self.list_runs(task_id)?
-            .into_iter()
-            .map(|run| summary(&run))
-            .collect()
+        let mut attempts = Vec::new();
+        for run in self.list_runs(task_id)? {
+            match summary(&run) {
+                Ok(attempt) => attempts.push(attempt),
+                Err(Error::Corrupt(problem)) => self.skip_row(problem),
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(attempts)
     }
 
     /// Saves `code` as a task's draft and keeps the draft it replaces one

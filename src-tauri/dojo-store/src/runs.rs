@@ -79,8 +79,8 @@ impl Store {
         };
         self.connection.execute(
             "INSERT INTO runs (task_id, code, seed, device, started_at, status, dojo_version,
-                 mock_id, fingerprint)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, lower(hex(randomblob(16))))",
+                 mock_id, fingerprint, owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, ?7, lower(hex(randomblob(16))), ?8)",
             // SQLite integers are signed: the seed's 64 bits are kept as they are.
             params![
                 run.task_id,
@@ -89,7 +89,8 @@ impl Store {
                 run.device,
                 self.now_ms(),
                 run.dojo_version,
-                mock.map(|mock| mock.0)
+                mock.map(|mock| mock.0),
+                crate::owner::this_process()
             ],
         )?;
         Ok(RunId(self.connection.last_insert_rowid()))
@@ -114,7 +115,9 @@ impl Store {
     }
 
     /// Closes a running run with its final status. Closing a run twice is an
-    /// error, so a late `Cancelled` cannot overwrite a `Finished`. Empty
+    /// error, so a late `Cancelled` cannot overwrite a `Finished`; a run
+    /// marked `interrupted` while its process still lived (an older build
+    /// marked every running row at start) is closed as it ended. Empty
     /// logs and console are stored as NULL.
     pub fn finish_run(&mut self, run: RunId, end: &RunEnd) -> Result<()> {
         let metrics = match end.final_logs.is_empty() {
@@ -136,7 +139,7 @@ impl Store {
         let changed = transaction.execute(
             "UPDATE runs SET status = ?2, error = ?3, metrics = ?4, ended_at = ?5,
                  console = ?6, grade = ?7
-             WHERE id = ?1 AND status = 'running'",
+             WHERE id = ?1 AND status IN ('running', 'interrupted')",
             params![
                 run.0,
                 end.status.as_str(),
@@ -160,15 +163,33 @@ impl Store {
         Ok(())
     }
 
-    /// Marks every run still `running` as `interrupted`; called once at
-    /// start-up, before any new run begins. Returns how many were marked.
+    /// Marks `interrupted` every `running` run whose process is gone (see
+    /// [`crate::owner`]); runs another live process is training are left
+    /// alone. Every open does this, so a `dojo run` killed with `kill -9`
+    /// is closed by the next app start or command. Returns how many were
+    /// marked.
     pub fn mark_interrupted_runs(&mut self) -> Result<usize> {
-        Ok(self.connection.execute(
-            "UPDATE runs SET status = 'interrupted', ended_at = ?1,
-                 error = 'the app stopped while this run was training'
-             WHERE status = 'running'",
-            params![self.now_ms()],
-        )?)
+        let running: Vec<(i64, Option<String>)> = self
+            .connection
+            .prepare("SELECT id, owner FROM runs WHERE status = 'running'")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let now = self.now_ms();
+        let mut marked = 0;
+        for (id, owner) in running {
+            // Rows from before version 4 have no owner: their process
+            // started under an older build and is gone.
+            if owner.as_deref().is_some_and(crate::owner::is_alive) {
+                continue;
+            }
+            marked += self.connection.execute(
+                "UPDATE runs SET status = 'interrupted', ended_at = ?2,
+                     error = 'Dojo stopped while this run was training (the process ended without closing it)'
+                 WHERE id = ?1 AND status = 'running'",
+                params![id, now],
+            )?;
+        }
+        Ok(marked)
     }
 
     /// One run with its epochs.
@@ -200,7 +221,11 @@ impl Store {
         let rows = statement.query_map(params![task_id], read_run)?;
         let mut runs = Vec::new();
         for row in rows {
-            runs.push(row??);
+            match row? {
+                Ok(run) => runs.push(run),
+                Err(Error::Corrupt(problem)) => self.skip_row(problem),
+                Err(other) => return Err(other),
+            }
         }
         Ok(runs)
     }
@@ -223,6 +248,24 @@ pub(crate) fn encode(value: &impl serde::Serialize, what: &str) -> Result<String
 /// Reads one `runs` row. The outer result is SQLite's, the inner one says
 /// whether the stored values make sense.
 pub(crate) fn read_run(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord>> {
+    let id: i64 = row.get(0)?;
+    match read_fields(row) {
+        Ok(Ok(record)) => Ok(Ok(record)),
+        Ok(Err(Error::Corrupt(problem))) => Ok(Err(Error::Corrupt(format!("run {id}: {problem}")))),
+        Ok(Err(other)) => Ok(Err(other)),
+        // A value of the wrong type in one row (an older build or a
+        // damaged file): that row is unreadable, the others are not.
+        Err(
+            error @ (rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::Utf8Error(..)),
+        ) => Ok(Err(Error::Corrupt(format!("run {id}: {error}")))),
+        Err(other) => Err(other),
+    }
+}
+
+fn read_fields(row: &Row<'_>) -> rusqlite::Result<Result<RunRecord>> {
     let status: String = row.get(7)?;
     let Some(status) = RunStatus::parse(&status) else {
         return Ok(Err(Error::Corrupt(format!(
@@ -276,6 +319,17 @@ pub(crate) mod tests {
             .execute(
                 "UPDATE runs SET grade = ?2 WHERE id = ?1",
                 params![run.0, json],
+            )
+            .unwrap();
+    }
+
+    /// Makes `run` look like a run of a process that has ended.
+    pub(crate) fn mark_owner_gone(store: &Store, run: RunId) {
+        store
+            .connection
+            .execute(
+                "UPDATE runs SET owner = 'linux:4194303:1' WHERE id = ?1",
+                params![run.0],
             )
             .unwrap();
     }
@@ -366,11 +420,26 @@ pub(crate) mod tests {
             .unwrap();
         let killed = store.start_run(&sample_run()).unwrap();
         store.record_epoch(killed, 0, r#"{"loss":2.0}"#).unwrap();
-        drop(store);
 
-        // The next start of the app.
+        // Its process is gone (as after `kill -9`); the next start of the app.
+        mark_owner_gone(&store, killed);
+        let alive = store.start_run(&sample_run()).unwrap();
+        drop(store);
         let mut store = Store::open_in(dir.path()).unwrap();
-        assert_eq!(store.mark_interrupted_runs().unwrap(), 1);
+        assert_eq!(
+            store.run(killed).unwrap().status,
+            RunStatus::Interrupted,
+            "opening the store closes runs of dead processes"
+        );
+        assert_eq!(store.mark_interrupted_runs().unwrap(), 0);
+        assert_eq!(
+            store.run(alive).unwrap().status,
+            RunStatus::Running,
+            "a run of a live process (this one) keeps running"
+        );
+        store
+            .finish_run(alive, &RunEnd::status(RunStatus::Finished))
+            .unwrap();
         let killed = store.run(killed).unwrap();
         assert_eq!(killed.status, RunStatus::Interrupted);
         assert_eq!(
@@ -379,6 +448,33 @@ pub(crate) mod tests {
             "epochs stored before the kill are kept"
         );
         assert_eq!(store.run(finished).unwrap().status, RunStatus::Finished);
+    }
+
+    /// An older build marked every running row `interrupted` at start,
+    /// even one a live `dojo run` was still writing: that run's end is
+    /// recorded, not refused.
+    #[test]
+    fn a_run_marked_interrupted_while_alive_can_still_end() {
+        let (_dir, mut store) = store();
+        let id = store.start_run(&sample_run()).unwrap();
+        store
+            .connection
+            .execute(
+                "UPDATE runs SET status = 'interrupted' WHERE id = ?1",
+                params![id.0],
+            )
+            .unwrap();
+        store.record_epoch(id, 0, r#"{"loss":1.0}"#).unwrap();
+        store
+            .finish_run(id, &RunEnd::status(RunStatus::Finished))
+            .unwrap();
+        assert_eq!(store.run(id).unwrap().status, RunStatus::Finished);
+        assert!(
+            store
+                .finish_run(id, &RunEnd::status(RunStatus::Cancelled))
+                .is_err(),
+            "a finished run stays finished"
+        );
     }
 
     #[test]

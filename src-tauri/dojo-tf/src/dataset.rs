@@ -380,7 +380,14 @@ fn pad_elements(elements: &[Value], shapes: Option<&Value>, fill: Option<&Value>
             .unwrap_or(0.0),
         None => 0.0,
     };
-    let size: usize = target.iter().product();
+    let size = dojo_lang::ndarray::checked_elements(&target).ok_or_else(|| {
+        value_error(format!(
+            "padded_batch(): padded shape {target:?} is too large"
+        ))
+    })?;
+    dojo_lang::memory::ensure_room((size as u128) * (arrays.len() as u128) * 8, || {
+        format!("padded_batch() to shape {target:?}")
+    })?;
     let mut padded = Vec::with_capacity(arrays.len());
     for array in &arrays {
         let values = arrays::to_f64s(array)?;
@@ -553,7 +560,8 @@ impl Dataset {
             Node::Skip { input, count } => input.cardinality().map(|n| n.saturating_sub(*count)),
             Node::Repeat { input, count } => match (input.cardinality(), count) {
                 (Finite(0), _) => Finite(0),
-                (Finite(n), Some(count)) => Finite(n * count),
+                // More elements than can be counted: as good as endless.
+                (Finite(n), Some(count)) => n.checked_mul(*count).map_or(Infinite, Finite),
                 (Unknown, _) => Unknown,
                 _ => Infinite,
             },
@@ -801,7 +809,10 @@ impl Dataset {
             Cardinality::Finite(n) => Some(n),
             _ => None,
         };
-        let needed = limit.map(|l| l.saturating_mul(shift).saturating_add(size * stride));
+        let needed = limit.map(|l| {
+            l.saturating_mul(shift)
+                .saturating_add(size.saturating_mul(stride))
+        });
         let (source, len) = match (&input.node, total) {
             (Node::Slices { structure, len }, _) => (Err(structure.clone()), *len),
             _ => {
@@ -814,11 +825,17 @@ impl Dataset {
             window_count(len, size, shift, stride, drop_remainder),
             limit,
         );
-        let mut windows = Vec::with_capacity(count);
+        let mut windows = Vec::with_capacity(count.min(len.saturating_add(1)));
         for window in 0..count {
-            let start = window * shift;
+            // Past `len` (or past what can be counted) a window ends.
+            let Some(start) = window.checked_mul(shift) else {
+                break;
+            };
             let indices: Vec<usize> = (0..size)
-                .map(|i| start + i * stride)
+                .map_while(|i| {
+                    i.checked_mul(stride)
+                        .and_then(|step| start.checked_add(step))
+                })
                 .take_while(|&i| i < len)
                 .collect();
             let element = match &source {
@@ -847,7 +864,10 @@ fn interpreter_size_check(items: usize) -> Result<()> {
 /// Windows that `window(size, shift, stride, drop_remainder)` makes of `n` elements.
 fn window_count(n: usize, size: usize, shift: usize, stride: usize, drop_remainder: bool) -> usize {
     if drop_remainder {
-        let span = (size - 1) * stride;
+        // A window wider than any count holds no element of `n`.
+        let Some(span) = size.saturating_sub(1).checked_mul(stride) else {
+            return 0;
+        };
         if n > span {
             (n - 1 - span) / shift + 1
         } else {

@@ -39,6 +39,16 @@ pub struct Image {
 }
 
 /// Decodes a JPEG or PNG file to `channels` (1: grey, 3: RGB, 4: RGBA).
+/// Asks the run's memory budget for a `height` x `width` x `channels`
+/// float image.
+fn room_for_image(height: usize, width: usize, channels: usize, what: &str) -> Result<()> {
+    let bytes = (height as u128)
+        .saturating_mul(width as u128)
+        .saturating_mul(channels as u128)
+        .saturating_mul(4);
+    dojo_lang::memory::ensure_room(bytes, || format!("{what} ({height}x{width}x{channels})"))
+}
+
 pub fn decode(bytes: &[u8], path: &str, channels: usize) -> Result<Image> {
     let decoded = image::load_from_memory(bytes).map_err(|error| {
         Exception::new(
@@ -48,6 +58,7 @@ pub fn decode(bytes: &[u8], path: &str, channels: usize) -> Result<Image> {
         .with_help("Dojo reads JPEG and PNG images")
     })?;
     let (width, height) = (decoded.width() as usize, decoded.height() as usize);
+    room_for_image(height, width, channels.max(3), &format!("decoding {path}"))?;
     let pixels: Vec<f32> = match channels {
         1 => decoded
             .to_rgb8()
@@ -347,6 +358,7 @@ impl ElementSource for ImageFiles {
             .read(path)
             .map_err(|error| vfs_exception(error, &self.vfs))?;
         let image = decode(&bytes, path, self.channels)?;
+        room_for_image(self.size.0, self.size.1, self.channels, "the resized image")?;
         let image = image_array(resize_bilinear(&image, self.size.0, self.size.1))?.into_value();
         Ok(match &self.labels {
             Some(labels) => Value::tuple(vec![image, labels[index].clone()]),
@@ -678,6 +690,7 @@ pub(crate) fn tf_image_resize(_: &mut Interpreter, args: Args) -> Result<Value> 
             channels: c,
             pixels: chunk.to_vec(),
         };
+        room_for_image(height, width, c, "the resized image")?;
         let resized = match &*method {
             "bilinear" => resize_bilinear(&image, height, width),
             "nearest" => resize_nearest(&image, height, width),
@@ -1353,6 +1366,7 @@ impl BatchIterator {
                     .read(&paths[index])
                     .map_err(|error| vfs_exception(error, vfs))?;
                 let image = decode(&bytes, &paths[index], *channels)?;
+                room_for_image(target.0, target.1, *channels, "the resized image")?;
                 Ok(resize_nearest(&image, target.0, target.1))
             }
             Samples::Arrays { images, .. } => {

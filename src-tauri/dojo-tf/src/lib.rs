@@ -76,10 +76,23 @@ pub fn interpreter(
         seed: options.seed,
         device: options.device.clone(),
         max_params: usize::try_from(options.limits.max_model_params).unwrap_or(usize::MAX),
+        memory: Some(keras_room),
     });
+    // The run's memory budget counts from what the process holds now.
+    dojo_lang::memory::begin_run(
+        usize::try_from(options.limits.max_run_bytes).unwrap_or(usize::MAX),
+    );
+    // Stop is honoured between any two steps of the program, not only in `fit`.
+    let stop = Rc::clone(&context);
+    interpreter.set_interrupt(move || stop.is_cancelled());
     // `Interpreter::new` installed the standard modules.
     keras::install(&mut interpreter, context);
     interpreter
+}
+
+/// The Keras session's memory check: the run's budget.
+fn keras_room(bytes: u128, what: &str) -> Result<(), String> {
+    dojo_lang::memory::ensure_room(bytes, || what.to_owned()).map_err(|error| error.message)
 }
 
 #[cfg(test)]

@@ -523,7 +523,7 @@ fn reshaped(array: &NdArray, shape: &[usize], function: &str) -> Result<Value> {
         )
         .into_value()),
         dojo_lang::ndarray::Storage::Strings { items, .. } => {
-            if shape.iter().product::<usize>() != items.len() {
+            if dojo_lang::ndarray::checked_elements(shape) != Some(items.len()) {
                 return Err(value_error(format!("{function}(): sizes do not match")));
             }
             Ok(NdArray::from_strings(shape, items.to_vec()).into_value())
@@ -562,7 +562,12 @@ fn reshape(_: &mut Interpreter, args: Args) -> Result<Value> {
     let array = tensor_argument(&args, 0, "tensor", "reshape")?;
     let wanted = shape_argument(&args.required(1, "shape", "reshape")?, "reshape")?;
     let size: usize = array.shape().iter().product();
-    let known: i64 = wanted.iter().filter(|&&d| d >= 0).product();
+    // A product past `i64` matches no tensor's size.
+    let known: i64 = wanted
+        .iter()
+        .filter(|&&d| d >= 0)
+        .try_fold(1i64, |total, &d| total.checked_mul(d))
+        .unwrap_or(i64::MAX);
     let unknown = wanted.iter().filter(|&&d| d < 0).count();
     let mismatch = || {
         value_error(format!(
@@ -582,7 +587,7 @@ fn reshape(_: &mut Interpreter, args: Args) -> Result<Value> {
             }
         })
         .collect();
-    if shape.iter().product::<usize>() != size {
+    if dojo_lang::ndarray::checked_elements(&shape) != Some(size) {
         return Err(mismatch());
     }
     reshaped(&array, &shape, "reshape")

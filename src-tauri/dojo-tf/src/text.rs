@@ -546,6 +546,8 @@ pub(crate) fn pad_sequences(interpreter: &mut Interpreter, args: Args) -> Result
             "Truncating type \"{truncating}\" not understood"
         )));
     }
+    // The padded rows are built as float64 first.
+    dojo_lang::ndarray::check_array(interpreter, &[sequences.len(), maxlen], DType::Float64)?;
     let mut data = vec![fill; sequences.len() * maxlen];
     for (row, sequence) in data.chunks_mut(maxlen.max(1)).zip(&sequences) {
         let kept = sequence.len().min(maxlen);
@@ -590,6 +592,7 @@ pub(crate) fn to_categorical(interpreter: &mut Interpreter, args: Args) -> Resul
             .max()
             .map_or(0, |max| max.max(-1) + 1) as usize,
     };
+    dojo_lang::ndarray::check_array(interpreter, &[classes.len(), num_classes], DType::Float64)?;
     let mut data = vec![0.0f64; classes.len() * num_classes];
     for (row, &class) in classes.iter().enumerate() {
         let column = usize::try_from(class)
@@ -672,6 +675,7 @@ pub(crate) fn one_hot(interpreter: &mut Interpreter, args: Args) -> Result<Value
     };
     let depth = count(&args.required(1, "depth", NAME)?, NAME, "depth")?;
     let classes = arrays::to_i64s(&indices)?;
+    dojo_lang::ndarray::check_array(interpreter, &[classes.len(), depth], DType::Float64)?;
     let mut data = vec![0.0f64; classes.len() * depth];
     for (row, &class) in classes.iter().enumerate() {
         if let Some(column) = usize::try_from(class).ok().filter(|c| *c < depth) {

@@ -265,6 +265,25 @@ async fn code_errors_are_marked_at_their_line() -> Result<()> {
                 .await?;
             session.screenshot("syntax-error").await?;
 
+            // A literal nested 100,000 levels deep, pasted: the live check
+            // refuses it at its line instead of overflowing a stack (which
+            // would take the whole window down).
+            let deep = format!(
+                "import tensorflow as tf\n\nx = {}1{}\n",
+                "(".repeat(100_000),
+                ")".repeat(100_000)
+            );
+            session.set_editor(&deep).await?;
+            session
+                .eventually("the nesting is refused at line 3", Duration::from_secs(30), async || {
+                    let listed = session.attribute("#diagnostics .diagnostic", "data-line").await?;
+                    let text = session.text("#diagnostics").await?;
+                    Ok((listed.as_deref() == Some("3") && text.contains("nested parentheses"))
+                        .then_some(()))
+                })
+                .await?;
+            session.screenshot("deep-nesting-refused").await?;
+
             // A runtime error on line 5, found by running.
             session
                 .set_editor(

@@ -302,6 +302,17 @@ fn HistoryList(
                             let offset = filters.offset.get_untracked();
                             let label = history::page_label(offset, page.rows.len(), total);
                             let has_next = u64::from(offset) + u64::from(limit) < total;
+                            let skipped = (!page.skipped.is_empty()).then(|| {
+                                let problems = page.skipped.join("; ");
+                                view! {
+                                    <p id="history-skipped" class="error">
+                                        {format!(
+                                            "{} attempt(s) on this page could not be read and are not shown: {problems}",
+                                            page.skipped.len()
+                                        )}
+                                    </p>
+                                }
+                            });
                             let rows = page
                                 .rows
                                 .into_iter()
@@ -311,6 +322,7 @@ fn HistoryList(
                                 })
                                 .collect_view();
                             view! {
+                                {skipped}
                                 // Rows are grid rows, not <tr>s: WebKit's WebDriver
                                 // cannot click a table row.
                                 <div class="history-table" id="history-table" role="table">

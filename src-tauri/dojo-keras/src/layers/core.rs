@@ -235,7 +235,18 @@ impl LayerKind for Flatten {
     }
     fn output_shape(&self, inputs: &[Dims]) -> Result<Dims> {
         let d = one(inputs)?;
-        let n = d[1..].iter().try_fold(1usize, |acc, x| x.map(|x| acc * x));
+        let mut n = Some(1usize);
+        for x in &d[1..] {
+            n = match (n, x) {
+                (Some(acc), Some(x)) => Some(acc.checked_mul(*x).ok_or_else(|| {
+                    KerasError::Shape(format!(
+                        "Flatten of {} would have more values per example than Dojo can count",
+                        super::format_dims(d)
+                    ))
+                })?),
+                _ => None,
+            };
+        }
         Ok(vec![d[0], n])
     }
     fn call(&self, inputs: &[Tensor], _w: &[Weight], _training: bool) -> Result<Tensor> {
@@ -288,13 +299,26 @@ impl Reshape {
     }
 
     fn resolve(&self, d: &Dims) -> Result<Vec<usize>> {
-        let total = d[1..].iter().try_fold(1usize, |acc, x| x.map(|x| acc * x));
-        let known: usize = self
+        let too_big = || {
+            KerasError::Shape(format!(
+                "cannot reshape {} to {:?}: the sizes overflow",
+                super::format_dims(d),
+                self.target
+            ))
+        };
+        let mut total = Some(1usize);
+        for x in &d[1..] {
+            total = match (total, x) {
+                (Some(acc), Some(x)) => Some(acc.checked_mul(*x).ok_or_else(too_big)?),
+                _ => None,
+            };
+        }
+        let known = self
             .target
             .iter()
             .filter(|x| **x > 0)
-            .map(|x| *x as usize)
-            .product();
+            .try_fold(1usize, |acc, x| acc.checked_mul(*x as usize))
+            .ok_or_else(too_big)?;
         let mut out = Vec::new();
         for &t in &self.target {
             if t > 0 {
@@ -313,7 +337,7 @@ impl Reshape {
             }
         }
         if let Some(total) = total
-            && out.iter().product::<usize>() != total
+            && out.iter().try_fold(1usize, |acc, x| acc.checked_mul(*x)) != Some(total)
         {
             return shape_err(format!(
                 "total size of new array must be unchanged, input_shape = {}, output_shape = {:?}",

@@ -75,6 +75,12 @@ impl WeightBuilder<'_> {
                 .try_fold(count, |total, n| total.checked_add(n))
         });
         crate::session::check_params(total, &format!("this layer's weight '{name}'"))?;
+        let bytes =
+            count.unwrap_or(usize::MAX) as u128 * crate::session::floatx().size_in_bytes() as u128;
+        crate::session::ensure_room(
+            bytes,
+            &format!("the layer weight '{name}' (shape {shape:?})"),
+        )?;
         let var = Var::from_tensor(&init.tensor(shape)?)?;
         self.weights.push(Weight {
             name: name.to_string(),

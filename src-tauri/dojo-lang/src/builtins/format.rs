@@ -149,6 +149,10 @@ pub(crate) fn format_value(value: &Value, spec: &str) -> Result<String> {
     };
     let length = sign_text.chars().count() + body.chars().count();
     let padding = width.saturating_sub(length);
+    crate::memory::ensure_room(
+        (padding as u128).saturating_mul(fill.len_utf8() as u128),
+        || format!("a format width of {width}"),
+    )?;
     let default_align = if numeric_value.is_some() { '>' } else { '<' };
     let pad = |count: usize| fill.to_string().repeat(count);
     Ok(match align.unwrap_or(default_align) {

@@ -110,12 +110,8 @@ fn call_method(
         Value::Tuple(items) => {
             let item = args.required(0, "value", name)?;
             match name {
-                "count" => Ok(Value::Int(
-                    items.iter().filter(|x| equals(x, &item)).count() as i64,
-                )),
-                _ => items
-                    .iter()
-                    .position(|x| equals(x, &item))
+                "count" => Ok(Value::Int(count_of(items, &item)? as i64)),
+                _ => position_of(items, &item)?
                     .map(|position| Value::Int(position as i64))
                     .ok_or_else(|| value_error("tuple.index(x): x not in tuple")),
             }
@@ -222,11 +218,23 @@ fn string_method(
                     }
                 }
             }
+            let total = parts.iter().map(|part| part.len() as u128).sum::<u128>()
+                + (parts.len().saturating_sub(1) as u128) * (text.len() as u128);
+            crate::memory::ensure_room(total, || "the joined string".to_owned())?;
             text_value(&parts.join(text))
         }
         "replace" => {
             let old = text_argument(&args, 0, "old", name)?.unwrap_or_default();
             let new = text_argument(&args, 1, "new", name)?.unwrap_or_default();
+            let matches = if old.is_empty() {
+                text.chars().count() + 1
+            } else {
+                text.matches(old.as_str()).count()
+            };
+            crate::memory::ensure_room(
+                (text.len() as u128) + (matches as u128) * (new.len() as u128),
+                || "the replaced string".to_owned(),
+            )?;
             text_value(&text.replace(&old, &new))
         }
         "startswith" | "endswith" => {
@@ -273,6 +281,7 @@ fn string_method(
             )
             .unwrap_or(0);
             let length = text.chars().count();
+            crate::memory::ensure_room(width as u128, || format!("str.zfill({width})"))?;
             text_value(&format!(
                 "{}{text}",
                 "0".repeat(width.saturating_sub(length))
@@ -342,7 +351,7 @@ fn format_method(template: &str, args: &Args) -> Result<String> {
 fn list_method(
     interpreter: &mut Interpreter,
     receiver: &Value,
-    items: &Rc<RefCell<Vec<Value>>>,
+    items: &Rc<crate::value::ListCell>,
     name: &str,
     args: Args,
 ) -> Result<Value> {
@@ -360,6 +369,17 @@ fn list_method(
         }
         "extend" => {
             let extra = interpreter.iterate(&args.required(0, "iterable", "extend")?)?;
+            let length = items.borrow().len().saturating_add(extra.len());
+            if length > interpreter.limits.max_collection_items {
+                return Err(Exception::new(
+                    "LimitExceeded",
+                    format!("a list of {length} items exceeds Dojo's limit"),
+                ));
+            }
+            crate::memory::ensure_room(
+                extra.len() as u128 * std::mem::size_of::<Value>() as u128,
+                || format!("extending a list to {length} items"),
+            )?;
             items.borrow_mut().extend(extra);
         }
         "insert" => {
@@ -388,27 +408,23 @@ fn list_method(
         }
         "remove" => {
             let item = args.required(0, "value", "remove")?;
-            let mut items = items.borrow_mut();
-            let position = items
-                .iter()
-                .position(|x| equals(x, &item))
+            // Compared on a copy: the item may contain this very list.
+            let snapshot = items.borrow().clone();
+            let position = position_of(&snapshot, &item)?
                 .ok_or_else(|| value_error("list.remove(x): x not in list"))?;
-            items.remove(position);
+            items.borrow_mut().remove(position);
         }
         "index" => {
             let item = args.required(0, "value", "index")?;
-            return items
-                .borrow()
-                .iter()
-                .position(|x| equals(x, &item))
+            let snapshot = items.borrow().clone();
+            return position_of(&snapshot, &item)?
                 .map(|position| Value::Int(position as i64))
                 .ok_or_else(|| value_error(format!("{} is not in list", item.repr())));
         }
         "count" => {
             let item = args.required(0, "value", "count")?;
-            return Ok(Value::Int(
-                items.borrow().iter().filter(|x| equals(x, &item)).count() as i64,
-            ));
+            let snapshot = items.borrow().clone();
+            return Ok(Value::Int(count_of(&snapshot, &item)? as i64));
         }
         "sort" => {
             args.check("sort", 0, &["key", "reverse"])?;
@@ -567,4 +583,23 @@ fn set_method(
         "copy" => Ok(Value::Set(Rc::new(RefCell::new(set.borrow().clone())))),
         _ => Err(type_error(format!("'set' object has no method '{name}'"))),
     }
+}
+
+/// The first position of an item equal to `item`.
+fn position_of(items: &[Value], item: &Value) -> Result<Option<usize>> {
+    for (position, candidate) in items.iter().enumerate() {
+        if equals(candidate, item)? {
+            return Ok(Some(position));
+        }
+    }
+    Ok(None)
+}
+
+/// How many items equal `item`.
+fn count_of(items: &[Value], item: &Value) -> Result<usize> {
+    let mut count = 0;
+    for candidate in items {
+        count += usize::from(equals(candidate, item)?);
+    }
+    Ok(count)
 }

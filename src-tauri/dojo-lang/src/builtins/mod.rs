@@ -202,9 +202,13 @@ fn len(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
         Value::List(items) => items.borrow().len(),
         Value::Tuple(items) => items.len(),
         Value::Dict(dict) | Value::Set(dict) => dict.borrow().len(),
-        Value::Range { start, stop, step } => {
-            crate::value::range_len(*start, *stop, *step) as usize
-        }
+        Value::Range { start, stop, step } => crate::value::checked_range_len(*start, *stop, *step)
+            .ok_or_else(|| {
+                Exception::new(
+                    "OverflowError",
+                    "Python int too large to convert to C ssize_t",
+                )
+            })? as usize,
         Value::Native(native) => native.length().ok_or_else(|| {
             type_error(format!(
                 "object of type '{}' has no len()",
@@ -256,13 +260,20 @@ fn enumerate(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
         Some(value) => ArgName::Builtin("enumerate()").integer(&value)?,
         None => 0,
     };
-    Ok(iterator(
-        items
-            .into_iter()
-            .zip(start..)
-            .map(|(item, index)| Value::tuple(vec![Value::Int(index), item]))
-            .collect(),
-    ))
+    let mut numbered = Vec::with_capacity(items.len());
+    for (offset, item) in items.into_iter().enumerate() {
+        let index = i64::try_from(offset)
+            .ok()
+            .and_then(|offset| start.checked_add(offset))
+            .ok_or_else(|| {
+                Exception::new(
+                    "OverflowError",
+                    "enumerate(): the count passed Dojo's 64-bit integers",
+                )
+            })?;
+        numbered.push(Value::tuple(vec![Value::Int(index), item]));
+    }
+    Ok(iterator(numbered))
 }
 
 fn zip(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
@@ -521,7 +532,7 @@ fn extreme(interpreter: &mut Interpreter, args: Args, name: &str, want: Ordering
         best = match best {
             None => Some((key, item)),
             Some((best_key, best_item)) => {
-                let ordering = order(&key, &best_key).ok_or_else(|| {
+                let ordering = order(&key, &best_key)?.ok_or_else(|| {
                     type_error(format!(
                         "'{}' not supported between instances of '{}' and '{}'",
                         if want == Ordering::Less { "<" } else { ">" },
@@ -593,8 +604,17 @@ fn round(_: &mut Interpreter, args: Args) -> Result<Value> {
         (Value::Int(i), _) => Ok(Value::Int(i)),
         (Value::Bool(b), _) => Ok(Value::Int(i64::from(b))),
         (Value::Float(x), None) => {
-            if x.is_finite() {
-                Ok(Value::Int(x.round_ties_even() as i64))
+            let rounded = x.round_ties_even();
+            // `as i64` would saturate: 1e300 is no 9223372036854775807.
+            // 2**63 as a float is the first value past i64.
+            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+            if x.is_finite() && (-LIMIT..LIMIT).contains(&rounded) {
+                Ok(Value::Int(rounded as i64))
+            } else if x.is_finite() {
+                Err(Exception::new(
+                    "OverflowError",
+                    "integer result too large for Dojo's 64-bit integers",
+                ))
             } else {
                 Err(value_error(
                     "cannot convert float NaN or infinity to integer",
@@ -634,16 +654,23 @@ pub(crate) fn sort_values(
     let mut pairs = keyed(interpreter, items, key)?;
     let mut failure = None;
     pairs.sort_by(|(a, _), (b, _)| {
-        let ordering = order(a, b).unwrap_or_else(|| {
-            failure.get_or_insert_with(|| {
-                type_error(format!(
-                    "'<' not supported between instances of '{}' and '{}'",
-                    a.type_name(),
-                    b.type_name()
-                ))
-            });
-            Ordering::Equal
-        });
+        let ordering = match order(a, b) {
+            Ok(Some(ordering)) => ordering,
+            Ok(None) => {
+                failure.get_or_insert_with(|| {
+                    type_error(format!(
+                        "'<' not supported between instances of '{}' and '{}'",
+                        a.type_name(),
+                        b.type_name()
+                    ))
+                });
+                Ordering::Equal
+            }
+            Err(error) => {
+                failure.get_or_insert(error);
+                Ordering::Equal
+            }
+        };
         if reverse {
             ordering.reverse()
         } else {
@@ -774,7 +801,8 @@ fn next(_: &mut Interpreter, args: Args) -> Result<Value> {
         IteratorState::Range { next, stop, step } => {
             if crate::value::range_len(*next, *stop, *step) > 0 {
                 let item = *next;
-                *next += *step;
+                // Past the last item the sum may leave i64: the range is done.
+                *next = next.checked_add(*step).unwrap_or(*stop);
                 Some(Value::Int(item))
             } else {
                 None

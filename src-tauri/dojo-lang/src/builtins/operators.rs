@@ -60,8 +60,18 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
         )),
     };
     match (op, left, right) {
-        (BinaryOp::Add, Value::Str(a), Value::Str(b)) => Ok(Value::str(&format!("{a}{b}"))),
+        (BinaryOp::Add, Value::Str(a), Value::Str(b)) => {
+            crate::memory::ensure_room(a.len() as u128 + b.len() as u128, || {
+                "the concatenated string".to_owned()
+            })?;
+            Ok(Value::str(&format!("{a}{b}")))
+        }
         (BinaryOp::Add, Value::List(a), Value::List(b)) => {
+            crate::memory::ensure_room(
+                (a.borrow().len() + b.borrow().len()) as u128
+                    * std::mem::size_of::<Value>() as u128,
+                || "the concatenated list".to_owned(),
+            )?;
             let mut items = a.borrow().clone();
             items.extend(b.borrow().iter().cloned());
             Ok(Value::list(items))
@@ -79,6 +89,9 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
                     "the repeated string would be too large",
                 ));
             }
+            crate::memory::ensure_room((text.len() as u128) * (count as u128), || {
+                "the repeated string".to_owned()
+            })?;
             Ok(Value::str(&text.repeat(count)))
         }
         (BinaryOp::Mul, Value::List(items), count) | (BinaryOp::Mul, count, Value::List(items))
@@ -92,6 +105,10 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
                     "the repeated list would be too large",
                 ));
             }
+            crate::memory::ensure_room(
+                (items.len() as u128) * (count as u128) * std::mem::size_of::<Value>() as u128,
+                || "the repeated list".to_owned(),
+            )?;
             let mut repeated = Vec::with_capacity(items.len() * count);
             for _ in 0..count {
                 repeated.extend(items.iter().cloned());
@@ -206,29 +223,94 @@ fn numeric(op: BinaryOp, a: Number, b: Number) -> Result<Value> {
     }
 }
 
-/// Python `==` for the built-in types.
-pub(crate) fn equals(left: &Value, right: &Value) -> bool {
+/// How deep `==` and ordering descend into nested containers before they
+/// raise `RecursionError`, as CPython does at its recursion limit.
+pub(crate) const MAX_COMPARE_DEPTH: usize = 1000;
+
+fn comparison_too_deep() -> Box<Exception> {
+    Exception::new(
+        "RecursionError",
+        "maximum recursion depth exceeded in comparison",
+    )
+}
+
+/// Whether two container values are the same object (`a is b`). Python
+/// compares items identical first, so `l == l` holds even when `l`
+/// contains itself.
+fn same_container(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+        (Value::Tuple(a), Value::Tuple(b)) => Rc::ptr_eq(a, b),
+        (Value::Dict(a), Value::Dict(b)) | (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
+        _ => false,
+    }
+}
+
+/// Python `==` for the built-in types. Identical containers are equal at
+/// once; nesting deeper than [`MAX_COMPARE_DEPTH`] (two distinct cyclic
+/// lists, say) is a `RecursionError`, never a stack overflow.
+pub(crate) fn equals(left: &Value, right: &Value) -> Result<bool> {
+    equal_at(left, right, 0)
+}
+
+fn equal_at(left: &Value, right: &Value, depth: usize) -> Result<bool> {
     if let (Some(a), Some(b)) = (number(left), number(right)) {
-        return match (a, b) {
+        return Ok(match (a, b) {
             (Number::Int(x), Number::Int(y)) => x == y,
             (a, b) => as_float(&a) == as_float(&b),
-        };
+        });
     }
-    match (left, right) {
+    if same_container(left, right) {
+        return Ok(true);
+    }
+    let items_equal = |a: &[Value], b: &[Value]| -> Result<bool> {
+        if a.len() != b.len() {
+            return Ok(false);
+        }
+        if depth >= MAX_COMPARE_DEPTH {
+            return Err(comparison_too_deep());
+        }
+        for (x, y) in a.iter().zip(b) {
+            if !equal_at(x, y, depth + 1)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    };
+    Ok(match (left, right) {
         (Value::None, Value::None) => true,
         (Value::Str(a), Value::Str(b)) => a == b,
         (Value::List(a), Value::List(b)) => {
-            let (a, b) = (a.borrow(), b.borrow());
-            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| equals(x, y))
+            // Copies of the item lists: a comparison may not hold a borrow
+            // of a list that a nested comparison borrows again.
+            let (a, b) = (a.borrow().clone(), b.borrow().clone());
+            items_equal(&a, &b)?
         }
-        (Value::Tuple(a), Value::Tuple(b)) => {
-            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| equals(x, y))
-        }
+        (Value::Tuple(a), Value::Tuple(b)) => items_equal(a, b)?,
         (Value::Dict(a), Value::Dict(b)) => {
-            let (a, b) = (a.borrow(), b.borrow());
-            a.len() == b.len()
-                && a.iter()
-                    .all(|(key, value)| b.get(key).is_some_and(|other| equals(value, other)))
+            let pairs: Vec<(Value, Value)> = {
+                let (a, b) = (a.borrow(), b.borrow());
+                if a.len() != b.len() {
+                    return Ok(false);
+                }
+                let mut pairs = Vec::with_capacity(a.len());
+                for (key, value) in a.iter() {
+                    match b.get(key) {
+                        Some(other) => pairs.push((value.clone(), other.clone())),
+                        None => return Ok(false),
+                    }
+                }
+                pairs
+            };
+            if depth >= MAX_COMPARE_DEPTH && !pairs.is_empty() {
+                return Err(comparison_too_deep());
+            }
+            for (value, other) in &pairs {
+                if !equal_at(value, other, depth + 1)? {
+                    return Ok(false);
+                }
+            }
+            true
         }
         (Value::Set(a), Value::Set(b)) => {
             let (a, b) = (a.borrow(), b.borrow());
@@ -254,32 +336,48 @@ pub(crate) fn equals(left: &Value, right: &Value) -> bool {
         (Value::Function(a), Value::Function(b)) => Rc::ptr_eq(a, b),
         (Value::Exception(a), Value::Exception(b)) => a == b,
         _ => false,
-    }
+    })
 }
 
-/// Python ordering for the built-in types; `None` if not comparable.
-pub(crate) fn order(left: &Value, right: &Value) -> Option<Ordering> {
+/// Python ordering for the built-in types; `Ok(None)` if not comparable.
+pub(crate) fn order(left: &Value, right: &Value) -> Result<Option<Ordering>> {
+    order_at(left, right, 0)
+}
+
+fn order_at(left: &Value, right: &Value, depth: usize) -> Result<Option<Ordering>> {
     if let (Some(a), Some(b)) = (number(left), number(right)) {
-        return match (a, b) {
+        return Ok(match (a, b) {
             (Number::Int(x), Number::Int(y)) => Some(x.cmp(&y)),
             (a, b) => as_float(&a)
                 .partial_cmp(&as_float(&b))
                 .or(Some(Ordering::Equal)),
-        };
+        });
     }
     match (left, right) {
-        (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
-        (Value::List(a), Value::List(b)) => order_sequences(&a.borrow(), &b.borrow()),
-        (Value::Tuple(a), Value::Tuple(b)) => order_sequences(a, b),
-        _ => None,
+        (Value::Str(a), Value::Str(b)) => Ok(Some(a.cmp(b))),
+        (Value::List(a), Value::List(b)) => {
+            if Rc::ptr_eq(a, b) {
+                return Ok(Some(Ordering::Equal));
+            }
+            let (a, b) = (a.borrow().clone(), b.borrow().clone());
+            order_sequences(&a, &b, depth)
+        }
+        (Value::Tuple(a), Value::Tuple(b)) => order_sequences(a, b, depth),
+        _ => Ok(None),
     }
 }
 
-fn order_sequences(a: &[Value], b: &[Value]) -> Option<Ordering> {
+fn order_sequences(a: &[Value], b: &[Value], depth: usize) -> Result<Option<Ordering>> {
     for (x, y) in a.iter().zip(b) {
-        if !equals(x, y) {
-            return order(x, y);
+        if same_container(x, y) {
+            continue;
+        }
+        if depth >= MAX_COMPARE_DEPTH {
+            return Err(comparison_too_deep());
+        }
+        if !equal_at(x, y, depth + 1)? {
+            return order_at(x, y, depth + 1);
         }
     }
-    Some(a.len().cmp(&b.len()))
+    Ok(Some(a.len().cmp(&b.len())))
 }

@@ -147,7 +147,11 @@ impl Interpreter {
             Value::Range { start, stop, step } => {
                 let length = range_len(*start, *stop, *step);
                 let position = normalize_index(index, length as usize)?;
-                Ok(Value::Int(start + step * position as i64))
+                Ok(Value::Int(crate::value::range_item(
+                    *start,
+                    *step,
+                    position as i64,
+                )))
             }
             Value::Dict(dict) => {
                 let dict = dict.borrow();
@@ -210,7 +214,9 @@ impl Interpreter {
             Value::Range { start, stop, step } => {
                 let length = range_len(*start, *stop, *step);
                 self.check_size(usize::try_from(length).unwrap_or(usize::MAX))?;
-                (0..length).map(|i| Value::Int(start + i * step)).collect()
+                (0..length)
+                    .map(|i| Value::Int(crate::value::range_item(*start, *step, i)))
+                    .collect()
             }
             Value::Iterator(state) => {
                 let mut state = state.borrow_mut();
@@ -223,7 +229,9 @@ impl Interpreter {
                     IteratorState::Range { next, stop, step } => {
                         let length = range_len(*next, *stop, *step);
                         self.check_size(usize::try_from(length).unwrap_or(usize::MAX))?;
-                        let items = (0..length).map(|i| Value::Int(*next + i * *step)).collect();
+                        let items = (0..length)
+                            .map(|i| Value::Int(crate::value::range_item(*next, *step, i)))
+                            .collect();
                         *next = *stop;
                         items
                     }
@@ -327,6 +335,20 @@ pub(crate) fn slice_bounds(slice: &SliceValue, length: usize) -> Result<(i64, i6
     Ok((start, stop, step))
 }
 
+/// The positions a resolved slice visits, without overflow: a step near
+/// `i64::MAX` visits `start` and ends.
+pub(crate) fn slice_positions(start: i64, stop: i64, step: i64) -> impl Iterator<Item = i64> {
+    std::iter::successors(Some(start), move |position| position.checked_add(step)).take_while(
+        move |position| {
+            if step > 0 {
+                *position < stop
+            } else {
+                *position > stop
+            }
+        },
+    )
+}
+
 fn index_sequence(
     items: &[Value],
     index: &Value,
@@ -335,14 +357,9 @@ fn index_sequence(
     match index {
         Value::Slice(slice) => {
             let (start, stop, step) = slice_bounds(slice, items.len())?;
-            let mut picked = Vec::new();
-            let mut position = start;
-            while (step > 0 && position < stop) || (step < 0 && position > stop) {
-                if let Some(item) = items.get(position as usize) {
-                    picked.push(item.clone());
-                }
-                position += step;
-            }
+            let picked = slice_positions(start, stop, step)
+                .filter_map(|position| items.get(position as usize).cloned())
+                .collect();
             Ok(build(picked))
         }
         _ => {

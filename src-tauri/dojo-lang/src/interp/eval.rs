@@ -415,14 +415,14 @@ impl Interpreter {
             return result;
         }
         Ok(Value::Bool(match op {
-            CompareOp::Eq => crate::builtins::equals(left, right),
-            CompareOp::NotEq => !crate::builtins::equals(left, right),
+            CompareOp::Eq => crate::builtins::equals(left, right)?,
+            CompareOp::NotEq => !crate::builtins::equals(left, right)?,
             CompareOp::Is => identical(left, right),
             CompareOp::IsNot => !identical(left, right),
             CompareOp::In => self.contains(right, left)?,
             CompareOp::NotIn => !self.contains(right, left)?,
             CompareOp::Lt | CompareOp::LtE | CompareOp::Gt | CompareOp::GtE => {
-                let ordering = crate::builtins::order(left, right).ok_or_else(|| {
+                let ordering = crate::builtins::order(left, right)?.ok_or_else(|| {
                     type_error(format!(
                         "'{}' not supported between instances of '{}' and '{}'",
                         op.symbol(),
@@ -450,10 +450,14 @@ impl Interpreter {
                 ))),
             },
             Value::Dict(dict) | Value::Set(dict) => Ok(dict.borrow().contains(item)),
-            other => Ok(self
-                .iterate(other)?
-                .iter()
-                .any(|candidate| crate::builtins::equals(candidate, item))),
+            other => {
+                for candidate in self.iterate(other)? {
+                    if crate::builtins::equals(&candidate, item)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
         }
     }
 }

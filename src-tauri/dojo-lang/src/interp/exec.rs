@@ -236,7 +236,9 @@ impl Interpreter {
                 let outcome = match self.exec_block(body, scope) {
                     Ok(Flow::Normal) => self.exec_block(orelse, scope),
                     Ok(flow) => Ok(flow),
-                    Err(exception) if exception.kind == "LimitExceeded" => Err(exception),
+                    Err(exception) if super::UNCATCHABLE.contains(&exception.kind.as_str()) => {
+                        Err(exception)
+                    }
                     Err(exception) => self.handle(exception, handlers, scope),
                 };
                 let finally = self.exec_block(finalbody, scope)?;

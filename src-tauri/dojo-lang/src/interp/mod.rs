@@ -30,7 +30,7 @@ mod calls;
 mod eval;
 mod exec;
 
-pub(crate) use attributes::{normalize_index, slice_bounds, unhashable};
+pub(crate) use attributes::{normalize_index, slice_bounds, slice_positions, unhashable};
 // The object model lives in `crate::object`; these paths stay for the host crates.
 pub use crate::object::{
     Args, Builtin, Class, EllipsisObject, Function, Instance, ModuleObject, NativeFn, NativeObject,
@@ -59,6 +59,10 @@ pub struct Limits {
     pub max_model_params: u64,
     /// Epochs of one `fit`.
     pub max_epochs: u64,
+    /// Bytes the whole run may hold beyond what the process held when it
+    /// began (see [`crate::memory`]): arrays, lists, strings, images,
+    /// scratch files, weights and activations together.
+    pub max_run_bytes: u64,
 }
 
 impl Default for Limits {
@@ -70,6 +74,7 @@ impl Default for Limits {
             max_array_bytes: 4 << 30,
             max_model_params: 100_000_000,
             max_epochs: 10_000,
+            max_run_bytes: crate::memory::default_budget() as u64,
         }
     }
 }
@@ -174,7 +179,18 @@ pub struct Interpreter {
     /// The user functions running, innermost last, with their first
     /// argument (`self` in a method): what `super()` needs.
     frames: Vec<(Rc<FunctionDef>, Option<Value>)>,
+    /// Asked every [`INTERRUPT_EVERY`] steps: true stops the program with
+    /// an exception user code cannot catch (the user pressed Stop).
+    interrupt: Option<Box<dyn Fn() -> bool>>,
 }
+
+/// How often, in steps, the interpreter asks whether the run was stopped.
+const INTERRUPT_EVERY: u64 = 256;
+
+/// Exception kinds that `except` (even a bare one) never catches: the
+/// host's limits and a stop the user asked for end the program whatever
+/// it does.
+pub const UNCATCHABLE: &[&str] = &["LimitExceeded", "TrainingCancelled", "RunStopped"];
 
 impl Drop for Interpreter {
     /// A function keeps the scope it was defined in and the module's globals
@@ -205,10 +221,18 @@ impl Interpreter {
             steps: Cell::new(0),
             call_stack: vec!["<module>".to_owned()],
             frames: Vec::new(),
+            interrupt: None,
         };
         crate::builtins::install(&mut interpreter);
         crate::modules::install_standard_modules(&mut interpreter);
         interpreter
+    }
+
+    /// Lets the host stop the program between any two steps: `stopped`
+    /// is asked every few hundred steps and, once true, every step raises
+    /// `RunStopped`, which no `except` catches.
+    pub fn set_interrupt(&mut self, stopped: impl Fn() -> bool + 'static) {
+        self.interrupt = Some(Box::new(stopped));
     }
 
     /// The file system the program sees.
@@ -281,6 +305,12 @@ impl Interpreter {
     fn tick(&self, span: Span) -> Result<()> {
         let steps = self.steps.get() + 1;
         self.steps.set(steps);
+        if steps.is_multiple_of(INTERRUPT_EVERY)
+            && let Some(stopped) = &self.interrupt
+            && stopped()
+        {
+            return Err(self.error_at(Exception::new("RunStopped", "the run was stopped"), span));
+        }
         if steps > self.limits.max_steps {
             return Err(self.error_at(
                 Exception::new(
@@ -312,6 +342,10 @@ impl Interpreter {
     }
 
     fn check_size(&self, items: usize) -> Result<()> {
+        crate::memory::ensure_room(
+            (items as u128).saturating_mul(std::mem::size_of::<Value>() as u128),
+            || format!("a collection of {items} items"),
+        )?;
         if items > self.limits.max_collection_items {
             return Err(Exception::new(
                 "LimitExceeded",

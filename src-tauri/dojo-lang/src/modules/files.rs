@@ -47,6 +47,10 @@ pub fn vfs_exception(error: VfsError, vfs: &VirtualFs) -> Box<Exception> {
             "IsADirectoryError",
             format!("[Errno 21] Is a directory: '{path}'"),
         ),
+        VfsError::NameTooLong(start) => Exception::new(
+            "OSError",
+            format!("[Errno 36] File name too long: '{start}...'"),
+        ),
         VfsError::ScratchFull { limit } => Exception::new(
             "LimitExceeded",
             format!("the program wrote more than {} MiB of files", limit >> 20),

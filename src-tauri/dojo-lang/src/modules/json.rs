@@ -241,11 +241,34 @@ fn escape_string(text: &str, out: &mut String) {
     out.push('"');
 }
 
+/// The longest text `dumps` writes; a longer one is a `MemoryError`, never
+/// an allocation failure (`indent=2**40` on a nested list).
+const MAX_DUMP_BYTES: usize = 1 << 30;
+
 fn dump(value: &Value, indent: Option<usize>, level: usize, out: &mut String) -> Result<()> {
-    let newline = |out: &mut String, level: usize| {
+    if level > MAX_DEPTH {
+        // Python says the same for a list that contains itself; a
+        // non-cyclic structure this deep is beyond its recursion limit.
+        return Err(Exception::new("ValueError", "Circular reference detected"));
+    }
+    let mut room = Ok(());
+    let mut newline = |out: &mut String, level: usize| {
         if let Some(width) = indent {
-            out.push('\n');
-            out.push_str(&" ".repeat(width * level));
+            match width
+                .checked_mul(level)
+                .filter(|pad| out.len().saturating_add(*pad) < MAX_DUMP_BYTES)
+            {
+                Some(pad) => {
+                    out.push('\n');
+                    out.extend(std::iter::repeat_n(' ', pad));
+                }
+                None => {
+                    room = Err(Exception::new(
+                        "MemoryError",
+                        "json.dumps: the indented text would exceed 1 GiB",
+                    ))
+                }
+            }
         }
     };
     let separator = if indent.is_some() { "," } else { ", " };
@@ -316,7 +339,7 @@ fn dump(value: &Value, indent: Option<usize>, level: usize, out: &mut String) ->
             )));
         }
     }
-    Ok(())
+    room
 }
 
 fn text_of(interpreter: &mut Interpreter, args: &Args, function: &str) -> Result<String> {

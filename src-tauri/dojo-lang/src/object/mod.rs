@@ -94,6 +94,14 @@ pub struct Instance {
     pub attributes: RefCell<HashMap<String, Value>>,
 }
 
+/// A chain of instances (`node.next = Node(...)` a million times) is
+/// dropped without recursion, like nested lists.
+impl Drop for Instance {
+    fn drop(&mut self) {
+        crate::value::drop_values(self.attributes.get_mut().drain().map(|(_, v)| v).collect());
+    }
+}
+
 /// A module: a named bag of attributes.
 pub struct ModuleObject {
     pub name: String,

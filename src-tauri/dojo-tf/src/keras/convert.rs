@@ -32,6 +32,7 @@ fn exception_kind(error: &KerasError) -> &'static str {
     match error {
         KerasError::UnexpectedKeyword { .. } => "TypeError",
         KerasError::ParameterLimit { .. } => "LimitExceeded",
+        KerasError::Memory(_) => "MemoryError",
         KerasError::Argument(_)
         | KerasError::Shape(_)
         | KerasError::TargetShape { .. }

@@ -61,6 +61,14 @@ pub(crate) fn to_array(value: &Value, dtype: Option<DType>, max_bytes: u64) -> R
         max_bytes,
     };
     probe_shape(value, &mut collected.shape);
+    if collected.shape.len() > MAX_DIMS {
+        return Err(Exception::new(
+            "ValueError",
+            format!(
+                "setting an array element with a sequence. The requested array would exceed the maximum number of dimension of {MAX_DIMS}."
+            ),
+        ));
+    }
     // Nested sequences already hold their items; ranges are checked as they expand.
     check_bytes(&collected.shape, dtype.unwrap_or(DType::Bool), max_bytes)?;
     let items: usize = collected.shape.iter().product();
@@ -143,8 +151,15 @@ fn stack_of_arrays(value: &Value, max_bytes: u64) -> Result<Option<NdArray>> {
     Ok(Some(NdArray::from_tensor(stacked, dtype)))
 }
 
-/// The shape implied by the first item at each depth.
+/// numpy's limit on dimensions (`NPY_MAXDIMS` in numpy 2).
+const MAX_DIMS: usize = 64;
+
+/// The shape implied by the first item at each depth. It stops one past
+/// [`MAX_DIMS`], so a list that contains itself ends the walk.
 fn probe_shape(value: &Value, shape: &mut Vec<usize>) {
+    if shape.len() > MAX_DIMS {
+        return;
+    }
     match value {
         Value::List(items) => {
             let items = items.borrow();

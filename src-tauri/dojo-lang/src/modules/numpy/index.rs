@@ -169,12 +169,7 @@ fn select(tensor: &Tensor, items: &[Item], max_bytes: u64, dtype: DType) -> Resu
                     let length = (stop - start).max(0) as usize;
                     tensor = tensor.narrow(axis, start as usize, length).np()?;
                 } else {
-                    let mut picked = Vec::new();
-                    let mut position = start;
-                    while (step > 0 && position < stop) || (step < 0 && position > stop) {
-                        picked.push(position);
-                        position += step;
-                    }
+                    let picked = crate::interp::slice_positions(start, stop, step).collect();
                     tensor = take(&tensor, picked, axis)?;
                 }
                 axis += 1;

@@ -54,7 +54,13 @@ pub(crate) fn check_bytes(shape: &[usize], dtype: DType, max_bytes: u64) -> Resu
         .try_fold(1u64, |total, &d| total.checked_mul(d as u64));
     let bytes = items.and_then(|items| items.checked_mul(dtype.item_size()));
     match bytes {
-        Some(bytes) if bytes <= max_bytes => Ok(()),
+        Some(bytes) if bytes <= max_bytes => crate::memory::ensure_room(u128::from(bytes), || {
+            format!(
+                "an array with shape {} and data type {}",
+                convert::shape_text(shape),
+                dtype.name()
+            )
+        }),
         _ => {
             let size = match bytes {
                 Some(bytes) => size_text(bytes as f64),

@@ -415,7 +415,7 @@ pub(crate) fn unique(array: &NdArray, counts: bool) -> Result<(NdArray, Option<N
         let repeat = i > 0
             && {
                 let previous = &values[i - 1];
-                crate::builtins::equals(previous, value)
+                crate::builtins::equals(previous, value)?
                     || matches!((previous, value), (Value::Float(a), Value::Float(b)) if a.is_nan() && b.is_nan())
             };
         if repeat {

@@ -44,11 +44,12 @@ pub(crate) fn resolve_shape(requested: &[i64], size: usize) -> Result<Vec<usize>
     if requested.iter().any(|&d| d < -1) {
         return Err(value_error("negative dimensions not allowed"));
     }
+    // A product past `usize` matches no array's size.
     let known: usize = requested
         .iter()
         .filter(|&&d| d >= 0)
-        .map(|&d| d as usize)
-        .product();
+        .try_fold(1usize, |total, &d| total.checked_mul(d as usize))
+        .unwrap_or(usize::MAX);
     // numpy's own spelling: `(4,)`, `(4,2)`, and `(4,newaxis)` for a -1.
     let text = || {
         let parts: Vec<String> = requested
@@ -118,7 +119,7 @@ pub(crate) fn new_shape(values: &[Value]) -> Result<Vec<usize>> {
 }
 
 pub(crate) fn reshape(array: &NdArray, shape: &[usize]) -> Result<NdArray> {
-    if shape.iter().product::<usize>() != array.len() {
+    if crate::ndarray::checked_elements(shape) != Some(array.len()) {
         return Err(value_error(format!(
             "cannot reshape array of size {} into shape {}",
             array.len(),

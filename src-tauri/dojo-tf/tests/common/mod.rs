@@ -1,0 +1,4 @@
+//! Code shared by this crate's integration tests and the fuzz targets.
+#![allow(dead_code)]
+
+pub mod hostile;

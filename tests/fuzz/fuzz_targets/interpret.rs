@@ -1,0 +1,13 @@
+//! The interpreter on any source text (seeded with the error corpus and
+//! generated programs): it must end in a result or a Python exception.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+mod common;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(source) = std::str::from_utf8(data) {
+        common::run(source);
+    }
+});

@@ -16,10 +16,9 @@ mod common;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use common::fuzz_run::run_once;
 use common::hostile::{Choices, Lcg, program};
-use dojo_lang::{Limits, SourceFile, parse};
-use dojo_tf::keras::TrainingContext;
-use dojo_tf::{RunOptions, interpreter};
+use dojo_lang::{SourceFile, parse};
 
 /// Executions per target in CI.
 const EXECUTIONS: usize = 10_000;
@@ -138,40 +137,6 @@ fn the_parser_target_never_panics() {
                 "execution {execution} panicked: {}\n{source}",
                 panic_text(panic)
             );
-        }
-    }
-}
-
-/// A run's interpreter with tight limits: a few thousand steps, small
-/// arrays and models, one short epoch.
-fn run_once(source: &str) -> Option<String> {
-    let options = RunOptions {
-        limits: Limits {
-            max_steps: 20_000,
-            max_call_depth: 50,
-            max_collection_items: 200_000,
-            max_array_bytes: 16 << 20,
-            max_model_params: 200_000,
-            max_epochs: 2,
-            // Each request above this is refused at once, counted or not.
-            max_run_bytes: 64 << 20,
-        },
-        max_epochs: Some(1),
-        max_steps: Some(2),
-        ..RunOptions::default()
-    };
-    let parsed = parse(source);
-    if !parsed.is_runnable() {
-        return None;
-    }
-    let mut interpreter = interpreter(TrainingContext::quiet(options), |_| {});
-    let file = SourceFile::new("fuzz.py", source);
-    match interpreter.run(&parsed.module) {
-        Ok(()) => Some("ok".to_owned()),
-        Err(error) => {
-            let report = error.render(&file);
-            assert!(report.contains(&error.kind), "{report}");
-            Some(error.kind.clone())
         }
     }
 }

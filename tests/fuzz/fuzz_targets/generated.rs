@@ -5,11 +5,12 @@
 
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../../../src-tauri/dojo-tf/tests/common/fuzz_run.rs"]
 mod common;
 #[path = "../../../src-tauri/dojo-tf/tests/common/hostile.rs"]
 mod hostile;
 
 fuzz_target!(|data: &[u8]| {
     let source = hostile::program(&mut hostile::Bytes(data));
-    common::run(&source);
+    let _ = common::run_once(&source);
 });

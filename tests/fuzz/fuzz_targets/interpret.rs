@@ -4,10 +4,11 @@
 
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../../../src-tauri/dojo-tf/tests/common/fuzz_run.rs"]
 mod common;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(source) = std::str::from_utf8(data) {
-        common::run(source);
+        let _ = common::run_once(source);
     }
 });

@@ -1,13 +1,18 @@
-//! A run's interpreter with tight limits, as the CI slice uses it.
+//! One fuzz execution of the interpreter: a run's interpreter with tight
+//! limits (a few thousand steps, small arrays and models, one short
+//! epoch). Shared by the CI slice (`tests/fuzz_slice.rs`) and the
+//! coverage-guided targets in `tests/fuzz/`.
 
 use dojo_lang::{Limits, SourceFile, parse};
 use dojo_tf::keras::TrainingContext;
 use dojo_tf::{RunOptions, interpreter};
 
-pub fn run(source: &str) {
+/// Runs `source`: `None` if it does not parse, else `"ok"` or the kind of
+/// the exception it ended with (whose report must name it).
+pub fn run_once(source: &str) -> Option<String> {
     let parsed = parse(source);
     if !parsed.is_runnable() {
-        return;
+        return None;
     }
     let options = RunOptions {
         limits: Limits {
@@ -25,7 +30,12 @@ pub fn run(source: &str) {
         ..RunOptions::default()
     };
     let mut interpreter = interpreter(TrainingContext::quiet(options), |_| {});
-    if let Err(error) = interpreter.run(&parsed.module) {
-        let _ = error.render(&SourceFile::new("fuzz.py", source));
+    match interpreter.run(&parsed.module) {
+        Ok(()) => Some("ok".to_owned()),
+        Err(error) => {
+            let report = error.render(&SourceFile::new("fuzz.py", source));
+            assert!(report.contains(&error.kind), "{report}");
+            Some(error.kind.clone())
+        }
     }
 }

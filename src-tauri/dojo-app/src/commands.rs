@@ -15,13 +15,16 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    // One lock for both fields: a second `state.store()` in the same
+    // expression would wait on the guard the first one still holds.
+    let store = state.store();
     AppInfo {
         version: dojo_engine::VERSION.to_owned(),
         device: state.device.description().to_owned(),
         compiled_backends: dojo_engine::device::compiled_backends(),
         data_dir: state.data_dir.display().to_string(),
-        database_path: state.store().path().display().to_string(),
-        store_notice: state.store().notice().map(str::to_owned),
+        database_path: store.path().display().to_string(),
+        store_notice: store.notice().map(str::to_owned),
     }
 }
 
@@ -128,7 +131,7 @@ pub fn submit_run(
 #[tauri::command]
 pub fn task_stats(state: State<'_, AppState>) -> Result<Vec<TaskStats>, CommandError> {
     Ok(state
-        .store()
+        .history()
         .task_stats(&crate::practice::task_directions())?)
 }
 
@@ -137,7 +140,7 @@ pub fn list_attempts(
     task_id: Option<String>,
     state: State<'_, AppState>,
 ) -> Result<Vec<AttemptSummary>, CommandError> {
-    Ok(state.store().attempts(task_id.as_deref())?)
+    Ok(state.history().attempts(task_id.as_deref())?)
 }
 
 #[tauri::command]
@@ -145,7 +148,7 @@ pub fn history_page(
     query: HistoryQuery,
     state: State<'_, AppState>,
 ) -> Result<HistoryPage, CommandError> {
-    Ok(state.store().history_page(&query)?)
+    Ok(state.history().history_page(&query)?)
 }
 
 #[tauri::command]
@@ -153,7 +156,7 @@ pub fn attempt_detail(
     run_id: RunId,
     state: State<'_, AppState>,
 ) -> Result<AttemptDetail, CommandError> {
-    Ok(state.store().attempt_detail(run_id)?)
+    Ok(state.history().attempt_detail(run_id)?)
 }
 
 #[tauri::command]
@@ -162,7 +165,7 @@ pub fn compare_attempts(
     right: RunId,
     state: State<'_, AppState>,
 ) -> Result<AttemptComparison, CommandError> {
-    Ok(state.store().compare_attempts(left, right)?)
+    Ok(state.history().compare_attempts(left, right)?)
 }
 
 /// The training run in progress with its events so far, if any; its

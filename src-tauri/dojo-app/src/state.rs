@@ -75,6 +75,17 @@ impl AppState {
         lock(&self.store)
     }
 
+    /// The store for reading the history: first, `running` rows whose
+    /// process has ended since the store was opened (a `dojo run` killed
+    /// while the app was open, or the previous app still exiting when this
+    /// one started) become `interrupted`, so no list shows a dead run as
+    /// training. A failure to mark leaves the rows as they were.
+    pub fn history(&self) -> MutexGuard<'_, Store> {
+        let mut store = self.store();
+        let _ = store.mark_interrupted_runs();
+        store
+    }
+
     /// A handle on the store for a job's thread.
     pub fn shared_store(&self) -> Arc<Mutex<Store>> {
         Arc::clone(&self.store)

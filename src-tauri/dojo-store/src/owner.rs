@@ -43,7 +43,9 @@ pub(crate) fn is_alive(owner: &str) -> bool {
         #[cfg(target_os = "linux")]
         "linux" => {
             let recorded = parts.next().and_then(|start| start.parse::<u64>().ok());
-            linux_start_time(pid).is_some_and(|started| Some(started) == recorded)
+            linux_stat(pid).is_some_and(|(state, started)| {
+                Some(started) == recorded && !matches!(state, 'Z' | 'X')
+            })
         }
         #[cfg(unix)]
         "unix" => unix_alive(pid),
@@ -55,11 +57,21 @@ pub(crate) fn is_alive(owner: &str) -> bool {
 /// ticks after boot. `None` if there is no such process.
 #[cfg(target_os = "linux")]
 fn linux_start_time(pid: u32) -> Option<u64> {
+    linux_stat(pid).map(|(_, started)| started)
+}
+
+/// Fields 3 (the state: `Z` for a zombie, an ended process its parent has
+/// not reaped yet, `X` for a dead one) and 22 (the start time) of
+/// `/proc/<pid>/stat`. `None` if there is no such process.
+#[cfg(target_os = "linux")]
+fn linux_stat(pid: u32) -> Option<(char, u64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) is in parentheses and may hold spaces.
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    // Fields 3 onwards: field 22 is the 20th of them.
-    after_name.split_whitespace().nth(19)?.parse().ok()
+    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    // Fields 4 onwards: field 22 is the 19th of them.
+    let started = fields.nth(18)?.parse().ok()?;
+    Some((state, started))
 }
 
 #[cfg(unix)]
@@ -97,5 +109,28 @@ mod tests {
         #[cfg(target_os = "linux")]
         assert!(!is_alive(&format!("linux:{}:1", std::process::id())));
         assert!(is_alive("something else"));
+    }
+
+    /// A process that has ended but is not reaped yet (its parent has not
+    /// waited, or was killed and init has not got to it) is a zombie: its
+    /// `/proc` entry and start time are still there, but it is gone.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unreaped_process_is_not_alive() {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .arg("--list")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let owner = format!("linux:{pid}:{}", linux_start_time(pid).unwrap_or(0));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while linux_stat(pid).is_some_and(|(state, _)| state != 'Z') {
+            assert!(std::time::Instant::now() < deadline, "the child never ended");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(linux_stat(pid).map(|(state, _)| state), Some('Z'));
+        assert!(!is_alive(&owner), "{owner} is a zombie");
+        child.wait().unwrap();
     }
 }

@@ -126,7 +126,10 @@ mod tests {
         let owner = format!("linux:{pid}:{}", linux_start_time(pid).unwrap_or(0));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while linux_stat(pid).is_some_and(|(state, _)| state != 'Z') {
-            assert!(std::time::Instant::now() < deadline, "the child never ended");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the child never ended"
+            );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         assert_eq!(linux_stat(pid).map(|(state, _)| state), Some('Z'));

@@ -3,7 +3,7 @@
 # kill each with SIGKILL at a random moment, then check the history file:
 # SQLite's integrity_check is ok, no run is left `running`, every run's
 # stored epochs run 0..n without a gap, and every epoch the run reported
-# before a later line of its output is stored.
+# is stored.
 #
 #   tests/soak/kill9.sh [N] [MAX_SECONDS]     (default 100 kills within 0-4 s)
 #   DOJO=path/to/dojo tests/soak/kill9.sh 100
@@ -37,30 +37,33 @@ if check["integrity"] != ["ok"]:
     problems.append(f"integrity_check: {check['integrity']}")
 if check["by_status"].get("running", 0):
     problems.append(f"{check['by_status']['running']} runs left running")
-runs = {run[0]: run for run in check["runs"]}
-for run_id, status, stored, contiguous in check["runs"]:
-    if not contiguous:
-        problems.append(f"run {run_id}: a gap in its epochs")
-# Run i of the soak is history run i: each started in order, one at a time.
+for run in check["runs"]:
+    if not run["contiguous"]:
+        problems.append(f"run {run['id']}: a gap in its epochs")
+# Soak run i ran with seed i; one killed before it reached the history
+# has no row (and must have reported nothing).
+by_seed = {run["seed"]: run for run in check["runs"]}
 reported_total = 0
 for i in range(1, n + 1):
     lines = [l for l in open(os.path.join(work, f"out-{i}.jsonl")) if l.strip()]
-    epochs = [json.loads(l) for l in lines if l.startswith('{"epoch"') or '"kind":"epoch"' in l]
-    reported = len(epochs)
+    reported = sum('"kind":"epoch"' in l for l in lines)
     reported_total += reported
-    if i not in runs:
+    if i not in by_seed:
         if reported:
-            problems.append(f"run {i} reported {reported} epochs but is not in the history")
+            problems.append(f"soak run {i} reported {reported} epochs but is not in the history")
         continue
-    stored = runs[i][2]
-    # The epoch line is printed just before it is written: only a run
-    # killed between the two may miss its last reported epoch.
-    last_is_epoch = bool(lines) and '"kind":"epoch"' in lines[-1]
-    allowed = {reported - 1, reported} if last_is_epoch else {reported}
+    stored = by_seed[i]["epochs"]
+    # An epoch is written before its line is printed: every reported epoch
+    # is stored, and a run killed between the two has one more stored.
+    allowed = {reported, reported + 1}
     if stored not in allowed:
-        problems.append(f"run {i}: reported {reported} epochs, stored {stored}")
-print(f"{n} kills: {json.dumps(check['by_status'])}; epochs reported {reported_total}, "
-      f"stored {sum(r[2] for r in check['runs'])}; integrity {check['integrity']}")
+        problems.append(f"soak run {i} (history run {by_seed[i]['id']}): reported {reported} epochs, stored {stored}")
+print(f"{n} kills: {json.dumps(check['by_status'])}; runs in the history {len(check['runs'])}; "
+      f"epochs reported {reported_total}, stored {sum(r['epochs'] for r in check['runs'])}; "
+      f"integrity {check['integrity']}")
+# A soak in which no run got as far as an epoch tested nothing.
+if sum(r["epochs"] for r in check["runs"]) == 0:
+    problems.append("no run stored an epoch: the soak program does not train (run it with `dojo run`)")
 if problems:
     print("\n".join(problems))
     sys.exit(1)

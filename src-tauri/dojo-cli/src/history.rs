@@ -23,8 +23,8 @@ pub fn run(action: HistoryAction, json: bool, out: &mut impl Write) -> anyhow::R
                 let gaps: Vec<String> = check
                     .runs
                     .iter()
-                    .filter(|run| !run.3)
-                    .map(|run| run.0.to_string())
+                    .filter(|run| !run.contiguous)
+                    .map(|run| run.id.to_string())
                     .collect();
                 if !gaps.is_empty() {
                     writeln!(out, "runs with a gap in their epochs: {}", gaps.join(", "))?;

@@ -284,6 +284,17 @@ fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
     let recording = Rc::clone(&recorder);
     let emit = move |object: serde_json::Value| say(&format!("{object}\n"));
     let emitter = Emitter::new(move |update: JobUpdate| {
+        // Saved before it is shown: every epoch the user saw is in the
+        // history, even if the process is killed the moment after.
+        if let Some(recorder) = recording.borrow_mut().as_mut() {
+            let written = match &update.end {
+                Some(end) => recorder.finish(end),
+                None => recorder.record_event(&update.event),
+            };
+            if let Err(error) = written {
+                eprintln!("warning: this run could not be saved: {error}");
+            }
+        }
         match &update.event {
             TrainingEvent::Output { text } if json => {
                 emit(serde_json::json!({ "kind": "stdout", "text": text }));
@@ -301,15 +312,6 @@ fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
                 "logs": logs,
             })),
             _ => {}
-        }
-        if let Some(recorder) = recording.borrow_mut().as_mut() {
-            let written = match &update.end {
-                Some(end) => recorder.finish(end),
-                None => recorder.record_event(&update.event),
-            };
-            if let Err(error) = written {
-                eprintln!("warning: this run could not be saved: {error}");
-            }
         }
     });
     let outcome = practice.run(JobId(0), &CancelToken::default(), emitter);

@@ -104,7 +104,14 @@ pub fn grade(model: &Value, task: &Task, hidden: &HiddenSplit) -> Result<GradeRe
             grader.horses_or_humans(classes, images)?
         }
         ("sms_spam", HiddenSplit::Texts { items, visible }) => grader.sms_spam(items, visible)?,
-        ("auto_mpg", HiddenSplit::Rows { header, rows }) => grader.auto_mpg(header, rows)?,
+        (
+            "auto_mpg",
+            HiddenSplit::Rows {
+                header,
+                rows,
+                visible,
+            },
+        ) => grader.auto_mpg(header, rows, visible)?,
         ("sunspots" | "daily_min_temperatures", HiddenSplit::Series { visible, hidden }) => {
             grader.series(visible, hidden)?
         }
@@ -573,7 +580,40 @@ impl Grader<'_> {
         predictions.map(|p| mae(&p, targets, scale))
     }
 
-    fn auto_mpg(&mut self, header: &str, rows: &[String]) -> Result<Outcome> {
+    fn auto_mpg(&mut self, header: &str, rows: &[String], visible: &[String]) -> Result<Outcome> {
+        let (inputs, targets) = self.cars(header, rows)?;
+        let predictions = self.regression(&inputs)?;
+        let value = mae(&predictions, &targets, 1.0);
+        let errors = absolute_errors(&predictions, &targets);
+        // Standardised with the visible cars' statistics, as a program that
+        // normalised its training data outside the model did.
+        let (seen, seen_targets) = self.cars(header, visible)?;
+        let standardised = standardise(&inputs, &seen);
+        // Only a model that is good on standardised features (better than
+        // always predicting the average visible car) was trained on them.
+        let average = seen_targets.iter().sum::<f64>() / seen_targets.len().max(1) as f64;
+        let baseline =
+            targets.iter().map(|t| (t - average).abs()).sum::<f64>() / targets.len().max(1) as f64;
+        if let Some(alternative) = self.quiet_mae(&standardised, &targets, 1.0)
+            && alternative < 0.7 * value
+            && alternative < baseline
+        {
+            self.notes.push(format!(
+                "your model does much better on standardised features (MAE {alternative:.2} vs {value:.2}): the contract feeds raw values; put `tf.keras.layers.Normalization()` adapted on the training features (`layer.adapt(x_train)`) as the model's first layer instead of normalising outside it"
+            ));
+        }
+        Ok(Outcome {
+            value,
+            errors,
+            samples: targets.len(),
+            classes: Vec::new(),
+            confusion: Vec::new(),
+        })
+    }
+
+    /// The contract's features (six numbers and a one-hot origin) and the
+    /// mpg of each car in `rows`; cars with unknown values are left out.
+    fn cars(&self, header: &str, rows: &[String]) -> Result<(Inputs, Vec<f64>)> {
         let columns = crate::taskdata::csv_fields(header);
         let column = |name: &str| {
             columns
@@ -617,32 +657,7 @@ impl Grader<'_> {
             dims: vec![9],
             values,
         };
-        let predictions = self.regression(&inputs)?;
-        let value = mae(&predictions, &targets, 1.0);
-        let errors = absolute_errors(&predictions, &targets);
-        // Standardised with the graded cars' own statistics: close to what a
-        // program that normalised its training data outside the model fed.
-        let standardised = standardise(&inputs);
-        // Only a model that is good on standardised features (better than
-        // always predicting the average car) was trained on them.
-        let average = targets.iter().sum::<f64>() / targets.len().max(1) as f64;
-        let baseline =
-            targets.iter().map(|t| (t - average).abs()).sum::<f64>() / targets.len().max(1) as f64;
-        if let Some(alternative) = self.quiet_mae(&standardised, &targets, 1.0)
-            && alternative < 0.7 * value
-            && alternative < baseline
-        {
-            self.notes.push(format!(
-                "your model does much better on standardised features (MAE {alternative:.2} vs {value:.2}): the contract feeds raw values; put `tf.keras.layers.Normalization()` adapted on the training features (`layer.adapt(x_train)`) as the model's first layer instead of normalising outside it"
-            ));
-        }
-        Ok(Outcome {
-            value,
-            errors,
-            samples: targets.len(),
-            classes: Vec::new(),
-            confusion: Vec::new(),
-        })
+        Ok((inputs, targets))
     }
 
     fn series(&mut self, visible: &[f64], hidden: &[f64]) -> Result<Outcome> {
@@ -775,22 +790,25 @@ fn mae(predictions: &[f32], targets: &[f64], scale: f64) -> f64 {
 }
 
 /// Each feature column shifted to mean 0 and scaled to standard deviation 1.
-fn standardise(inputs: &Inputs) -> Inputs {
+/// `inputs` with each column centred and scaled by the mean and standard
+/// deviation of that column in `reference`.
+fn standardise(inputs: &Inputs, reference: &Inputs) -> Inputs {
     let width = inputs.dims.iter().product::<usize>().max(1);
-    let rows = inputs.count().max(1) as f64;
+    let rows = reference.count().max(1) as f64;
     let mut out = inputs.values.clone();
     for column in 0..width {
-        let values: Vec<f64> = inputs
-            .values
-            .iter()
-            .skip(column)
-            .step_by(width)
-            .map(|v| f64::from(*v))
-            .collect();
-        let mean = values.iter().sum::<f64>() / rows;
-        let std = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / rows).sqrt() + 1e-7;
-        for (index, value) in values.iter().enumerate() {
-            out[index * width + column] = ((value - mean) / std) as f32;
+        let values = || {
+            reference
+                .values
+                .iter()
+                .skip(column)
+                .step_by(width)
+                .map(|v| f64::from(*v))
+        };
+        let mean = values().sum::<f64>() / rows;
+        let std = (values().map(|v| (v - mean).powi(2)).sum::<f64>() / rows).sqrt() + 1e-7;
+        for value in out.iter_mut().skip(column).step_by(width) {
+            *value = ((f64::from(*value) - mean) / std) as f32;
         }
     }
     Inputs {
@@ -839,8 +857,15 @@ mod tests {
             dims: vec![2],
             values: vec![1.0, 10.0, 3.0, 10.0],
         };
-        let out = standardise(&inputs);
+        let out = standardise(&inputs, &inputs);
         assert!((out.values[0] + 1.0).abs() < 1e-5 && (out.values[2] - 1.0).abs() < 1e-5);
         assert!(out.values[1].abs() < 1e-5);
+        // Other rows are scaled by the reference's statistics, not their own.
+        let other = Inputs {
+            dims: vec![2],
+            values: vec![5.0, 10.0],
+        };
+        let out = standardise(&other, &inputs);
+        assert!((out.values[0] - 3.0).abs() < 1e-5, "{:?}", out.values);
     }
 }

@@ -48,7 +48,12 @@ fn the_split_is_the_same_on_every_build() {
 #[test]
 fn auto_mpg_hides_about_a_fifth_of_the_cars_and_never_shows_them() {
     let (_, hidden) = task_data(task("auto_mpg").unwrap()).unwrap();
-    let HiddenSplit::Rows { header, rows } = hidden else {
+    let HiddenSplit::Rows {
+        header,
+        rows,
+        visible: seen,
+    } = hidden
+    else {
         panic!("rows expected")
     };
     assert!(header.starts_with("mpg,"));
@@ -61,6 +66,8 @@ fn auto_mpg_hides_about_a_fifth_of_the_cars_and_never_shows_them() {
     }
     let uci = visible_text("auto_mpg", "/data/auto_mpg/auto-mpg.data");
     assert_eq!(uci.lines().count(), visible_rows.len());
+    // The grader's copy of the visible rows is exactly what the program sees.
+    assert_eq!(seen, visible.lines().skip(1).collect::<Vec<_>>());
 }
 
 #[test]

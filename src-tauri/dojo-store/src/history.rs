@@ -469,8 +469,20 @@ pub struct StoreCheck {
     pub integrity: Vec<String>,
     /// How many runs are in each status.
     pub by_status: std::collections::BTreeMap<String, u64>,
-    /// Per run, `(id, status, stored epochs, whether they are 0..n without a gap)`.
-    pub runs: Vec<(i64, String, u32, bool)>,
+    /// Every run, by id.
+    pub runs: Vec<CheckedRun>,
+}
+
+/// One run as [`Store::check`] found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckedRun {
+    pub id: i64,
+    pub status: String,
+    pub seed: i64,
+    /// How many epochs are stored.
+    pub epochs: u32,
+    /// Whether the stored epochs are 0..n without a gap.
+    pub contiguous: bool,
 }
 
 impl Store {
@@ -486,7 +498,7 @@ impl Store {
         let mut by_status = std::collections::BTreeMap::new();
         let mut runs = Vec::new();
         let mut statement = self.connection.prepare(
-            "SELECT runs.id, runs.status, COUNT(run_epochs.epoch), MAX(run_epochs.epoch)
+            "SELECT runs.id, runs.status, runs.seed, COUNT(run_epochs.epoch), MAX(run_epochs.epoch)
              FROM runs LEFT JOIN run_epochs ON run_epochs.run_id = runs.id
              GROUP BY runs.id ORDER BY runs.id",
         )?;
@@ -494,15 +506,21 @@ impl Store {
             Ok((
                 row.get::<_, i64>(0)?,
                 row.get::<_, String>(1)?,
-                row.get::<_, u32>(2)?,
-                row.get::<_, Option<u32>>(3)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, u32>(3)?,
+                row.get::<_, Option<u32>>(4)?,
             ))
         })?;
         for row in rows {
-            let (id, status, count, last) = row?;
+            let (id, status, seed, epochs, last) = row?;
             *by_status.entry(status.clone()).or_insert(0) += 1;
-            let contiguous = last.map_or(count == 0, |last| last + 1 == count);
-            runs.push((id, status, count, contiguous));
+            runs.push(CheckedRun {
+                id,
+                status,
+                seed,
+                epochs,
+                contiguous: last.map_or(epochs == 0, |last| last + 1 == epochs),
+            });
         }
         Ok(StoreCheck {
             integrity,

@@ -38,7 +38,7 @@ use rusqlite::Connection;
 
 pub use dojo_protocol::{RunEnd, RunId, RunStatus};
 pub use error::{Error, Result};
-pub use history::{EXPORT_FORMAT, StoreCheck, diff_lines};
+pub use history::{CheckedRun, EXPORT_FORMAT, StoreCheck, diff_lines};
 pub use mocks::PASS_PERCENT;
 pub use practice::{SubmissionRecord, TaskRecord, public_view};
 pub use recorder::{RunRecorder, StoreAccess};

@@ -130,6 +130,10 @@ fn auto_mpg() -> Result<(TaskData, HiddenSplit)> {
         HiddenSplit::Rows {
             header: header.to_owned(),
             rows: hidden,
+            visible: keep(&rows, hidden_row)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
         },
     ))
 }

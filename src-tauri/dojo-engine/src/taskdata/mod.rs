@@ -47,8 +47,14 @@ impl TaskData {
 /// The held-out data a submission is graded on.
 #[derive(Debug, Clone)]
 pub enum HiddenSplit {
-    /// Table rows (CSV lines without the header) of a tabular dataset.
-    Rows { header: String, rows: Vec<String> },
+    /// Table rows (CSV lines without the header) of a tabular dataset,
+    /// and the visible rows (what the program sees), whose statistics the
+    /// grader's notes may use.
+    Rows {
+        header: String,
+        rows: Vec<String>,
+        visible: Vec<String>,
+    },
     /// Images with their class index; `classes` in label order.
     Images {
         classes: Vec<String>,

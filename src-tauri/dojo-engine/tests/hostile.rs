@@ -123,6 +123,9 @@ fn extreme_integers_in_counts_and_indices_raise_python_exceptions() {
             "np.ones((2, 3)).sum(axis=MIN)",
             "int(tf.data.Dataset.range(MIN, BIG).cardinality()) // 0",
             "list(tf.data.Dataset.range(0, 10, BIG).as_numpy_iterator())[5]",
+            // Found by the `generated` fuzz target: the third item's offset,
+            // 2 * 2**62, does not fit in 64 bits although the item does.
+            "list(tf.data.Dataset.range(MIN, BIG, 2**62))[9]",
             "list(tf.data.Dataset.range(10).window(BIG, shift=BIG))[3]",
             "list(tf.data.Dataset.range(10).window(3, shift=1, stride=BIG).flat_map(lambda w: w.batch(3)))[10]",
             "list(tf.data.Dataset.range(10).window(HUGE, shift=1, stride=HUGE, drop_remainder=True))[0]",

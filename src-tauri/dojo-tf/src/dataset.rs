@@ -604,7 +604,7 @@ impl Dataset {
                     .map(|i| {
                         NdArray::from_i64(
                             &[],
-                            vec![start + step * i as i64],
+                            vec![dojo_lang::value::range_item(*start, *step, i as i64)],
                             dojo_lang::ndarray::DType::Int64,
                         )
                         .map(NdArray::into_value)

@@ -119,6 +119,11 @@ fn extreme_integers_in_counts_and_indices_raise_python_exceptions() {
             "np.arange(5)[MIN:BIG:HUGE][9]",
             "np.arange(5)[BIG]",
             "np.full((HUGE, HUGE), 1.0)",
+            // Found by the `generated` fuzz target: an empty array whose
+            // other axes' strides do not fit in 64 bits.
+            "np.full((0, 2**40, 2**40), 1.0)",
+            "np.zeros(0).reshape(0, 2**40, 2**40)",
+            "tf.zeros([0, 2**40, 2**40])",
             "np.expand_dims(np.ones(3), BIG)",
             "np.ones((2, 3)).sum(axis=MIN)",
             "int(tf.data.Dataset.range(MIN, BIG).cardinality()) // 0",

@@ -279,9 +279,13 @@ pub fn check_array(
 }
 
 /// The number of elements of `shape`, or `None` when it does not fit in a
-/// `usize` (a shape the program chose, such as `(2**62, 4)`).
+/// `usize` (a shape the program chose, such as `(2**62, 4)`). An empty
+/// shape's other axes must fit too, as numpy requires: the strides of
+/// `(0, 2**40, 2**40)` do not.
 pub fn checked_elements(shape: &[usize]) -> Option<usize> {
-    shape
+    let nonzero = shape
         .iter()
-        .try_fold(1usize, |total, &d| total.checked_mul(d))
+        .filter(|&&d| d != 0)
+        .try_fold(1usize, |total, &d| total.checked_mul(d))?;
+    Some(if shape.contains(&0) { 0 } else { nonzero })
 }

@@ -474,20 +474,26 @@ def attempt(f):
         f()
     except MemoryError as e:
         print("MemoryError:", e)
+    except ValueError as e:
+        print("ValueError:", e)
 attempt(lambda: np.zeros((100000, 100000)))
 attempt(lambda: np.ones((100000, 1)) + np.ones((1, 100000)))
 attempt(lambda: np.arange(10**12))
 attempt(lambda: np.random.rand(100000, 100000))
 attempt(lambda: np.full((2**40, 2**40), 1.0))
+attempt(lambda: np.zeros((0, 2**40, 2**40)))
 "#;
-    // numpy's message for the first (it would attempt the others).
+    // numpy's message for the first (it would attempt the others); numpy
+    // 2.4.6 refuses the last two, whose byte count exceeds isize::MAX even
+    // for an empty array, with this ValueError.
     check(
         program,
         "MemoryError: Unable to allocate 74.5 GiB for an array with shape (100000, 100000) and data type float64\n\
          MemoryError: Unable to allocate 74.5 GiB for an array with shape (100000, 100000) and data type float64\n\
          MemoryError: Unable to allocate 7.28 TiB for an array with shape (1000000000000,) and data type int64\n\
          MemoryError: Unable to allocate 74.5 GiB for an array with shape (100000, 100000) and data type float64\n\
-         MemoryError: Unable to allocate more than 16 EiB for an array with shape (1099511627776, 1099511627776) and data type float64\n",
+         ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.\n\
+         ValueError: array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.\n",
     );
     let small = Limits {
         max_array_bytes: 1000,

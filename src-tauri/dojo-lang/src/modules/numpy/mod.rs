@@ -49,6 +49,18 @@ impl<T> CandleResult<T> for candle_core::Result<T> {
 /// Fails with numpy's `MemoryError` text if an array of `shape` and
 /// `dtype` would exceed `max_bytes`.
 pub(crate) fn check_bytes(shape: &[usize], dtype: DType, max_bytes: u64) -> Result<()> {
+    // numpy's own check: the axes other than the empty ones must fit too
+    // (their strides are computed), else the shape is too big to exist.
+    let nonzero = shape
+        .iter()
+        .filter(|&&d| d != 0)
+        .try_fold(dtype.item_size(), |total, &d| total.checked_mul(d as u64));
+    if nonzero.is_none_or(|bytes| bytes > isize::MAX as u64) {
+        return Err(Exception::new(
+            "ValueError",
+            "array is too big; `arr.size * arr.dtype.itemsize` is larger than the maximum possible size.",
+        ));
+    }
     let items = shape
         .iter()
         .try_fold(1u64, |total, &d| total.checked_mul(d as u64));

@@ -536,9 +536,40 @@ impl Grader<'_> {
             contract::OOV_TOKEN,
             contract::MAX_LENGTH,
         );
+        let contract_rows: Vec<Vec<f64>> = encoded
+            .iter()
+            .map(|row| row.iter().map(|id| *id as f64).collect())
+            .collect();
+        // A program that fit its own Tokenizer learned that tokenizer's word
+        // ids: graded with the contract's, its model would be fed other
+        // words. Its own pipeline (pure Rust over its vocabulary, no user
+        // code) encodes the hidden messages as it encoded its training data.
+        let (rows, width) = match dojo_tf::text::program_encoding(&texts, contract::MAX_LENGTH) {
+            Some((own, padding)) if own != contract_rows => {
+                let differing = own
+                    .iter()
+                    .zip(&contract_rows)
+                    .filter(|(a, b)| a != b)
+                    .count();
+                let side = |pre: bool| if pre { "pre" } else { "post" };
+                self.notes.push(format!(
+                    "graded with your program's own Tokenizer and padding (maxlen {}, padding '{}', truncating '{}'), as it encoded its training data: the contract's encoding (a Tokenizer(num_words={}, oov_token='{}') fit on all {} visible messages, maxlen {}, post-padded and post-truncated) would feed {differing} of the {} graded messages other word ids than the ones your model learned",
+                    padding.maxlen,
+                    side(padding.pre_padding),
+                    side(padding.pre_truncating),
+                    contract::VOCABULARY,
+                    contract::OOV_TOKEN,
+                    visible.len(),
+                    contract::MAX_LENGTH,
+                    texts.len(),
+                ));
+                (own, padding.maxlen)
+            }
+            _ => (contract_rows, contract::MAX_LENGTH),
+        };
         let inputs = Inputs {
-            dims: vec![contract::MAX_LENGTH],
-            values: encoded.iter().flatten().map(|id| *id as f32).collect(),
+            dims: vec![width],
+            values: rows.iter().flatten().map(|id| *id as f32).collect(),
         };
         let truth: Vec<usize> = items.iter().map(|(_, label)| usize::from(*label)).collect();
         let (outcome, _) = self.classify(&inputs, &truth, &["ham", "spam"])?;

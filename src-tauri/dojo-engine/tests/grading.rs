@@ -402,3 +402,79 @@ fn notes_reveal_nothing_about_the_hidden_split() {
         );
     }
 }
+
+/// An exam-shaped SMS program (written here, in the usual shape of public
+/// solutions): the Tokenizer is fit on the first 3,000 messages only
+/// (`training_sentences`), the rest validates. The grader must encode the
+/// hidden messages with that tokenizer and padding, not its own fit on
+/// every visible message, or its accuracy measures the mismatch, not the
+/// model (issue 17: 0.911 graded against 0.983 validation before).
+#[test]
+fn a_tokenizer_fit_on_a_subset_is_the_one_graded() {
+    let source = r#"
+import json
+import numpy as np
+import tensorflow as tf
+from tensorflow.keras.preprocessing.text import Tokenizer
+from tensorflow.keras.preprocessing.sequence import pad_sequences
+
+def solution_model():
+    items = json.load(open('/data/sms_spam/sms_spam.json'))
+    sentences = [item['message'] for item in items]
+    labels = [1 if item['label'] == 'spam' else 0 for item in items]
+    training_size = 3000
+    training_sentences = sentences[0:training_size]
+    testing_sentences = sentences[training_size:]
+    training_labels = np.array(labels[0:training_size])
+    testing_labels = np.array(labels[training_size:])
+    tokenizer = Tokenizer(num_words=1000, oov_token='<OOV>')
+    tokenizer.fit_on_texts(training_sentences)
+    training_padded = pad_sequences(tokenizer.texts_to_sequences(training_sentences),
+                                    maxlen=120, padding='post', truncating='post')
+    testing_padded = pad_sequences(tokenizer.texts_to_sequences(testing_sentences),
+                                   maxlen=120, padding='post', truncating='post')
+    model = tf.keras.Sequential([
+        tf.keras.layers.Embedding(1000, 16, input_length=120),
+        tf.keras.layers.GlobalAveragePooling1D(),
+        tf.keras.layers.Dense(24, activation='relu'),
+        tf.keras.layers.Dense(1, activation='sigmoid'),
+    ])
+    model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
+    model.fit(training_padded, training_labels, epochs=10, verbose=0,
+              validation_data=(testing_padded, testing_labels))
+    print('validation accuracy', model.evaluate(testing_padded, testing_labels, verbose=0)[1])
+    return model
+"#;
+    let task = task("sms_spam").unwrap();
+    let (data, hidden) = task_data(task).unwrap();
+    let printed = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
+    let sink = std::rc::Rc::clone(&printed);
+    let mut interpreter = program::interpreter(Some(&data), &RunOptions::default(), move |text| {
+        sink.borrow_mut().push_str(text)
+    });
+    let run = program::run(&mut interpreter, "solution.py", source, Some(task));
+    assert!(
+        matches!(run.outcome, Outcome::Finished { .. }),
+        "{:?}",
+        run.outcome
+    );
+    let validation: f64 = printed
+        .borrow()
+        .lines()
+        .find_map(|line| line.strip_prefix("validation accuracy "))
+        .and_then(|value| value.trim().parse().ok())
+        .expect("the program prints its validation accuracy");
+    let report = grade(&run.model.unwrap(), task, &hidden).unwrap();
+    assert!(
+        report.notes.iter().any(
+            |note| note.contains("your program's own Tokenizer") && note.contains("maxlen 120")
+        ),
+        "{:?}",
+        report.notes
+    );
+    assert!(
+        (report.value - validation).abs() <= 0.02,
+        "graded {} against validation {validation}",
+        report.value
+    );
+}

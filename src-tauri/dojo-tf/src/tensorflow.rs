@@ -42,6 +42,7 @@ pub fn global_seed() -> Option<u64> {
 pub fn install_tensorflow_data(interpreter: &mut Interpreter) {
     GLOBAL_SEED.with(|seed| seed.set(None));
     crate::dataset::reset_shuffle_counter();
+    crate::text::reset_pipeline();
     let modules: [(&str, ModuleFactory); 15] = [
         ("tensorflow", tensorflow_module),
         ("tensorflow.data", data_module),

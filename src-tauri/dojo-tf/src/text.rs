@@ -158,6 +158,80 @@ struct Vocabulary {
     document_count: i64,
 }
 
+/// How the running program's last `pad_sequences` call padded.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Padding {
+    pub maxlen: usize,
+    pub pre_padding: bool,
+    pub pre_truncating: bool,
+    pub value: f64,
+}
+
+thread_local! {
+    /// The running program's text pipeline, for the grader: the last
+    /// `Tokenizer` it fit and its last `pad_sequences` settings (one program
+    /// runs per thread at a time; reset when TensorFlow is installed).
+    static PIPELINE: RefCell<(Option<Rc<dyn NativeObject>>, Option<Padding>)> =
+        const { RefCell::new((None, None)) };
+}
+
+/// Forgets an earlier program's tokenizer and padding.
+pub(crate) fn reset_pipeline() {
+    PIPELINE.with(|pipeline| *pipeline.borrow_mut() = (None, None));
+}
+
+/// `texts` encoded as the running program's own pipeline encoded its
+/// data: its last fitted `Tokenizer`, then its last `pad_sequences`
+/// settings (`maxlen`, post-padding and post-truncating when it padded
+/// nothing). `None` when the program fit no tokenizer. Pure Rust over the
+/// tokenizer's vocabulary: no user code runs, so the grader may use it on
+/// the hidden texts.
+pub fn program_encoding(texts: &[&str], maxlen: usize) -> Option<(Vec<Vec<f64>>, Padding)> {
+    let (tokenizer, padding) = PIPELINE.with(|pipeline| pipeline.borrow().clone());
+    let tokenizer = tokenizer?;
+    let tokenizer = tokenizer.as_any().downcast_ref::<Tokenizer>()?;
+    let padding = padding.unwrap_or(Padding {
+        maxlen,
+        pre_padding: false,
+        pre_truncating: false,
+        value: 0.0,
+    });
+    let rows = texts
+        .iter()
+        .map(|text| {
+            let ids: Vec<f64> = tokenizer
+                .sequence(&Text::Whole(Rc::from(*text)))
+                .iter()
+                .filter_map(|index| match index {
+                    Value::Int(index) => Some(*index as f64),
+                    _ => None,
+                })
+                .collect();
+            pad_row(&ids, padding)
+        })
+        .collect();
+    Some((rows, padding))
+}
+
+/// One row of `pad_sequences`.
+fn pad_row(sequence: &[f64], padding: Padding) -> Vec<f64> {
+    let maxlen = padding.maxlen;
+    let kept = sequence.len().min(maxlen);
+    let kept = if padding.pre_truncating {
+        &sequence[sequence.len() - kept..]
+    } else {
+        &sequence[..kept]
+    };
+    let mut row = vec![padding.value; maxlen];
+    let start = if padding.pre_padding {
+        maxlen - kept.len()
+    } else {
+        0
+    };
+    row[start..start + kept.len()].copy_from_slice(kept);
+    row
+}
+
 /// `Tokenizer(...)`: the vocabulary lives in `word_index`/`index_word`, the
 /// dicts user code sees (and may edit, as in Keras).
 pub struct Tokenizer {
@@ -370,8 +444,10 @@ impl NativeObject for Tokenizer {
             "lower" => Value::Bool(self.splitting.lower),
             "split" => Value::Str(self.splitting.split.clone()),
             "char_level" => Value::Bool(self.splitting.char_level),
-            "fit_on_texts" => {
-                native_method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
+            "fit_on_texts" => native_method(
+                this,
+                name,
+                |tokenizer: &Tokenizer, this, interpreter, args| {
                     args.check("fit_on_texts", 1, &["texts"])?;
                     let texts = texts(
                         interpreter,
@@ -379,9 +455,10 @@ impl NativeObject for Tokenizer {
                         "fit_on_texts",
                     )?;
                     tokenizer.fit_on_texts(&texts);
+                    PIPELINE.with(|pipeline| pipeline.borrow_mut().0 = Some(Rc::clone(this)));
                     Ok(Value::None)
-                })
-            }
+                },
+            ),
             "texts_to_sequences" => {
                 native_method(this, name, |tokenizer: &Tokenizer, _, interpreter, args| {
                     const NAME: &str = "texts_to_sequences";
@@ -548,20 +625,17 @@ pub(crate) fn pad_sequences(interpreter: &mut Interpreter, args: Args) -> Result
     }
     // The padded rows are built as float64 first.
     dojo_lang::ndarray::check_array(interpreter, &[sequences.len(), maxlen], DType::Float64)?;
-    let mut data = vec![fill; sequences.len() * maxlen];
-    for (row, sequence) in data.chunks_mut(maxlen.max(1)).zip(&sequences) {
-        let kept = sequence.len().min(maxlen);
-        let kept = if &*truncating == "pre" {
-            &sequence[sequence.len() - kept..]
-        } else {
-            &sequence[..kept]
-        };
-        let start = if &*padding == "pre" {
-            maxlen - kept.len()
-        } else {
-            0
-        };
-        row[start..start + kept.len()].copy_from_slice(kept);
+    let settings = Padding {
+        maxlen,
+        pre_padding: &*padding == "pre",
+        pre_truncating: &*truncating == "pre",
+        value: fill,
+    };
+    // The grader pads the hidden texts the way the program padded its own.
+    PIPELINE.with(|pipeline| pipeline.borrow_mut().1 = Some(settings));
+    let mut data = Vec::with_capacity(sequences.len() * maxlen);
+    for sequence in &sequences {
+        data.extend(pad_row(sequence, settings));
     }
     let shape = [sequences.len(), maxlen];
     let array = NdArray::from_f64(&shape, data).map_err(arrays::candle_error)?;

@@ -167,17 +167,33 @@ pub struct Padding {
     pub value: f64,
 }
 
+/// The running program's text pipeline, for the grader.
+#[derive(Clone)]
+struct Pipeline {
+    /// The last `Tokenizer` the program fit.
+    tokenizer: Option<Rc<dyn NativeObject>>,
+    /// Its last `pad_sequences` settings.
+    padding: Option<Padding>,
+}
+
 thread_local! {
-    /// The running program's text pipeline, for the grader: the last
-    /// `Tokenizer` it fit and its last `pad_sequences` settings (one program
-    /// runs per thread at a time; reset when TensorFlow is installed).
-    static PIPELINE: RefCell<(Option<Rc<dyn NativeObject>>, Option<Padding>)> =
-        const { RefCell::new((None, None)) };
+    /// One program runs per thread at a time; reset when TensorFlow is installed.
+    static PIPELINE: RefCell<Pipeline> = const {
+        RefCell::new(Pipeline {
+            tokenizer: None,
+            padding: None,
+        })
+    };
 }
 
 /// Forgets an earlier program's tokenizer and padding.
 pub(crate) fn reset_pipeline() {
-    PIPELINE.with(|pipeline| *pipeline.borrow_mut() = (None, None));
+    PIPELINE.with(|pipeline| {
+        *pipeline.borrow_mut() = Pipeline {
+            tokenizer: None,
+            padding: None,
+        }
+    });
 }
 
 /// `texts` encoded as the running program's own pipeline encoded its
@@ -187,7 +203,7 @@ pub(crate) fn reset_pipeline() {
 /// tokenizer's vocabulary: no user code runs, so the grader may use it on
 /// the hidden texts.
 pub fn program_encoding(texts: &[&str], maxlen: usize) -> Option<(Vec<Vec<f64>>, Padding)> {
-    let (tokenizer, padding) = PIPELINE.with(|pipeline| pipeline.borrow().clone());
+    let Pipeline { tokenizer, padding } = PIPELINE.with(|pipeline| pipeline.borrow().clone());
     let tokenizer = tokenizer?;
     let tokenizer = tokenizer.as_any().downcast_ref::<Tokenizer>()?;
     let padding = padding.unwrap_or(Padding {
@@ -455,7 +471,8 @@ impl NativeObject for Tokenizer {
                         "fit_on_texts",
                     )?;
                     tokenizer.fit_on_texts(&texts);
-                    PIPELINE.with(|pipeline| pipeline.borrow_mut().0 = Some(Rc::clone(this)));
+                    PIPELINE
+                        .with(|pipeline| pipeline.borrow_mut().tokenizer = Some(Rc::clone(this)));
                     Ok(Value::None)
                 },
             ),
@@ -632,7 +649,7 @@ pub(crate) fn pad_sequences(interpreter: &mut Interpreter, args: Args) -> Result
         value: fill,
     };
     // The grader pads the hidden texts the way the program padded its own.
-    PIPELINE.with(|pipeline| pipeline.borrow_mut().1 = Some(settings));
+    PIPELINE.with(|pipeline| pipeline.borrow_mut().padding = Some(settings));
     let mut data = Vec::with_capacity(sequences.len() * maxlen);
     for sequence in &sequences {
         data.extend(pad_row(sequence, settings));

@@ -530,7 +530,27 @@ impl NativeObject for Applications {
     }
 
     fn get_attribute(&self, _this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
-        Err(applications_error(&format!(".{name}")))
+        // An architecture (`MobileNetV2`, `InceptionV3`) fails where it is
+        // called, where its `weights` argument says what the program meant;
+        // a submodule (`inception_v3.preprocess_input`) fails at once.
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return Err(applications_error(&format!(".{name}")));
+        }
+        let name = name.to_owned();
+        Ok(Some(Builtin::value(&name.clone(), move |_, args| {
+            if matches!(args.keyword("weights"), Some(Value::None)) {
+                Err(Exception::new(
+                    "NotSupportedInDojo",
+                    format!(
+                        "tf.keras.applications.{name}(weights=None) is not built into Dojo: \
+                         Dojo has the layers, not the ready-made architectures"
+                    ),
+                )
+                .with_help(APPLICATIONS_HELP))
+            } else {
+                Err(applications_error(&format!(".{name}")))
+            }
+        })))
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -632,9 +652,11 @@ pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
     interpreter.register_module("tensorflow_datasets", |_| {
         Ok(Value::Native(Rc::new(TensorflowDatasets)))
     });
-    // `from tensorflow.keras.applications import InceptionV3` fails at the import, clearly.
+    // `from tensorflow.keras.applications import InceptionV3` imports a
+    // name that fails where it is called (with what its `weights` asked
+    // for); the architectures' own submodules fail at the import.
     for prefix in ["tensorflow.keras.applications", "keras.applications"] {
-        interpreter.register_module(prefix, |_| Err(applications_error("")));
+        interpreter.register_module(prefix, |_| Ok(Value::Native(Rc::new(Applications))));
         for model in [
             "inception_v3",
             "mobilenet_v2",

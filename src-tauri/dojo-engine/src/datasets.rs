@@ -59,8 +59,8 @@ const ENTRIES: &[Entry] = &[
         creator: "WDC-SILSO, Royal Observatory of Belgium, Brussels",
         licence: "CC BY-NC 4.0",
         source_url: "https://www.sidc.be/SILSO/",
-        attribution: "Source: WDC-SILSO, Royal Observatory of Belgium, Brussels. Licensed under CC BY-NC 4.0 (https://creativecommons.org/licenses/by-nc/4.0/). Non-commercial use only. Zurich monthly sunspot numbers 1749-1983, Andrews & Herzberg (1985), via the Time Series Data Library.",
-        changes: "Reformatted as date,value CSV; the course's Sunspots.csv layout is bundled too.",
+        attribution: "Source: WDC-SILSO, Royal Observatory of Belgium, Brussels. Licensed under CC BY-NC 4.0 (https://creativecommons.org/licenses/by-nc/4.0/). Non-commercial use only. Zurich monthly sunspot numbers 1749-1983, Andrews & Herzberg (1985), via the Time Series Data Library. The hidden test months 2018-08 to 2025-06: SILSO's daily numbers via CelesTrak, https://celestrak.org/SpaceData/SW-All.txt.",
+        changes: "Reformatted as date,value CSV; the course's Sunspots.csv layout is bundled too; the hidden months are monthly means of CelesTrak's daily values.",
     },
     Entry {
         id: "daily_min_temperatures",

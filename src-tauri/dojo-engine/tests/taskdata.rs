@@ -128,17 +128,24 @@ fn sms_spam_hides_whole_messages_and_keeps_both_classes() {
 }
 
 #[test]
-fn series_tasks_hide_their_tail() {
+fn series_tasks_hide_later_data_or_their_tail() {
     let (_, hidden) = task_data(task("sunspots").unwrap()).unwrap();
     let HiddenSplit::Series { visible, hidden } = hidden else {
         panic!("series expected")
     };
-    assert_eq!((visible.len(), hidden.len()), (2935, 300));
-    // Sunspots.csv: the first month is January 1749 (96.7), the last July 2018 (1.6).
-    assert_eq!(visible[0], 96.7);
-    assert_eq!(*hidden.last().unwrap(), 1.6);
+    // Sunspots.csv is served whole: 3,235 months, January 1749 (96.7) to
+    // July 2018 (1.6). The hidden test is the 83 months after it, August
+    // 2018 (8.7) to June 2025 (116.3), from SOURCE.md's CelesTrak file.
+    assert_eq!((visible.len(), hidden.len()), (3235, 83));
+    assert_eq!((visible[0], *visible.last().unwrap()), (96.7, 1.6));
+    assert_eq!((hidden[0], *hidden.last().unwrap()), (8.7, 116.3));
     let csv = visible_text("sunspots", "/data/monthly_sunspots/Sunspots.csv");
-    assert!(csv.lines().last().unwrap().starts_with("2934,"));
+    let public = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../assets/datasets/monthly_sunspots/Sunspots.csv"),
+    )
+    .unwrap();
+    assert_eq!(csv.as_bytes(), &public[..], "the public file, byte for byte");
 
     let (_, hidden) = task_data(task("daily_min_temperatures").unwrap()).unwrap();
     assert_eq!(hidden.len(), 365);

@@ -420,12 +420,22 @@ fn series_values(dataset: &str, file_name: &str, lines: &[&str]) -> Result<Vec<f
         .collect()
 }
 
+/// Where a series task's hidden test comes from.
+enum HeldOut {
+    /// The last `n` rows of the files, which the program does not see.
+    Tail(usize),
+    /// Later observations of the same series, in a file of the dataset's own
+    /// (`date,value`) that no URL or path serves; the public files are
+    /// served whole, byte for byte.
+    Later(&'static str),
+}
+
 /// A series task: every file in `files` lists the same series (one row per
-/// step, value last); the last `hidden_steps` rows are held out.
+/// step, value last); the hidden test is `held_out`.
 fn series_task(
     dataset: &str,
     files: &[&str],
-    hidden_steps: usize,
+    held_out: HeldOut,
     urls: Vec<(String, String)>,
     extra: Vec<DataFile>,
 ) -> Result<(TaskData, HiddenSplit)> {
@@ -434,21 +444,35 @@ fn series_task(
     for name in files {
         let content = text(dataset, name)?;
         let (header, lines) = header_and_lines(dataset, &content)?;
-        if lines.len() <= hidden_steps {
-            return Err(malformed(dataset, format!("{name} is too short")));
-        }
-        let cut = lines.len() - hidden_steps;
+        let (cut, bytes) = match held_out {
+            HeldOut::Tail(hidden_steps) => {
+                if lines.len() <= hidden_steps {
+                    return Err(malformed(dataset, format!("{name} is too short")));
+                }
+                let cut = lines.len() - hidden_steps;
+                (cut, join_lines(Some(header), &lines[..cut]))
+            }
+            HeldOut::Later(_) => (lines.len(), content.clone().into_bytes()),
+        };
         if split.is_none() {
             let values = series_values(dataset, name, &lines)?;
+            let hidden = match held_out {
+                HeldOut::Tail(_) => values[cut..].to_vec(),
+                HeldOut::Later(later) => {
+                    let content = text(dataset, later)?;
+                    let (_, lines) = header_and_lines(dataset, &content)?;
+                    if lines.is_empty() {
+                        return Err(malformed(dataset, format!("{later} has no rows")));
+                    }
+                    series_values(dataset, later, &lines)?
+                }
+            };
             split = Some(HiddenSplit::Series {
                 visible: values[..cut].to_vec(),
-                hidden: values[cut..].to_vec(),
+                hidden,
             });
         }
-        data_files.push(file(
-            format!("/data/{dataset}/{name}"),
-            join_lines(Some(header), &lines[..cut]),
-        ));
+        data_files.push(file(format!("/data/{dataset}/{name}"), bytes));
     }
     data_files.extend(extra);
     let split = split.ok_or_else(|| malformed(dataset, "no series files"))?;
@@ -461,16 +485,19 @@ fn series_task(
     ))
 }
 
-/// Monthly sunspots: the last 300 months (from August 1993) are hidden.
-/// The 1749–1983 Zurich series, served at Jason Brownlee's URL, ends before
-/// them and is offered whole.
+/// Monthly sunspots: the public `Sunspots.csv` (1749-01 to 2018-07) is served
+/// whole, as the exam's files expect (`split_time = 3000` leaves them 235
+/// validation months); the hidden test is the 83 months that followed it
+/// (2018-08 to 2025-06, SILSO's numbers via CelesTrak, see SOURCE.md). The
+/// 1749–1983 Zurich series, served at Jason Brownlee's URL, is offered whole.
 fn sunspots() -> Result<(TaskData, HiddenSplit)> {
+    const SUNSPOTS_LATER: &str = "monthly_sunspots_2018-08_2025-06_hidden.csv";
     const DATASET: &str = "monthly_sunspots";
     let zurich = "monthly_sunspots_1749_1983_zurich.csv";
     series_task(
         DATASET,
         &["Sunspots.csv", "monthly_sunspots.csv"],
-        300,
+        HeldOut::Later(SUNSPOTS_LATER),
         vec![
             (
                 "https://storage.googleapis.com/download.tensorflow.org/data/Sunspots.csv".into(),
@@ -507,7 +534,7 @@ fn daily_min_temperatures() -> Result<(TaskData, HiddenSplit)> {
     series_task(
         DATASET,
         &["daily-min-temperatures.csv", "daily_min_temperatures.csv"],
-        365,
+        HeldOut::Tail(365),
         vec![(
             "https://raw.githubusercontent.com/jbrownlee/Datasets/master/daily-min-temperatures.csv"
                 .into(),

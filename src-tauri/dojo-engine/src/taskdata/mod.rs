@@ -14,7 +14,9 @@
 //! - horses_or_humans: ~15% of the rendered figures (all renders of a figure
 //!   go to one side), and another ~15% as the `validation` set.
 //! - sms_spam: ~15% of the distinct messages (duplicates stay together).
-//! - sunspots / daily temperatures: the last 300 months / 365 days.
+//! - sunspots: none of the public file (served whole); the 83 months that
+//!   followed it (2018-08 to 2025-06) are the hidden test.
+//! - daily temperatures: the last 365 days.
 
 pub mod archive;
 mod builders;

@@ -235,10 +235,7 @@ fn run_with_a_task_prints_the_grade() {
     let (ok, stdout, stderr) = dojo(&["run", path, "--task", "sunspots"]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("grade: MAE "), "{stdout}");
-    assert!(
-        stdout.contains("on 83 hidden examples: score "),
-        "{stdout}"
-    );
+    assert!(stdout.contains("on 83 hidden examples: score "), "{stdout}");
     assert!(stdout.contains("thresholds: 2: <= "), "{stdout}");
     let (ok, stdout, _) = dojo(&["run", path, "--task", "sunspots", "--json"]);
     assert!(ok);

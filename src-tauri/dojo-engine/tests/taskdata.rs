@@ -145,7 +145,11 @@ fn series_tasks_hide_later_data_or_their_tail() {
             .join("../../assets/datasets/monthly_sunspots/Sunspots.csv"),
     )
     .unwrap();
-    assert_eq!(csv.as_bytes(), &public[..], "the public file, byte for byte");
+    assert_eq!(
+        csv.as_bytes(),
+        &public[..],
+        "the public file, byte for byte"
+    );
 
     let (_, hidden) = task_data(task("daily_min_temperatures").unwrap()).unwrap();
     assert_eq!(hidden.len(), 365);

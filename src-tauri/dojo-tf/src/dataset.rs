@@ -491,7 +491,7 @@ impl Dataset {
 
     /// `from_tensor_slices`: `structure` is an array, or a tuple/dict of them
     /// with one first dimension.
-    fn slices(structure: Value) -> Result<Rc<Dataset>> {
+    pub(crate) fn slices(structure: Value) -> Result<Rc<Dataset>> {
         let mut lengths = Vec::new();
         let structure = apply_leaves(&structure, &mut |array| {
             match array.shape().first() {

@@ -86,7 +86,12 @@ fn idx(data: &[u8], file: &str, rank: usize) -> Result<(Vec<usize>, Vec<u8>)> {
     Ok((dims, body.to_vec()))
 }
 
-fn load(interpreter: &Interpreter, name: &str, rank: usize) -> Result<NdArray> {
+/// A bundled Fashion-MNIST IDX file's dims and bytes.
+pub(crate) fn idx_file(
+    interpreter: &Interpreter,
+    name: &str,
+    rank: usize,
+) -> Result<(Vec<usize>, Vec<u8>)> {
     let path = format!("{FASHION_MNIST_DIR}/{name}");
     let vfs = interpreter.vfs();
     let bytes = vfs.read(&path).map_err(|error| {
@@ -94,7 +99,11 @@ fn load(interpreter: &Interpreter, name: &str, rank: usize) -> Result<NdArray> {
             "Dojo bundles Fashion-MNIST at {FASHION_MNIST_DIR}/; this task does not include it"
         ))
     })?;
-    let (dims, data) = idx(&gunzip(&bytes, &path)?, &path, rank)?;
+    idx(&gunzip(&bytes, &path)?, &path, rank)
+}
+
+fn load(interpreter: &Interpreter, name: &str, rank: usize) -> Result<NdArray> {
+    let (dims, data) = idx_file(interpreter, name, rank)?;
     NdArray::from_u8(&dims, data).map_err(candle_error)
 }
 

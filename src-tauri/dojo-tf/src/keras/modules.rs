@@ -558,36 +558,6 @@ impl NativeObject for Applications {
     }
 }
 
-/// `tensorflow_datasets`: importable, but every function explains that
-/// its catalog is downloaded, and where the task's data is instead.
-struct TensorflowDatasets;
-
-impl NativeObject for TensorflowDatasets {
-    fn type_name(&self) -> String {
-        "module".to_owned()
-    }
-
-    fn get_attribute(&self, _this: &Rc<dyn NativeObject>, name: &str) -> Result<Option<Value>> {
-        let name = name.to_owned();
-        Ok(Some(Builtin::value("tensorflow_datasets", move |_, _| {
-            Err(Exception::new(
-                "NotSupportedInDojo",
-                format!(
-                    "tensorflow_datasets.{name}() downloads its datasets from the internet, and Dojo works offline"
-                ),
-            )
-            .with_help(
-                "load the task's data as the exam's files do: tf.keras.datasets.fashion_mnist.load_data(), \
-                 the zip and CSV URLs of the statement (they resolve to the bundled files), or the files under /data",
-            ))
-        })))
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
 /// `with tf.device("/GPU:0"):`: the run's device is chosen for the whole
 /// run (Settings, `DOJO_DEVICE`), so the scope changes nothing.
 struct DeviceScope;
@@ -647,11 +617,9 @@ pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
             Ok(value)
         });
     }
-    // `import tensorflow_datasets as tfds` works; `tfds.load(...)` says
-    // where the same data is offline.
-    interpreter.register_module("tensorflow_datasets", |_| {
-        Ok(Value::Native(Rc::new(TensorflowDatasets)))
-    });
+    // `import tensorflow_datasets as tfds`: `tfds.load(...)` serves the
+    // bundled datasets (`crate::tfds`).
+    interpreter.register_module("tensorflow_datasets", |_| Ok(crate::tfds::module()));
     // `from tensorflow.keras.applications import InceptionV3` imports a
     // name that fails where it is called (with what its `weights` asked
     // for); the architectures' own submodules fail at the import.

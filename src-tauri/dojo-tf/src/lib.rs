@@ -124,7 +124,8 @@ mod tests {
     /// TensorFlow runs them. Expected lines are TF 2.21.0's output for the
     /// same statements (`/tmp/tfvenv/bin/python`, `pip install
     /// tensorflow-cpu`), printed through `.numpy()` where TF prints a tensor;
-    /// `tensorflow_datasets` imports, and `load` of a dataset Dojo does not
+    /// one callback passed without a list is a list of one (Keras 3
+    /// flattens `callbacks`); `tensorflow_datasets` imports, and `load` of a dataset Dojo does not
     /// bundle is refused (the bundled ones: `tests/tfds.rs` in dojo-engine).
     #[test]
     fn everyday_tensorflow_spellings_of_exam_files_run() {
@@ -141,7 +142,8 @@ with tf.device('/CPU:0'):
 m.compile(loss='mse', optimizer='sgd')
 m.save_weights('w.weights.h5')
 w = m.get_weights()[0].copy()
-m.fit(np.ones((8, 2)), np.full((8,), 3.0), epochs=3, verbose=0)
+m.fit(np.ones((8, 2)), np.full((8,), 3.0), epochs=3, verbose=0,
+      callbacks=tf.keras.callbacks.EarlyStopping(monitor='loss', patience=5))
 m.load_weights('w.weights.h5')
 print(bool((m.get_weights()[0] == w).all()), os.environ['TF_CPP_MIN_LOG_LEVEL'])
 import tensorflow_datasets as tfds

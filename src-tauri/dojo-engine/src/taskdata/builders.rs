@@ -513,10 +513,15 @@ fn sunspots() -> Result<(TaskData, HiddenSplit)> {
                     .into(),
                 format!("/data/{DATASET}/{zurich}"),
             ),
-            // Dicoding's mirror of the course's `Sunspots.csv` (its files
+            // Dicoding's mirrors of the course's `Sunspots.csv` (its files
             // read `row[0]` and `row[2]`, the course file's layout).
             (
                 "https://github.com/dicodingacademy/assets/raw/main/Simulation/machine_learning/sunspots.csv"
+                    .into(),
+                format!("/data/{DATASET}/Sunspots.csv"),
+            ),
+            (
+                "https://dicodingacademy.blob.core.windows.net/picodiploma/Simulation/machine_learning/sunspots.csv"
                     .into(),
                 format!("/data/{DATASET}/Sunspots.csv"),
             ),

@@ -530,12 +530,9 @@ pub fn fit(
         None | Some(Value::None) => Vec::new(),
         Some(Value::List(items)) => items.borrow().clone(),
         Some(Value::Tuple(items)) => items.to_vec(),
-        Some(other) => {
-            return Err(type_error(format!(
-                "callbacks must be a list, not {}",
-                other.type_name()
-            )));
-        }
+        // Keras 3 flattens `callbacks` (`tree.flatten`), so one callback
+        // passed alone works as a list of one (checked with TF 2.21).
+        Some(one) => vec![one],
     };
     for callback in callbacks {
         match &callback {

@@ -77,10 +77,24 @@ pub(crate) fn resolve_shape(requested: &[i64], size: usize) -> Result<Vec<usize>
         }
         shape[at] = size / known;
     } else if known != size {
-        return Err(value_error(format!(
+        let error = value_error(format!(
             "cannot reshape array of size {size} into shape {}",
             text()
-        )));
+        ));
+        // A hard-coded count of rows (`reshape(10000, 28, 28, 1)`) where
+        // the rest of the shape fits: numpy can count the rows itself.
+        let rest: usize = shape.iter().skip(1).product();
+        if shape.len() > 1 && rest > 0 && size.is_multiple_of(rest) && size > 0 {
+            let mut fixed = vec!["-1".to_owned()];
+            fixed.extend(shape.iter().skip(1).map(usize::to_string));
+            return Err(error.with_help(format!(
+                "the array holds {} rows of that shape, not {}: `reshape({})` lets numpy count them",
+                size / rest,
+                shape[0],
+                fixed.join(", ")
+            )));
+        }
+        return Err(error);
     }
     Ok(shape)
 }

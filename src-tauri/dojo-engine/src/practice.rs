@@ -600,7 +600,7 @@ def solution_model():
     fn a_model_the_grader_cannot_feed_scores_zero_with_the_reason() {
         let flat = "import tensorflow as tf
 def solution_model():
-    return tf.keras.Sequential([tf.keras.Input(shape=(7,)), tf.keras.layers.Dense(1)])
+    return tf.keras.Sequential([tf.keras.Input(shape=(1000,)), tf.keras.layers.Dense(1)])
 ";
         let (_, end) = app_run(flat, 1);
         let grade = end.grade.unwrap();

@@ -155,9 +155,9 @@ fn wrong_shapes_are_explained_not_fed() {
     );
     let message = grading_error(
         "sunspots",
-        "import tensorflow as tf\ndef solution_model():\n    return tf.keras.Sequential([tf.keras.layers.Flatten(input_shape=(20, 1)), tf.keras.layers.Dense(1)])",
+        "import tensorflow as tf\ndef solution_model():\n    return tf.keras.Sequential([tf.keras.layers.Flatten(input_shape=(30, 2)), tf.keras.layers.Dense(1)])",
     );
-    assert!(message.contains("(None, 20, 1)"), "{message}");
+    assert!(message.contains("(None, 30, 2)"), "{message}");
     assert!(message.contains("input_shape=[30, 1]"), "{message}");
 }
 
@@ -476,5 +476,37 @@ def solution_model():
         (report.value - validation).abs() <= 0.02,
         "graded {} against validation {validation}",
         report.value
+    );
+}
+
+/// Dicoding's temperature files fix `window_size = 64` and declare it as
+/// the model's input: the grader feeds 64-value windows, and says so.
+#[test]
+fn series_models_are_fed_the_window_they_declare() {
+    let report = graded(
+        "daily_min_temperatures",
+        "import tensorflow as tf\ndef solution_model():\n    return tf.keras.Sequential([tf.keras.Input(shape=(64, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])",
+    )
+    .unwrap();
+    assert_eq!(report.samples, 365);
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("windows of your model's 64 values")),
+        "{:?}",
+        report.notes
+    );
+    // The contract's own window gets no note.
+    let report = graded(
+        "daily_min_temperatures",
+        "import tensorflow as tf\ndef solution_model():\n    return tf.keras.Sequential([tf.keras.Input(shape=(30, 1)), tf.keras.layers.Flatten(), tf.keras.layers.Dense(1)])",
+    )
+    .unwrap();
+    assert!(
+        report
+            .notes
+            .iter()
+            .all(|n| !n.contains("windows of your model"))
     );
 }

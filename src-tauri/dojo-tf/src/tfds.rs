@@ -6,7 +6,9 @@
 //!   elements `{'image': uint8 (28, 28, 1), 'label': int64}`.
 //! - `horses_or_humans`: `train` is the task's training renders and `test`
 //!   its `validation` folder (the exam's two zips); elements
-//!   `{'image': uint8 (300, 300, 3), 'label': int64}`, 0 horses, 1 humans.
+//!   `{'image': uint8 (300, 300, 3), 'label': int64}`, 0 horses, 1 humans:
+//!   tfds's shape, resized (bilinear) from the bundled 128x128 renders, as
+//!   the 300x300 originals are not bundled (`assets/datasets/horses_or_humans/SOURCE.md`).
 //!
 //! Split strings follow tfds's slicing API: `'train'`, `'test'`,
 //! `'train[:80%]'`, `'train[80%:]'`, `'train[:1000]'`, `'train+test'`, or a

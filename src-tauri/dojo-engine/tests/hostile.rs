@@ -98,6 +98,8 @@ fn extreme_integers_in_counts_and_indices_raise_python_exceptions() {
             "range(0, 10, BIG)[MIN]",
             "[1][BIG]",
             "[1][MIN]",
+            // The reshape hint multiplies the trailing axes (fuzz finding).
+            "np.zeros(6).reshape(3, BIG, BIG)",
             "'a'[MIN]",
             "[0] * HUGE",
             "(0,) * BIG",

@@ -25,6 +25,8 @@ pub enum ConfigValue {
     Initializer(Initializer),
     Regularizer(Regularizer),
     Activation(Activation),
+    /// A learning-rate schedule (an optimizer's `learning_rate`).
+    Schedule(crate::optimizers::Schedule),
 }
 
 impl ConfigValue {
@@ -43,6 +45,7 @@ impl ConfigValue {
             Self::Initializer(_) => "Initializer",
             Self::Regularizer(_) => "Regularizer",
             Self::Activation(_) => "function",
+            Self::Schedule(_) => "LearningRateSchedule",
         }
     }
 

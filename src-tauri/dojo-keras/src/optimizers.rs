@@ -46,7 +46,210 @@ pub struct Optimizer {
     pub clipvalue: Option<f64>,
     /// Steps taken (`optimizer.iterations`).
     pub iterations: u64,
+    /// Set when `learning_rate` was a schedule: the rate of each step.
+    pub schedule: Option<Schedule>,
     slots: Vec<Vec<Tensor>>,
+}
+
+/// `keras.optimizers.schedules`: a learning rate computed from the step
+/// count (`optimizer.iterations` before the step), Keras 3's formulas.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Schedule {
+    /// `initial * decay_rate ** (step / decay_steps)`.
+    ExponentialDecay {
+        initial_learning_rate: f64,
+        decay_steps: f64,
+        decay_rate: f64,
+        staircase: bool,
+    },
+    /// `initial / (1 + decay_rate * step / decay_steps)`.
+    InverseTimeDecay {
+        initial_learning_rate: f64,
+        decay_steps: f64,
+        decay_rate: f64,
+        staircase: bool,
+    },
+    /// `values[i]` while `step <= boundaries[i]`, the last value after.
+    PiecewiseConstantDecay {
+        boundaries: Vec<f64>,
+        values: Vec<f64>,
+    },
+    /// Cosine from `initial` to `initial * alpha` over `decay_steps`.
+    CosineDecay {
+        initial_learning_rate: f64,
+        decay_steps: f64,
+        alpha: f64,
+    },
+}
+
+/// The schedules `keras.optimizers.schedules` offers in Dojo.
+pub const SCHEDULE_NAMES: &[&str] = &[
+    "ExponentialDecay",
+    "InverseTimeDecay",
+    "PiecewiseConstantDecay",
+    "CosineDecay",
+];
+
+impl Schedule {
+    /// The learning rate of the step taken after `step` steps.
+    pub fn at(&self, step: u64) -> f64 {
+        let step = step as f64;
+        let progress = |decay_steps: f64, staircase: bool| {
+            let p = step / decay_steps;
+            if staircase { p.floor() } else { p }
+        };
+        match self {
+            Schedule::ExponentialDecay {
+                initial_learning_rate,
+                decay_steps,
+                decay_rate,
+                staircase,
+            } => initial_learning_rate * decay_rate.powf(progress(*decay_steps, *staircase)),
+            Schedule::InverseTimeDecay {
+                initial_learning_rate,
+                decay_steps,
+                decay_rate,
+                staircase,
+            } => initial_learning_rate / (1.0 + decay_rate * progress(*decay_steps, *staircase)),
+            Schedule::PiecewiseConstantDecay { boundaries, values } => {
+                let index = boundaries.iter().take_while(|b| step > **b).count();
+                values[index.min(values.len() - 1)]
+            }
+            Schedule::CosineDecay {
+                initial_learning_rate,
+                decay_steps,
+                alpha,
+            } => {
+                let completed = step.min(*decay_steps) / decay_steps;
+                let cosine = 0.5 * (1.0 + (std::f64::consts::PI * completed).cos());
+                initial_learning_rate * ((1.0 - alpha) * cosine + alpha)
+            }
+        }
+    }
+}
+
+/// `keras.optimizers.schedules.<name>(...)`.
+pub fn build_schedule(
+    name: &str,
+    positional: Vec<ConfigValue>,
+    keywords: Vec<(String, ConfigValue)>,
+) -> Result<Schedule> {
+    let positive = |a: &Args, what: &str, value: f64| -> Result<f64> {
+        if value > 0.0 && value.is_finite() {
+            Ok(value)
+        } else {
+            Err(KerasError::Argument(format!(
+                "{}(): {what} must be positive, got {value}",
+                a.func()
+            )))
+        }
+    };
+    let numbers = |a: &Args, what: &str, value: Option<ConfigValue>| -> Result<Vec<f64>> {
+        let items = match &value {
+            Some(ConfigValue::List(items) | ConfigValue::Tuple(items)) => items,
+            Some(other) => return a.type_error(what, "a list of numbers", other),
+            None => {
+                return Err(KerasError::Argument(format!(
+                    "{}() missing required argument '{what}'",
+                    a.func()
+                )));
+            }
+        };
+        items
+            .iter()
+            .map(|item| match item {
+                ConfigValue::Int(i) => Ok(*i as f64),
+                ConfigValue::Float(f) => Ok(*f),
+                other => a.type_error(what, "a list of numbers", other),
+            })
+            .collect()
+    };
+    let required = |a: &mut Args, what: &str| -> Result<f64> {
+        a.opt_f64(what)?.ok_or_else(|| {
+            KerasError::Argument(format!("{}() missing required argument '{what}'", a.func()))
+        })
+    };
+    match name {
+        "ExponentialDecay" | "InverseTimeDecay" => {
+            let mut a = Args::parse(
+                name,
+                &[
+                    "initial_learning_rate",
+                    "decay_steps",
+                    "decay_rate",
+                    "staircase",
+                ],
+                &["name"],
+                positional,
+                keywords,
+            )?;
+            let initial_learning_rate = required(&mut a, "initial_learning_rate")?;
+            let decay_steps = required(&mut a, "decay_steps")?;
+            let decay_steps = positive(&a, "decay_steps", decay_steps)?;
+            let decay_rate = required(&mut a, "decay_rate")?;
+            let staircase = a.bool_or("staircase", false)?;
+            Ok(if name == "ExponentialDecay" {
+                Schedule::ExponentialDecay {
+                    initial_learning_rate,
+                    decay_steps,
+                    decay_rate,
+                    staircase,
+                }
+            } else {
+                Schedule::InverseTimeDecay {
+                    initial_learning_rate,
+                    decay_steps,
+                    decay_rate,
+                    staircase,
+                }
+            })
+        }
+        "PiecewiseConstantDecay" => {
+            let mut a = Args::parse(
+                name,
+                &["boundaries", "values"],
+                &["name"],
+                positional,
+                keywords,
+            )?;
+            let boundaries = a.take("boundaries");
+            let boundaries = numbers(&a, "boundaries", boundaries)?;
+            let values = a.take("values");
+            let values = numbers(&a, "values", values)?;
+            if values.len() != boundaries.len() + 1 {
+                return Err(KerasError::Argument(format!(
+                    "PiecewiseConstantDecay(): the length of boundaries should be 1 less than the length of values, got {} boundaries and {} values",
+                    boundaries.len(),
+                    values.len()
+                )));
+            }
+            Ok(Schedule::PiecewiseConstantDecay { boundaries, values })
+        }
+        "CosineDecay" => {
+            let mut a = Args::parse(
+                name,
+                &["initial_learning_rate", "decay_steps", "alpha"],
+                &["name", "warmup_target", "warmup_steps"],
+                positional,
+                keywords,
+            )?;
+            let initial_learning_rate = required(&mut a, "initial_learning_rate")?;
+            let decay_steps = required(&mut a, "decay_steps")?;
+            let decay_steps = positive(&a, "decay_steps", decay_steps)?;
+            let alpha = a.f64_or("alpha", 0.0)?;
+            if a.opt_f64("warmup_target")?.is_some() {
+                return Err(KerasError::Argument(
+                    "CosineDecay(): warmup_target is not supported in Dojo".to_owned(),
+                ));
+            }
+            Ok(Schedule::CosineDecay {
+                initial_learning_rate,
+                decay_steps,
+                alpha,
+            })
+        }
+        other => Err(not_available("optimizers.schedules", other, SCHEDULE_NAMES)),
+    }
 }
 
 /// Accepted names (class names and Keras's lower-case strings).
@@ -98,7 +301,20 @@ pub fn build(
     };
     let mut a = Args::parse(class, params, BASE, positional, keywords)?;
     let default_lr = if class == "SGD" { 0.01 } else { 0.001 };
-    let lr = match (a.opt_f64("learning_rate")?, a.opt_f64("lr")?) {
+    let (learning_rate, schedule) = match a.take("learning_rate") {
+        Some(ConfigValue::Schedule(schedule)) => (Some(schedule.at(0)), Some(schedule)),
+        Some(ConfigValue::Int(i)) => (Some(i as f64), None),
+        Some(ConfigValue::Float(f)) => (Some(f), None),
+        Some(other) => {
+            return a.type_error(
+                "learning_rate",
+                "a number or a keras.optimizers.schedules schedule",
+                &other,
+            );
+        }
+        None => (None, None),
+    };
+    let lr = match (learning_rate, a.opt_f64("lr")?) {
         (Some(lr), _) | (None, Some(lr)) => lr,
         (None, None) => default_lr,
     };
@@ -146,6 +362,7 @@ pub fn build(
         clipnorm: a.opt_f64("clipnorm")?,
         clipvalue: a.opt_f64("clipvalue")?,
         iterations: 0,
+        schedule,
         slots: Vec::new(),
     })
 }
@@ -170,6 +387,9 @@ impl Optimizer {
                 .iter()
                 .map(|v| self.init_slots(v.as_tensor()))
                 .collect::<Result<_>>()?;
+        }
+        if let Some(schedule) = &self.schedule {
+            self.learning_rate = schedule.at(self.iterations);
         }
         self.iterations += 1;
         let t = self.iterations as i32;

@@ -160,6 +160,8 @@ pub(crate) fn to_json(v: &ConfigValue) -> Value {
         ConfigValue::Initializer(i) => init_json(i),
         ConfigValue::Regularizer(r) => json!({"regularizer": [r.l1, r.l2]}),
         ConfigValue::Activation(a) => json!({"activation": a.name()}),
+        // Only an optimizer takes a schedule, and optimizers are not saved.
+        ConfigValue::Schedule(_) => Value::Null,
     }
 }
 

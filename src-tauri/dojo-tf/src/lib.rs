@@ -127,6 +127,37 @@ mod tests {
     /// one callback passed without a list is a list of one (Keras 3
     /// flattens `callbacks`); `tensorflow_datasets` imports, and `load` of a dataset Dojo does not
     /// bundle is refused (the bundled ones: `tests/tfds.rs` in dojo-engine).
+    /// `keras.optimizers.schedules` as an optimizer's `learning_rate`. The
+    /// expected lines are TF 2.21.0's output for the same program (run with
+    /// `/root/tfvenv/bin/python`, `pip install tensorflow-cpu==2.21.*`),
+    /// including the weight after four SGD steps on the exponential decay.
+    #[test]
+    fn learning_rate_schedules_follow_the_step_count() {
+        let source = "import numpy as np
+import tensorflow as tf
+S = tf.keras.optimizers.schedules
+e = S.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+es = S.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5, staircase=True)
+i = S.InverseTimeDecay(0.1, decay_steps=10, decay_rate=0.5)
+p = S.PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1])
+c = S.CosineDecay(0.1, 100, alpha=0.1)
+for s in [0, 5, 10, 25]:
+    print(s, round(float(e(s)), 6), round(float(es(s)), 6), round(float(i(s)), 6))
+print([round(float(p(s)), 6) for s in [0, 10, 11, 20, 21]])
+print([round(float(c(s)), 6) for s in [0, 50, 100, 150]])
+m = tf.keras.Sequential([tf.keras.Input(shape=(1,)), tf.keras.layers.Dense(1, kernel_initializer='zeros', bias_initializer='zeros')])
+m.compile(optimizer=tf.keras.optimizers.SGD(learning_rate=e), loss='mse')
+m.fit(np.ones((4, 1)), np.ones((4,)), batch_size=1, epochs=1, verbose=0, shuffle=False)
+print(round(float(m.get_weights()[0][0][0]), 6))
+";
+        let out = printed(source, RunOptions::default());
+        assert_eq!(
+            out,
+            "0 0.1 0.1 0.1\n5 0.070711 0.1 0.08\n10 0.05 0.05 0.066667\n25 0.017678 0.025 0.044444\n[1.0, 1.0, 0.5, 0.5, 0.1]\n[0.1, 0.055, 0.01, 0.01]\n0.417261\n",
+            "{out}"
+        );
+    }
+
     #[test]
     fn everyday_tensorflow_spellings_of_exam_files_run() {
         let source = "import os

@@ -6,7 +6,7 @@ use dojo_lang::error::{Result, type_error};
 use dojo_lang::ndarray::{NdArray, to_ndarray};
 use dojo_lang::{Exception, Interpreter, Value};
 
-use super::objects::{PyActivation, PyLayer, PyRegularizer, PyTracer};
+use super::objects::{PyActivation, PyLayer, PyRegularizer, PySchedule, PyTracer};
 
 /// A Keras error as the Python exception a user would see from Keras.
 pub fn keras_error(error: KerasError) -> Box<Exception> {
@@ -88,6 +88,8 @@ pub fn to_config(
                 ConfigValue::Str(activation.name.clone())
             } else if let Some(regularizer) = any.downcast_ref::<PyRegularizer>() {
                 ConfigValue::Regularizer(regularizer.0.clone())
+            } else if let Some(schedule) = any.downcast_ref::<PySchedule>() {
+                ConfigValue::Schedule(schedule.0.clone())
             } else if let Some(array) = NdArray::from_value(value) {
                 array_config(&array)?
             } else {

@@ -14,7 +14,7 @@ use super::TrainingContext;
 use super::convert::{keras_error, to_config};
 use super::objects::{
     CallbackBase, PyActivation, PyCallback, PyLayer, PyLoss, PyLrScheduler, PyMetric, PyModel,
-    PyOptimizer, PyRegularizer, PySymbolic, PyTracer, layer_of, shape_of,
+    PyOptimizer, PyRegularizer, PySchedule, PySymbolic, PyTracer, layer_of, shape_of,
 };
 
 /// A Keras namespace (`layers`, `optimizers`, …): unknown names say what
@@ -260,6 +260,22 @@ fn optimizers_namespace() -> Value {
     }
     let legacy = Namespace::value("optimizers.legacy", attributes.clone());
     attributes.push(("legacy".to_owned(), legacy));
+    let mut schedules = Vec::new();
+    for name in optimizers::SCHEDULE_NAMES {
+        schedules.push((
+            (*name).to_owned(),
+            Builtin::value(name, move |interpreter, args| {
+                let (positional, keywords) = config_args(interpreter, &args, false)?;
+                let schedule =
+                    optimizers::build_schedule(name, positional, keywords).map_err(keras_error)?;
+                Ok(Value::Native(Rc::new(PySchedule(schedule))))
+            }),
+        ));
+    }
+    attributes.push((
+        "schedules".to_owned(),
+        Namespace::value("optimizers.schedules", schedules),
+    ));
     Namespace::value("optimizers", attributes)
 }
 

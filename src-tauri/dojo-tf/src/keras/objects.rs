@@ -681,6 +681,45 @@ impl NativeObject for PyActivation {
 
 pub struct PyRegularizer(pub Regularizer);
 
+/// `keras.optimizers.schedules.ExponentialDecay(...)` and friends: passed
+/// as an optimizer's `learning_rate`; `schedule(step)` gives a step's rate.
+pub struct PySchedule(pub dojo_keras::optimizers::Schedule);
+
+impl NativeObject for PySchedule {
+    fn type_name(&self) -> String {
+        match self.0 {
+            dojo_keras::optimizers::Schedule::ExponentialDecay { .. } => "ExponentialDecay",
+            dojo_keras::optimizers::Schedule::InverseTimeDecay { .. } => "InverseTimeDecay",
+            dojo_keras::optimizers::Schedule::PiecewiseConstantDecay { .. } => {
+                "PiecewiseConstantDecay"
+            }
+            dojo_keras::optimizers::Schedule::CosineDecay { .. } => "CosineDecay",
+        }
+        .to_owned()
+    }
+
+    fn call(
+        &self,
+        _this: &Rc<dyn NativeObject>,
+        _interpreter: &mut Interpreter,
+        args: Args,
+    ) -> Option<Result<Value>> {
+        Some((|| {
+            let step = args.required(0, "step", "__call__")?;
+            let step = dojo_lang::ArgName::Parameter {
+                function: "LearningRateSchedule",
+                name: "step",
+            }
+            .integer(&step)?;
+            Ok(Value::Float(self.0.at(step.max(0) as u64)))
+        })())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 impl NativeObject for PyRegularizer {
     fn type_name(&self) -> String {
         "Regularizer".to_owned()

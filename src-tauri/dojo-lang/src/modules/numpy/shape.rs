@@ -83,8 +83,16 @@ pub(crate) fn resolve_shape(requested: &[i64], size: usize) -> Result<Vec<usize>
         ));
         // A hard-coded count of rows (`reshape(10000, 28, 28, 1)`) where
         // the rest of the shape fits: numpy can count the rows itself.
-        let rest: usize = shape.iter().skip(1).product();
-        if shape.len() > 1 && rest > 0 && size.is_multiple_of(rest) && size > 0 {
+        let rest = shape
+            .iter()
+            .skip(1)
+            .try_fold(1usize, |product, &d| product.checked_mul(d));
+        if let Some(rest) = rest
+            && shape.len() > 1
+            && rest > 0
+            && size > 0
+            && size.is_multiple_of(rest)
+        {
             let mut fixed = vec!["-1".to_owned()];
             fixed.extend(shape.iter().skip(1).map(usize::to_string));
             return Err(error.with_help(format!(

@@ -158,6 +158,31 @@ print(round(float(m.get_weights()[0][0][0]), 6))
         );
     }
 
+    /// Spellings of older TF 2 files that TF 2.21 refuses (checked there:
+    /// `SGD(lr=0.1)` raises "Argument(s) not recognized: {'lr': 0.1}", and
+    /// `ModelCheckpoint('w.ckpt', save_weights_only=True)` raises "the
+    /// filepath provided must end in `.weights.h5`"): Dojo runs them and
+    /// says so once each, and says nothing for the current spellings.
+    #[test]
+    fn spellings_tf_2_21_refuses_run_with_a_note() {
+        let out = printed(
+            "import tensorflow as tf
+opt = tf.keras.optimizers.SGD(lr=0.1)
+print(opt.learning_rate)
+tf.keras.callbacks.ModelCheckpoint('w.ckpt', save_weights_only=True)
+tf.keras.optimizers.SGD(learning_rate=0.1)
+tf.keras.callbacks.ModelCheckpoint('w.weights.h5', save_weights_only=True)
+tf.keras.callbacks.ModelCheckpoint('best.keras', monitor='val_loss')
+",
+            RunOptions::default(),
+        );
+        assert_eq!(
+            out,
+            "[Dojo] SGD(lr=...) is the old TensorFlow 2 spelling: TensorFlow 2.21 refuses it (\"Argument(s) not recognized\"); write learning_rate=...\n0.1\n[Dojo] ModelCheckpoint('w.ckpt'): Dojo saves there, but TensorFlow 2.21 refuses this path (with save_weights_only=True, the filepath must end in `.weights.h5`)\n",
+            "{out}"
+        );
+    }
+
     #[test]
     fn everyday_tensorflow_spellings_of_exam_files_run() {
         let source = "import os

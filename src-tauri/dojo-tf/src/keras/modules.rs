@@ -252,6 +252,13 @@ fn optimizers_namespace() -> Value {
             name.to_owned(),
             Builtin::value(name, move |interpreter, args| {
                 let (positional, keywords) = config_args(interpreter, &args, false)?;
+                // TF 2.x before 2.11 accepted `lr`; Keras 3 (TF 2.21)
+                // refuses it. Dojo trains with it and says so.
+                if keywords.iter().any(|(key, _)| key == "lr") {
+                    interpreter.print(&format!(
+                        "[Dojo] {name}(lr=...) is the old TensorFlow 2 spelling: TensorFlow 2.21 refuses it (\"Argument(s) not recognized\"); write learning_rate=...\n"
+                    ));
+                }
                 let optimizer =
                     optimizers::build(name, positional, keywords).map_err(keras_error)?;
                 Ok(PyOptimizer::value(optimizer))
@@ -314,6 +321,43 @@ fn metrics_namespace() -> Value {
     Namespace::value("metrics", attributes)
 }
 
+/// Keras 3 (TF 2.21) requires a `ModelCheckpoint` path ending in
+/// `.weights.h5` with `save_weights_only=True` and in `.keras` (or `.h5`)
+/// otherwise; older TF 2 files use `.ckpt` or `.h5`. Dojo saves either and
+/// says what TensorFlow 2.21 would refuse.
+fn checkpoint_path_note(
+    interpreter: &mut Interpreter,
+    positional: &[dojo_keras::ConfigValue],
+    keywords: &[(String, dojo_keras::ConfigValue)],
+) {
+    let keyword = |name: &str| {
+        keywords
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    };
+    let Some(dojo_keras::ConfigValue::Str(path)) =
+        positional.first().or_else(|| keyword("filepath"))
+    else {
+        return;
+    };
+    let weights_only = matches!(
+        positional.get(4).or_else(|| keyword("save_weights_only")),
+        Some(dojo_keras::ConfigValue::Bool(true))
+    );
+    let refused = if weights_only {
+        (!path.ends_with(".weights.h5")).then_some("must end in `.weights.h5`")
+    } else {
+        (!path.ends_with(".keras") && !path.ends_with(".h5")).then_some("must end in `.keras`")
+    };
+    if let Some(rule) = refused {
+        interpreter.print(&format!(
+            "[Dojo] ModelCheckpoint('{path}'): Dojo saves there, but TensorFlow 2.21 refuses this path (with save_weights_only={}, the filepath {rule})\n",
+            if weights_only { "True" } else { "False" }
+        ));
+    }
+}
+
 fn callbacks_namespace() -> Value {
     let mut attributes = Vec::new();
     for name in callbacks::CALLBACK_NAMES {
@@ -321,6 +365,9 @@ fn callbacks_namespace() -> Value {
             (*name).to_owned(),
             Builtin::value(name, move |interpreter, args| {
                 let (positional, keywords) = config_args(interpreter, &args, false)?;
+                if *name == "ModelCheckpoint" {
+                    checkpoint_path_note(interpreter, &positional, &keywords);
+                }
                 let callback = callbacks::build(name, positional, keywords).map_err(keras_error)?;
                 Ok(Value::Native(Rc::new(PyCallback(callback))))
             }),

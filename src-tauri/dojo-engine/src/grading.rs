@@ -48,18 +48,7 @@ pub mod contract {
     pub const MIN_IMAGE_SIZE: usize = 32;
     pub const MAX_IMAGE_SIZE: usize = 320;
     /// Fashion-MNIST class names, in label order.
-    pub const FASHION_CLASSES: [&str; 10] = [
-        "T-shirt/top",
-        "Trouser",
-        "Pullover",
-        "Dress",
-        "Coat",
-        "Sandal",
-        "Shirt",
-        "Sneaker",
-        "Bag",
-        "Ankle boot",
-    ];
+    pub use dojo_tf::datasets::FASHION_CLASSES;
 }
 
 /// The score thresholds of `task`, from its `task.json`.

@@ -12,6 +12,20 @@ use dojo_lang::value::Value;
 /// Where the bundled Fashion-MNIST files live on the virtual file system.
 pub const FASHION_MNIST_DIR: &str = "/data/fashion_mnist";
 
+/// Fashion-MNIST class names, in label order.
+pub const FASHION_CLASSES: [&str; 10] = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+];
+
 fn malformed(file: &str, why: &str) -> Box<Exception> {
     Exception::new(
         "ValueError",

@@ -28,22 +28,10 @@ use dojo_lang::value::{Dict, Value};
 
 use crate::arrays::candle_error;
 use crate::dataset::Dataset;
-use crate::datasets::FASHION_MNIST_DIR;
+use crate::datasets::{FASHION_CLASSES, FASHION_MNIST_DIR};
 
 const BUNDLED: &str = "fashion_mnist, horses_or_humans";
 
-const FASHION_LABELS: [&str; 10] = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-];
 const HORSES_LABELS: [&str; 2] = ["horses", "humans"];
 const HORSES_DIR: &str = "/data/horses_or_humans";
 
@@ -176,7 +164,7 @@ fn load(interpreter: &mut Interpreter, args: Args) -> Result<Value> {
     // `fashion_mnist:3.0.1` names a version; the bundled one is served.
     let name = full_name.split(':').next().unwrap_or_default().trim();
     let labels: &[&str] = match name {
-        "fashion_mnist" => &FASHION_LABELS,
+        "fashion_mnist" => &FASHION_CLASSES,
         "horses_or_humans" => &HORSES_LABELS,
         other => return Err(not_bundled(other)),
     };

@@ -1,7 +1,7 @@
 //! The state of one training run as the workspace shows it, folded from the
 //! run's `TrainingEvent`s, independent of any view.
 
-use dojo_protocol::{CodeDiagnostic, Hint, JobId, RunId, TrainingEvent};
+use dojo_protocol::{CodeDiagnostic, FigureImage, Hint, JobId, RunId, TrainingEvent};
 
 use crate::countdown::clock;
 use crate::curves::Curves;
@@ -123,6 +123,8 @@ pub struct RunState {
     pub gradable: bool,
     /// Printed output and reports, in order.
     pub console: String,
+    /// The figures the program showed or saved (`plt.show()`), in order.
+    pub figures: Vec<FigureImage>,
     pub position: Option<Position>,
     /// Milliseconds since the run started, as of the latest event.
     pub elapsed_ms: u64,
@@ -153,6 +155,7 @@ impl Default for RunState {
             device: String::new(),
             gradable: false,
             console: String::new(),
+            figures: Vec::new(),
             position: None,
             elapsed_ms: 0,
             anchor: None,
@@ -291,6 +294,7 @@ impl RunState {
                 self.device = device;
             }
             TrainingEvent::Output { text } => self.print(&text),
+            TrainingEvent::Figure(figure) => self.figures.push(figure),
             TrainingEvent::FitStarted { .. } => {
                 self.position = Position::after(self.position, &event);
                 self.anchor = None;

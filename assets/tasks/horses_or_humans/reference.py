@@ -1,4 +1,4 @@
-# Reference solution: horses or humans, binary classification of 128x128
+# Reference solution: horses or humans, binary classification at the exam's 300x300
 # colour renders (accuracy). Validation: the course's validation archive.
 import urllib.request
 import zipfile
@@ -23,13 +23,13 @@ def solution_model():
     train_datagen = ImageDataGenerator(rescale=1 / 255)
     validation_datagen = ImageDataGenerator(rescale=1 / 255)
     train_generator = train_datagen.flow_from_directory(
-        'horse-or-human/', target_size=(128, 128), batch_size=32, class_mode='binary')
+        'horse-or-human/', target_size=(300, 300), batch_size=32, class_mode='binary')
     validation_generator = validation_datagen.flow_from_directory(
-        'validation-horse-or-human/', target_size=(128, 128), batch_size=32,
+        'validation-horse-or-human/', target_size=(300, 300), batch_size=32,
         class_mode='binary', shuffle=False)
 
     model = tf.keras.models.Sequential([
-        tf.keras.layers.Conv2D(16, (3, 3), activation='relu', input_shape=(128, 128, 3)),
+        tf.keras.layers.Conv2D(16, (3, 3), activation='relu', input_shape=(300, 300, 3)),
         tf.keras.layers.MaxPooling2D(2, 2),
         tf.keras.layers.Conv2D(32, (3, 3), activation='relu'),
         tf.keras.layers.MaxPooling2D(2, 2),

@@ -84,6 +84,10 @@ enum Command {
         /// stored with the attempt so the run can be reproduced).
         #[arg(long)]
         seed: Option<u64>,
+        /// Where the figures the program shows or saves (`plt.show()`,
+        /// `plt.savefig(...)`) are written as PNG files.
+        #[arg(long, default_value = "dojo-figures")]
+        figures: std::path::PathBuf,
     },
     /// List past attempts (runs of the app and of `dojo run --task`),
     /// newest first, with their status and best submitted score; or show,
@@ -236,6 +240,61 @@ struct RunRequest {
     max_steps: Option<u32>,
     dry_run: bool,
     seed: Option<u64>,
+    /// The folder figures are written to.
+    figures: std::path::PathBuf,
+}
+
+/// Where `dojo run` writes the figures a program draws: the name
+/// `savefig` gave (as `.png`), else `figure-N.png`; a name used earlier in
+/// the run gets `-2`, `-3`, ... so no figure of the run is overwritten.
+struct FigureFolder {
+    folder: std::path::PathBuf,
+    written: std::collections::BTreeSet<String>,
+}
+
+impl FigureFolder {
+    fn new(folder: std::path::PathBuf) -> FigureFolder {
+        FigureFolder {
+            folder,
+            written: std::collections::BTreeSet::new(),
+        }
+    }
+
+    fn save(&mut self, figure: &dojo_protocol::FigureImage) -> anyhow::Result<std::path::PathBuf> {
+        use base64::Engine as _;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(&figure.png_base64)
+            .context("the figure's image is not valid base64")?;
+        let stem = figure
+            .file_name
+            .as_deref()
+            .map(|name| name.rsplit_once('.').map_or(name, |(stem, _)| stem))
+            .map(|stem| {
+                stem.chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() || "-_ ".contains(c) {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect::<String>()
+            })
+            .filter(|stem| !stem.trim().is_empty())
+            .unwrap_or_else(|| format!("figure-{}", figure.number));
+        let mut name = format!("{stem}.png");
+        let mut copy = 1;
+        while self.written.contains(&name) {
+            copy += 1;
+            name = format!("{stem}-{copy}.png");
+        }
+        std::fs::create_dir_all(&self.folder)
+            .with_context(|| format!("cannot create {}", self.folder.display()))?;
+        let path = self.folder.join(&name);
+        std::fs::write(&path, png).with_context(|| format!("cannot write {}", path.display()))?;
+        self.written.insert(name);
+        Ok(path)
+    }
 }
 
 /// `dojo run`: one practice run, the same as the app's (see
@@ -283,6 +342,7 @@ fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
     let recorder = Rc::new(RefCell::new(recorder));
     let recording = Rc::clone(&recorder);
     let emit = move |object: serde_json::Value| say(&format!("{object}\n"));
+    let figures = std::sync::Mutex::new(FigureFolder::new(request.figures.clone()));
     let emitter = Emitter::new(move |update: JobUpdate| {
         // Saved before it is shown: every epoch the user saw is in the
         // history, even if the process is killed the moment after.
@@ -300,6 +360,21 @@ fn run_program(request: RunRequest, json: bool) -> anyhow::Result<ExitCode> {
                 emit(serde_json::json!({ "kind": "stdout", "text": text }));
             }
             TrainingEvent::Output { text } => say(text),
+            TrainingEvent::Figure(figure) => match (
+                figures
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("the figure folder is unusable"))
+                    .and_then(|mut folder| folder.save(figure)),
+                json,
+            ) {
+                (Ok(path), true) => emit(serde_json::json!({
+                    "kind": "figure",
+                    "number": figure.number,
+                    "path": path.display().to_string(),
+                })),
+                (Ok(path), false) => say(&format!("  saved as {}\n", path.display())),
+                (Err(error), _) => eprintln!("warning: {}: {error:#}", figure.caption()),
+            },
             TrainingEvent::Epoch {
                 epoch,
                 epochs,
@@ -650,6 +725,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_steps,
             dry_run,
             seed,
+            figures,
         } => {
             let source = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
@@ -661,6 +737,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_steps,
                 dry_run,
                 seed,
+                figures,
             };
             return run_program(request, cli.json);
         }

@@ -637,3 +637,44 @@ fn a_mock_counts_its_runs_and_reveals_private_scores_at_the_end() {
     let text = run(&["mock", "report", &id]);
     assert!(text.contains("folk figure"), "{text}");
 }
+
+/// `dojo run` writes each figure a program shows or saves as a PNG in
+/// `--figures DIR`: the `savefig` name (as `.png`), else `figure-N.png`,
+/// and says where.
+#[test]
+fn run_writes_shown_and_saved_figures_as_png_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let program = dir.path().join("plots.py");
+    std::fs::write(
+        &program,
+        "import matplotlib.pyplot as plt\n\
+         plt.plot([1, 2, 3], [3, 1, 2], label='loss')\nplt.legend()\nplt.savefig('out/loss.jpg')\n\
+         plt.figure()\nplt.bar(['a', 'b'], [1, 2])\nplt.show()\n",
+    )
+    .unwrap();
+    let figures = dir.path().join("figures");
+    let (ok, stdout, stderr) = dojo(&[
+        "run",
+        program.to_str().unwrap(),
+        "--figures",
+        figures.to_str().unwrap(),
+    ]);
+    assert!(ok, "{stdout}\n{stderr}");
+    for name in ["loss.png", "figure-2.png"] {
+        let path = figures.join(name);
+        let bytes =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}\n{stdout}", path.display()));
+        assert!(
+            bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{name} is not a PNG"
+        );
+        assert!(
+            stdout.contains(&format!("saved as {}", path.display())),
+            "{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("[figure 1]") && stdout.contains("[figure 2]"),
+        "{stdout}"
+    );
+}

@@ -85,6 +85,9 @@ fn dojo(program: &Program, json: bool) -> Output {
         .arg("run")
         .arg(&program.name)
         .args(["--max-epochs", "1", "--max-steps", "3"])
+        // Figures the programs draw go to the temporary folder, not the corpus.
+        .arg("--figures")
+        .arg(data_dir.path().join("figures"))
         .current_dir(corpus_dir())
         .env("DOJO_DATA_DIR", data_dir.path())
         .env("DOJO_DEVICE", "cpu")

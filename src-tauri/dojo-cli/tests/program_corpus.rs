@@ -87,6 +87,8 @@ fn check_programs(programs: Vec<(PathBuf, String)>) {
         let output = Command::new(env!("CARGO_BIN_EXE_dojo"))
             .args(["run", file.to_str().unwrap(), "--task", &task])
             .args(["--max-epochs", "1", "--max-steps", "2", "--json"])
+            .arg("--figures")
+            .arg(data_dir.path().join("figures"))
             .env("DOJO_DATA_DIR", data_dir.path())
             .env("DOJO_DEVICE", "cpu")
             .env_remove("RUST_BACKTRACE")

@@ -18,6 +18,7 @@ pub mod curves;
 pub mod datasets;
 pub mod device;
 mod error;
+pub mod figures;
 pub mod grading;
 pub mod jobs;
 pub mod memory;

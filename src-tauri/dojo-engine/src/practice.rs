@@ -162,6 +162,35 @@ impl Stream {
         }
     }
 
+    /// Draws a figure the program showed or saved and sends it, after the
+    /// text printed before it; the console names it on a line of its own.
+    fn figure(&mut self, figure: &dojo_lang::figure::Figure) {
+        let title = figure
+            .title
+            .clone()
+            .or_else(|| figure.axes.iter().find_map(|axes| axes.title.clone()));
+        match crate::figures::render(figure) {
+            Ok(drawn) => {
+                use base64::Engine as _;
+                let image = dojo_protocol::FigureImage {
+                    number: figure.number,
+                    title,
+                    file_name: figure.file_name.clone(),
+                    width: drawn.width,
+                    height: drawn.height,
+                    png_base64: base64::engine::general_purpose::STANDARD.encode(&drawn.png),
+                };
+                self.output(&format!("[{}]\n", image.caption()));
+                self.flush();
+                self.send(WireEvent::Figure(image));
+            }
+            Err(error) => self.output(&format!(
+                "[Dojo] figure {} could not be drawn: {error}\n",
+                figure.number
+            )),
+        }
+    }
+
     fn elapsed_ms(&self) -> u64 {
         self.started.elapsed().as_millis() as u64
     }
@@ -376,6 +405,12 @@ impl PracticeRun {
                     stream.output(text);
                 }
             });
+        let figures = Rc::clone(stream);
+        interpreter.set_figure_sink(move |figure| {
+            if let Ok(mut stream) = figures.try_borrow_mut() {
+                stream.figure(&figure);
+            }
+        });
         let report = program::run(&mut interpreter, &self.file_name, &self.code, self.task);
         let cancelled = cancel.is_cancelled();
         let model: Option<Value> = match (&report.outcome, cancelled) {

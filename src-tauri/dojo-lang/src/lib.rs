@@ -14,6 +14,7 @@
 mod builtins;
 pub mod diagnostic;
 pub mod error;
+pub mod figure;
 pub mod interp;
 pub mod lower;
 pub mod memory;

@@ -129,6 +129,9 @@ pub enum TrainingEvent {
     },
     /// Text the program printed: `print`, `summary()`, Keras epoch lines.
     Output { text: String },
+    /// A figure the program showed or saved (`plt.show()`,
+    /// `plt.savefig(...)`), drawn by the engine as a PNG image.
+    Figure(FigureImage),
     /// A `fit` call began (a program may call `fit` more than once);
     /// `fit` counts from 1 over the run.
     FitStarted { fit: u32, epochs: u32 },
@@ -184,6 +187,36 @@ pub enum TrainingEvent {
         /// The full Python-style report (traceback or caret frame).
         report: String,
     },
+}
+
+/// One drawn figure of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FigureImage {
+    /// matplotlib's figure number, from 1 in a run.
+    pub number: u32,
+    /// The figure's `suptitle`, else its first axes' title.
+    pub title: Option<String>,
+    /// The name `savefig` was given (its last path component), if saved.
+    pub file_name: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    /// The PNG file, base64-encoded (standard alphabet, padded).
+    pub png_base64: String,
+}
+
+impl FigureImage {
+    /// The image as a `data:` URL an `<img>` shows.
+    pub fn data_url(&self) -> String {
+        format!("data:image/png;base64,{}", self.png_base64)
+    }
+
+    /// How the console names it: `figure 2 "loss"`.
+    pub fn caption(&self) -> String {
+        match &self.title {
+            Some(title) => format!("figure {} \"{title}\"", self.number),
+            None => format!("figure {}", self.number),
+        }
+    }
 }
 
 impl TrainingEvent {

@@ -308,6 +308,77 @@ async fn code_errors_are_marked_at_their_line() -> Result<()> {
         .await
 }
 
+/// A program that plots (the exam files' `plt.plot(...); plt.show()`)
+/// gets its figure under the console, drawn by the engine, and the
+/// console names it where the program showed it.
+#[tokio::test]
+async fn a_shown_figure_appears_under_the_console() -> Result<()> {
+    let _one = ONE_WINDOW_AT_A_TIME.lock().await;
+    let session = Session::start().await?;
+    session
+        .run("figure", async |session| {
+            open_task(session, "sunspots").await?;
+            session
+                .set_editor(
+                    r#"import numpy as np
+import matplotlib.pyplot as plt
+import tensorflow as tf
+
+
+def solution_model():
+    time = np.arange(200, dtype="float32")
+    series = np.sin(time / 10.0) * 20 + 50
+    plt.figure(figsize=(8, 4))
+    plt.plot(time, series, label="series")
+    plt.title("A sine to forecast")
+    plt.legend()
+    plt.show()
+    x = np.stack([series[i:i + 30] for i in range(150)])
+    y = series[30:180]
+    model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(30,))])
+    model.compile(loss="mae", optimizer="adam")
+    model.fit(x, y, epochs=1, verbose=0)
+    return model
+"#,
+                )
+                .await?;
+            wait_until_clean(session).await?;
+            session.click("#btn-train").await?;
+            wait_for_status(session, "finished", RUN_TIMEOUT).await?;
+            let caption = session.text("#figures figcaption").await?;
+            ensure!(
+                caption == "figure 1 \"A sine to forecast\"",
+                "the figure is captioned {caption:?}"
+            );
+            let console = session.text("#console").await?;
+            ensure!(
+                console.contains("[figure 1 \"A sine to forecast\"]"),
+                "the console does not name the figure:\n{console}"
+            );
+            // The image decoded in the window (the CSP lets `data:` images
+            // in), at the figure's 8 x 4 inches.
+            let size = session
+                .eventually("the figure's image decodes", Duration::from_secs(10), async || {
+                    let size = session
+                        .client()
+                        .execute(
+                            "const img = document.querySelector('#figures img');
+                             return img && img.complete ? [img.naturalWidth, img.naturalHeight] : null;",
+                            vec![],
+                        )
+                        .await?;
+                    Ok(size.as_array().map(|size| {
+                        size.iter().filter_map(serde_json::Value::as_u64).collect::<Vec<_>>()
+                    }))
+                })
+                .await?;
+            ensure!(size == [800, 400], "the figure decodes at {size:?}");
+            session.screenshot("figure-under-console").await?;
+            Ok(())
+        })
+        .await
+}
+
 #[tokio::test]
 async fn unsaved_code_and_a_cut_off_run_survive_closing_the_app() -> Result<()> {
     let _one = ONE_WINDOW_AT_A_TIME.lock().await;

@@ -393,6 +393,7 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                     }}
                 </ul>
                 <Console run />
+                <Figures run />
                 <div class="row chart-controls">
                     <label class="check">
                         <input type="checkbox" id="smoothing" prop:checked=smoothed on:change=move |event| smoothed.set(event_target_checked(&event)) />
@@ -517,6 +518,39 @@ fn Console(run: RwSignal<RunState>) -> impl IntoView {
         }
     });
     view! { <pre id="console" class="console" node_ref=element>{move || text.get()}</pre> }
+}
+
+/// The figures the program drew (`plt.show()`, `plt.savefig`), under the
+/// console: each as the engine drew it, with the console's name for it.
+#[component]
+fn Figures(run: RwSignal<RunState>) -> impl IntoView {
+    let figures = Memo::new(move |_| run.with(|state| state.figures.clone()));
+    move || {
+        let figures = figures.get();
+        (!figures.is_empty()).then(|| {
+            view! {
+                <div id="figures" class="figures">
+                    {figures
+                        .into_iter()
+                        .map(|figure| {
+                            let caption = figure.caption();
+                            view! {
+                                <figure class="figure">
+                                    <img
+                                        src=figure.data_url()
+                                        alt=caption.clone()
+                                        width=figure.width
+                                        height=figure.height
+                                    />
+                                    <figcaption>{caption}</figcaption>
+                                </figure>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+        })
+    }
 }
 
 /// This task's stored runs, refreshed when `version` changes.

@@ -173,6 +173,8 @@ pub struct Interpreter {
     module_factories: HashMap<String, ModuleFactory>,
     loaded_modules: HashMap<String, Value>,
     output: Box<dyn FnMut(&str)>,
+    /// Where shown and saved figures go; `None`: they are not drawn.
+    figures: Option<Box<dyn FnMut(crate::figure::Figure)>>,
     vfs: Rc<crate::vfs::VirtualFs>,
     steps: Cell<u64>,
     call_stack: Vec<String>,
@@ -217,6 +219,7 @@ impl Interpreter {
             module_factories: HashMap::new(),
             loaded_modules: HashMap::new(),
             output: Box::new(output),
+            figures: None,
             vfs: crate::vfs::VirtualFs::new(),
             steps: Cell::new(0),
             call_stack: vec!["<module>".to_owned()],
@@ -262,6 +265,23 @@ impl Interpreter {
     /// Writes text to the run's console.
     pub fn print(&mut self, text: &str) {
         (self.output)(text);
+    }
+
+    /// Makes `plt.show()` and `plt.savefig(...)` hand their figures to
+    /// `sink` (to draw them); without one they are not drawn.
+    pub fn set_figure_sink(&mut self, sink: impl FnMut(crate::figure::Figure) + 'static) {
+        self.figures = Some(Box::new(sink));
+    }
+
+    /// Hands `figure` to the figure sink; false when there is none.
+    pub fn emit_figure(&mut self, figure: crate::figure::Figure) -> bool {
+        match &mut self.figures {
+            Some(sink) => {
+                sink(figure);
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn global(&self, name: &str) -> Option<Value> {

@@ -30,6 +30,8 @@ pub fn install_standard_modules(interpreter: &mut Interpreter) {
     interpreter.register_module("urllib.request", urllib::request_module);
     interpreter.register_module("matplotlib", plots::matplotlib);
     interpreter.register_module("matplotlib.pyplot", plots::pyplot);
+    interpreter.register_module("matplotlib.image", plots::matplotlib_image);
+    interpreter.register_module("matplotlib.ticker", plots::matplotlib_ticker);
     interpreter.register_module("IPython", plots::ipython);
     interpreter.register_module("IPython.display", plots::ipython_display);
     interpreter.define_builtin("open", crate::object::Builtin::value("open", files::open));

@@ -168,9 +168,8 @@ impl Pyplot {
         (number, index)
     }
 
-    /// The current axes (of the current figure), created if none.
-    fn current_axes(&self) -> (u32, usize) {
-        let number = self.current_figure();
+    /// The current axes of figure `number`, created if none.
+    fn axes_of(&self, number: u32) -> (u32, usize) {
         let current = self
             .open
             .borrow()
@@ -181,6 +180,11 @@ impl Pyplot {
             Some(index) => (number, index),
             None => self.subplot(number, 1, 1, 0),
         }
+    }
+
+    /// The current axes (of the current figure), created if none.
+    fn current_axes(&self) -> (u32, usize) {
+        self.axes_of(self.current_figure())
     }
 
     fn with_axes<R>(&self, target: Target, change: impl FnOnce(&mut Axes) -> R) -> Option<R> {
@@ -1186,19 +1190,7 @@ impl NativeObject for FigureHandle {
                 Ok(axes_value(&state, state.subplot(number, rows, cols, slot)))
             }),
             "gca" => Builtin::value(name, move |_, _| {
-                let current = state
-                    .open
-                    .borrow()
-                    .iter()
-                    .find(|open| open.figure.number == number)
-                    .and_then(|open| open.current);
-                Ok(axes_value(
-                    &state,
-                    match current {
-                        Some(index) => (number, index),
-                        None => state.subplot(number, 1, 1, 0),
-                    },
-                ))
+                Ok(axes_value(&state, state.axes_of(number)))
             }),
             "suptitle" => Builtin::value(name, move |_, args| {
                 let title = args.get(0, "t").map(|t| text(&t));

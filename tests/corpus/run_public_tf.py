@@ -257,6 +257,13 @@ def head(value, rows):
     return value[:rows]
 
 
+def cap_steps_argument(arguments, key, notes):
+    """Caps `arguments[key]` (a steps count) and notes the cap."""
+    given = arguments.get(key)
+    arguments[key] = capped_steps(given)
+    notes.append(f"{key}={arguments[key]!r}" + ("" if given is None else f" (given {given!r})"))
+
+
 def capped_steps(given):
     """3 steps, or fewer if the file asks fewer. A step count that is not an
     int (`steps_per_epoch=527/30`) is passed on as given: Keras 3 rejects it
@@ -299,12 +306,7 @@ def cap_fit(name, original):
             arguments.pop("steps_per_epoch", None)
             notes.append(f"x[:{rows}]")
         else:
-            given = arguments.get("steps_per_epoch")
-            arguments["steps_per_epoch"] = capped_steps(given)
-            notes.append(
-                f"steps_per_epoch={arguments['steps_per_epoch']!r}"
-                + ("" if given is None else f" (given {given!r})")
-            )
+            cap_steps_argument(arguments, "steps_per_epoch", notes)
         validation = arguments.get("validation_data")
         if validation is not None:
             if isinstance(validation, (tuple, list)) and all(
@@ -316,12 +318,7 @@ def cap_fit(name, original):
                 arguments.pop("validation_steps", None)
                 notes.append(f"validation[:{rows}]")
             else:
-                given = arguments.get("validation_steps")
-                arguments["validation_steps"] = capped_steps(given)
-                notes.append(
-                    f"validation_steps={arguments['validation_steps']!r}"
-                    + ("" if given is None else f" (given {given!r})")
-                )
+                cap_steps_argument(arguments, "validation_steps", notes)
         FITS["started"] += 1
         FITS["capped"].append(f"{name}: epochs=1, " + ", ".join(notes))
         print(f"[run_public_tf] {FITS['capped'][-1]}", flush=True)

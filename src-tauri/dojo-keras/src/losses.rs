@@ -4,7 +4,7 @@
 
 use candle_core::{DType, Tensor};
 
-use crate::activations::{log_softmax_last, softplus};
+use crate::activations::{Activation, log_softmax_last, softplus};
 use crate::config::{Args, ConfigValue};
 use crate::error::{KerasError, Result, not_available};
 
@@ -274,5 +274,74 @@ impl Loss {
     /// The batch loss: the mean of the per-sample losses.
     pub fn compute(&self, y_true: &Tensor, y_pred: &Tensor) -> Result<Tensor> {
         Ok(self.per_sample(y_true, y_pred)?.mean_all()?)
+    }
+
+    /// [`Loss::compute`] of a model whose output ends with a sigmoid or a
+    /// softmax, given the values before it. Keras 3's TensorFlow backend
+    /// computes the crossentropies from those logits (`_get_logits` in
+    /// `keras/src/backend/tensorflow/nn.py`): a saturated output keeps its
+    /// true loss and a non-zero gradient, where the clipped probabilities
+    /// would give 16.1 and none. Checked with TF 2.21 (`Dense(1, "sigmoid")`
+    /// with logit 50 and label 0 evaluates to 50.0, not 16.1; the script is
+    /// beside the test `crossentropy_of_a_saturated_sigmoid_uses_its_logits`).
+    pub fn compute_with_logits(
+        &self,
+        y_true: &Tensor,
+        y_pred: &Tensor,
+        logits: Option<&Logits>,
+    ) -> Result<Tensor> {
+        let Some(logits) = logits else {
+            return self.compute(y_true, y_pred);
+        };
+        let from_logits = match (self, logits.activation) {
+            (
+                Self::BinaryCrossentropy {
+                    from_logits: false,
+                    label_smoothing,
+                },
+                Activation::Sigmoid,
+            ) => Self::BinaryCrossentropy {
+                from_logits: true,
+                label_smoothing: *label_smoothing,
+            },
+            (
+                Self::CategoricalCrossentropy {
+                    from_logits: false,
+                    label_smoothing,
+                },
+                Activation::Softmax,
+            ) => Self::CategoricalCrossentropy {
+                from_logits: true,
+                label_smoothing: *label_smoothing,
+            },
+            (Self::SparseCategoricalCrossentropy { from_logits: false }, Activation::Softmax) => {
+                Self::SparseCategoricalCrossentropy { from_logits: true }
+            }
+            _ => return self.compute(y_true, y_pred),
+        };
+        from_logits.compute(y_true, &logits.tensor)
+    }
+}
+
+/// A model output's values before its final sigmoid or softmax.
+#[derive(Clone, Debug)]
+pub struct Logits {
+    pub tensor: Tensor,
+    pub activation: Activation,
+}
+
+impl Logits {
+    pub(crate) fn new(tensor: Tensor, activation: Activation) -> Logits {
+        Logits { tensor, activation }
+    }
+
+    /// `Some` where `activation` is one whose logits Keras keeps.
+    pub(crate) fn ends_with(activation: Activation) -> Option<()> {
+        matches!(activation, Activation::Sigmoid | Activation::Softmax).then_some(())
+    }
+
+    /// The model output: the activation applied to the logits.
+    pub fn output(&self) -> Result<Tensor> {
+        self.activation.apply(&self.tensor)
     }
 }

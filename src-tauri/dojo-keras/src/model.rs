@@ -405,6 +405,18 @@ impl Model {
 
     /// The forward pass on a batch `x`.
     pub fn forward(&self, x: &Tensor, training: bool) -> Result<Tensor> {
+        Ok(self.forward_with_logits(x, training, false)?.0)
+    }
+
+    /// The forward pass, and with `want_logits` the output's values before
+    /// its final sigmoid or softmax where the output layer ends with one
+    /// (what the losses read: [`crate::losses::Loss::compute_with_logits`]).
+    pub fn forward_with_logits(
+        &self,
+        x: &Tensor,
+        training: bool,
+        want_logits: bool,
+    ) -> Result<(Tensor, Option<crate::losses::Logits>)> {
         self.require_built("the model")?;
         let want = &self.nodes[0].shape;
         // Like Keras's `Functional._adjust_input_rank`: a missing trailing
@@ -463,11 +475,19 @@ impl Model {
                 pooled = Some(out);
                 continue;
             }
+            if want_logits
+                && index + 1 == self.nodes.len()
+                && let Some(logits) = n.layer.call_logits(&ins, training)
+            {
+                let logits = logits?;
+                return Ok((logits.output()?, Some(logits)));
+            }
             values.push(n.layer.call(&ins, training)?);
         }
-        values
+        let output = values
             .pop()
-            .ok_or_else(|| KerasError::State("empty model".into()))
+            .ok_or_else(|| KerasError::State("empty model".into()))?;
+        Ok((output, None))
     }
 
     /// Node `index` and the `MaxPooling2D` after it as one kernel (a

@@ -307,8 +307,8 @@ impl Model {
         epoch: usize,
         batch: usize,
     ) -> Result<f64> {
-        let pred = self.forward(x, true)?;
-        let mut loss = c.loss.compute(y, &pred)?;
+        let (pred, logits) = self.forward_with_logits(x, true, true)?;
+        let mut loss = c.loss.compute_with_logits(y, &pred, logits.as_ref())?;
         if let Some(r) = self.regularization()? {
             loss = (loss + r.to_dtype(pred.dtype())?)?;
         }
@@ -620,8 +620,8 @@ impl Model {
         let (mut loss_sum, mut seen, mut batch) = (0.0, 0usize, 0usize);
         while steps.is_none_or(|s| batch < s) {
             let Some((x, y)) = next()? else { break };
-            let pred = self.forward(&x, false)?;
-            let mut loss = c.loss.compute(&y, &pred)?;
+            let (pred, logits) = self.forward_with_logits(&x, false, true)?;
+            let mut loss = c.loss.compute_with_logits(&y, &pred, logits.as_ref())?;
             if let Some(r) = self.regularization()? {
                 loss = (loss + r.to_dtype(pred.dtype())?)?;
             }

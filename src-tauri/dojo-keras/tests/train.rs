@@ -63,3 +63,92 @@ fn dense_regression_loss_falls_deterministically() {
         assert!((p - q).abs() < 1e-9, "runs differ: {a:?} vs {b:?}");
     }
 }
+
+/// A one-`Dense` model of one input with its kernel set to `kernel`.
+fn saturated(units: usize, activation: &str, kernel: &[f32], loss: &str) -> Model {
+    session::clear_session();
+    let dense = layers::build(
+        "Dense",
+        vec![V::Int(units as i64)],
+        vec![
+            kw("activation", V::Str(activation.into())),
+            kw("input_shape", V::Tuple(vec![V::Int(1)])),
+        ],
+    )
+    .unwrap();
+    let mut model = Model::sequential(vec![dense], None).unwrap();
+    model
+        .set_weights(&[
+            Tensor::from_vec(kernel.to_vec(), (1, units), &Device::Cpu).unwrap(),
+            Tensor::zeros(units, candle_core::DType::F32, &Device::Cpu).unwrap(),
+        ])
+        .unwrap();
+    let sgd = optimizers::build("SGD", vec![], vec![]).unwrap();
+    model.compile(sgd, losses::build(loss, vec![], vec![]).unwrap(), vec![]);
+    model
+}
+
+#[test]
+fn crossentropy_of_a_saturated_sigmoid_or_softmax_uses_its_logits() {
+    // Reference values from TF 2.21 / Keras 3.15 (their TensorFlow backend
+    // computes the crossentropies from the logits a sigmoid or softmax
+    // output caches as `_keras_logits`):
+    //
+    //   x = np.ones((4, 1), "float32"); y = np.zeros((4, 1), "float32")
+    //   m = tf.keras.Sequential([tf.keras.Input((1,)),
+    //                            tf.keras.layers.Dense(1, activation="sigmoid")])
+    //   m.layers[0].set_weights([np.array([[50.0]], "float32"), np.zeros(1, "float32")])
+    //   m.compile(loss="binary_crossentropy", optimizer="sgd")
+    //   m.evaluate(x, y)                        # 50.0 (clipped probabilities: 16.12)
+    //   m.fit(x, y, epochs=1, batch_size=4)     # kernel 50.0 -> 49.99
+    //   # Dense(2, "softmax"), kernel [[50, -50]], label 1:
+    //   #   sparse_categorical_crossentropy 100.0, categorical_crossentropy 100.0
+    let x = Tensor::ones((4, 1), candle_core::DType::F32, &Device::Cpu).unwrap();
+    let zeros = Tensor::zeros((4, 1), candle_core::DType::F32, &Device::Cpu).unwrap();
+    let mut bce = saturated(1, "sigmoid", &[50.0], "binary_crossentropy");
+    let logs = bce.evaluate(&x, &zeros, None).unwrap();
+    assert!((logs["loss"] - 50.0).abs() < 1e-4, "{logs:?}");
+    let options = FitOptions {
+        epochs: 1,
+        batch_size: Some(4),
+        verbose: 0,
+        shuffle: false,
+        ..FitOptions::default()
+    };
+    bce.fit(
+        Data::Arrays {
+            x: x.clone(),
+            y: zeros,
+        },
+        options,
+        &mut NoHost,
+    )
+    .unwrap();
+    let kernel: Vec<Vec<f32>> = bce.get_weights().unwrap()[0].to_vec2().unwrap();
+    assert!((kernel[0][0] - 49.99).abs() < 1e-4, "{kernel:?}");
+
+    let ones = Tensor::ones(4, candle_core::DType::F32, &Device::Cpu).unwrap();
+    let mut scce = saturated(
+        2,
+        "softmax",
+        &[50.0, -50.0],
+        "sparse_categorical_crossentropy",
+    );
+    let logs = scce.evaluate(&x, &ones, None).unwrap();
+    assert!((logs["loss"] - 100.0).abs() < 1e-3, "{logs:?}");
+    let one_hot = Tensor::from_vec(
+        vec![0f32, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+        (4, 2),
+        &Device::Cpu,
+    )
+    .unwrap();
+    let mut cce = saturated(2, "softmax", &[50.0, -50.0], "categorical_crossentropy");
+    let logs = cce.evaluate(&x, &one_hot, None).unwrap();
+    assert!((logs["loss"] - 100.0).abs() < 1e-3, "{logs:?}");
+
+    // A loss the logits do not apply to keeps the probabilities.
+    let mut mse = saturated(1, "sigmoid", &[50.0], "mse");
+    let zeros = Tensor::zeros((4, 1), candle_core::DType::F32, &Device::Cpu).unwrap();
+    let logs = mse.evaluate(&x, &zeros, None).unwrap();
+    assert!((logs["loss"] - 1.0).abs() < 1e-4, "{logs:?}");
+}

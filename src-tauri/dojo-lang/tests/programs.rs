@@ -427,14 +427,46 @@ fn unknown_modules_list_what_exists() {
               help: Dojo provides these modules: IPython, csv, json, math, matplotlib, numpy, os, random, urllib, zipfile"#]],
     );
     check(
-        "import pandas as pd\n",
+        "import torch\n",
+        expect![[r#"
+        Traceback (most recent call last):
+          File "solution.py", line 1, column 8, in <module>
+            import torch
+                   ^^^^^
+        ModuleNotFoundError: No module named 'torch'
+          help: the exam is written with TensorFlow: use `import tensorflow as tf` and tf.keras"#]],
+    );
+}
+
+#[test]
+fn pandas_imports_and_its_first_use_says_what_to_use_instead() {
+    // Exam files import pandas at the top and read their data with csv; the
+    // import alone must not stop them.
+    check(
+        "import pandas as pd\nimport sklearn.model_selection\nprint('ran')\n",
+        expect![[r#"
+        ran
+    "#]],
+    );
+    check(
+        "import pandas as pd\nrows = 3\ndf = pd.read_csv('auto-mpg.csv')\n",
         expect![[r#"
             Traceback (most recent call last):
-              File "solution.py", line 1, column 8, in <module>
-                import pandas as pd
-                       ^^^^^^^^^^^^
-            ModuleNotFoundError: No module named 'pandas'
+              File "solution.py", line 3, column 6, in <module>
+                df = pd.read_csv('auto-mpg.csv')
+                     ^^^^^^^^^^^
+            ModuleNotFoundError: No module named 'pandas': `pandas.read_csv` cannot run in Dojo
               help: pandas is not available in Dojo: read CSV files with the csv module (csv.reader) and build numpy arrays from the rows"#]],
+    );
+    check(
+        "from pandas import DataFrame\n",
+        expect![[r#"
+        Traceback (most recent call last):
+          File "solution.py", line 1, column 20, in <module>
+            from pandas import DataFrame
+                               ^^^^^^^^^
+        ModuleNotFoundError: No module named 'pandas': `pandas.DataFrame` cannot run in Dojo
+          help: pandas is not available in Dojo: read CSV files with the csv module (csv.reader) and build numpy arrays from the rows"#]],
     );
 }
 

@@ -9,6 +9,7 @@ use crate::activations::Activation;
 use crate::config::{Args, ConfigValue, LambdaExpr, shape_value};
 use crate::error::{KerasError, Result, arg_err, shape_err};
 use crate::initializers::Initializer;
+use crate::losses::Logits;
 use crate::regularizers::Regularizer;
 use crate::session;
 
@@ -153,6 +154,21 @@ pub(crate) fn fused_dense(
     Ok(Some(y.reshape(out)?))
 }
 
+impl Dense {
+    /// `x @ kernel + bias`.
+    fn pre_activation(&self, inputs: &[Tensor], w: &[Weight]) -> Result<Tensor> {
+        let bias = self.use_bias.then(|| w[1].var.as_tensor());
+        if let Some(y) = fused_dense(&inputs[0], w[0].var.as_tensor(), bias, Activation::Linear)? {
+            return Ok(y);
+        }
+        let mut y = matmul_last(&inputs[0], w[0].var.as_tensor())?;
+        if let Some(bias) = bias {
+            y = y.broadcast_add(bias)?;
+        }
+        Ok(y)
+    }
+}
+
 impl LayerKind for Dense {
     fn class_name(&self) -> &'static str {
         "Dense"
@@ -197,11 +213,19 @@ impl LayerKind for Dense {
         if let Some(y) = fused_dense(&inputs[0], w[0].var.as_tensor(), bias, self.activation)? {
             return Ok(y);
         }
-        let mut y = matmul_last(&inputs[0], w[0].var.as_tensor())?;
-        if self.use_bias {
-            y = y.broadcast_add(w[1].var.as_tensor())?;
-        }
-        self.activation.apply(&y)
+        self.activation.apply(&self.pre_activation(inputs, w)?)
+    }
+    fn call_logits(
+        &self,
+        inputs: &[Tensor],
+        w: &[Weight],
+        _training: bool,
+    ) -> Option<Result<Logits>> {
+        Logits::ends_with(self.activation)?;
+        Some(
+            self.pre_activation(inputs, w)
+                .map(|tensor| Logits::new(tensor, self.activation)),
+        )
     }
     fn config(&self) -> Vec<(String, ConfigValue)> {
         vec![
@@ -533,6 +557,15 @@ impl LayerKind for ActivationLayer {
     }
     fn call(&self, inputs: &[Tensor], _w: &[Weight], _training: bool) -> Result<Tensor> {
         self.activation.apply(&inputs[0])
+    }
+    fn call_logits(
+        &self,
+        inputs: &[Tensor],
+        _w: &[Weight],
+        _training: bool,
+    ) -> Option<Result<Logits>> {
+        Logits::ends_with(self.activation)?;
+        Some(Ok(Logits::new(inputs[0].clone(), self.activation)))
     }
     fn config(&self) -> Vec<(String, ConfigValue)> {
         vec![kv(

@@ -117,6 +117,18 @@ pub(crate) trait LayerKind {
     fn input_shape(&self) -> Option<Dims> {
         None
     }
+    /// The output before this layer's final sigmoid or softmax, and that
+    /// activation, where it ends with one: Keras caches it on the output as
+    /// `_keras_logits`, and the crossentropy losses compute from it
+    /// ([`crate::losses::Loss::compute_with_logits`]).
+    fn call_logits(
+        &self,
+        _inputs: &[Tensor],
+        _weights: &[Weight],
+        _training: bool,
+    ) -> Option<Result<crate::losses::Logits>> {
+        None
+    }
     /// For `MaxPooling2D`: its pool size, strides and padding, which the
     /// layer before it may fold into its own kernel.
     fn max_pool_2d(&self) -> Option<PoolSpec> {
@@ -350,6 +362,19 @@ impl LayerRef {
         }
         let l = self.0.borrow();
         l.kind.call(inputs, &l.weights, training)
+    }
+
+    /// [`LayerKind::call_logits`] of a built layer.
+    pub(crate) fn call_logits(
+        &self,
+        inputs: &[Tensor],
+        training: bool,
+    ) -> Option<Result<crate::losses::Logits>> {
+        let l = self.0.borrow();
+        if !l.built {
+            return None;
+        }
+        l.kind.call_logits(inputs, &l.weights, training)
     }
 
     /// `Normalization.adapt(data)`.

@@ -79,22 +79,17 @@ impl Default for Limits {
     }
 }
 
-/// What to use instead of a well-known module that Dojo does not provide.
+/// What to use instead of a well-known module that Dojo does not provide and
+/// refuses at the import (pandas, scikit-learn and seaborn import and refuse
+/// their first use instead: `crate::modules::unavailable`).
 fn substitute_module(name: &str) -> Option<&'static str> {
     Some(match name {
-        "pandas" => {
-            "pandas is not available in Dojo: read CSV files with the csv module (csv.reader) \
-             and build numpy arrays from the rows"
-        }
         "torch" | "torchvision" | "jax" | "flax" => {
             "the exam is written with TensorFlow: use `import tensorflow as tf` and tf.keras"
         }
-        "sklearn" => {
-            "scikit-learn is not available in Dojo: split arrays by slicing (x[:n], x[n:]) \
-             and use tf.keras.metrics for scores"
-        }
-        "seaborn" | "plotly" => {
-            "plotting is not available in Dojo: print the values (e.g. history.history) instead"
+        "plotly" | "bokeh" => {
+            "this plotting library is not available in Dojo: draw with matplotlib.pyplot, which Dojo shows \
+             under the console"
         }
         _ => return None,
     })
@@ -386,6 +381,10 @@ impl Interpreter {
             return Ok(module.clone());
         }
         let Some(factory) = self.module_factories.get(name).cloned() else {
+            if let Some(module) = crate::modules::unavailable::module(name) {
+                self.loaded_modules.insert(name.to_owned(), module.clone());
+                return Ok(module);
+            }
             let mut available: Vec<&str> = self
                 .module_factories
                 .keys()

@@ -11,6 +11,7 @@ pub(crate) mod numpy;
 mod os;
 mod plots;
 pub mod random;
+pub(crate) mod unavailable;
 mod urllib;
 mod zipfile;
 

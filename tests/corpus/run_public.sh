@@ -10,6 +10,10 @@
 # The default extra arguments cap training (`--max-epochs 1 --max-steps 3`):
 # the question is whether a file reaches a grade, not how good it is; pass
 # `--` alone to train as the file says.
+#
+# public.tsv's columns: repository, path, commit, task, and tf_2_21, what
+# TensorFlow 2.21 does with the file on the same data under the same caps
+# (`trained`, or the error it stops with), from run_public_tf.sh.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=${1:?usage: run_public.sh DIR [DOJO] [-- args]}
@@ -22,7 +26,7 @@ if [ $# -gt 0 ] && [ "$1" = "--" ]; then shift; extra=("$@"); fi
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
 graded=0 stopped=0 missing=0
-while IFS=$'\t' read -r repo path commit task; do
+while IFS=$'\t' read -r repo path commit task _; do
   [ "$repo" = repository ] && continue
   file="$dir/${repo/\//__}__${path//\//__}"
   if [ ! -f "$file" ]; then

@@ -210,11 +210,43 @@ try:
     tfds.load('mnist', split='train')
 except Exception as error:
     print('tfds.load refused offline')
+from keras.datasets import mnist, fashion_mnist
+from keras.preprocessing.text import Tokenizer
+from keras.utils import to_categorical
+try:
+    mnist.load_data()
+except Exception as error:
+    print('mnist refused offline')
 ";
         let out = printed(source, RunOptions::default());
         assert_eq!(
             out,
-            "[[1. 0. 0.]\n [0. 0. 1.]\n [0. 0. 0.]]\n(2, 1, 2)\nfloat32 0.01\nTrue 3\n[[0 0 1 2]]\ntfds.load refused offline\n",
+            "[[1. 0. 0.]\n [0. 0. 1.]\n [0. 0. 0.]]\n(2, 1, 2)\nfloat32 0.01\nTrue 3\n[[0 0 1 2]]\ntfds.load refused offline\nmnist refused offline\n",
+            "{out}"
+        );
+    }
+
+    /// Keras 2's `*_generator` methods, which Keras 3 removed (TF 2.21:
+    /// "'Sequential' object has no attribute 'evaluate_generator'"), are the
+    /// aliases TF 2.1–2.15 had: the same result as `fit`/`evaluate`/`predict`
+    /// on the same data, with one line saying so.
+    #[test]
+    fn keras_2_generator_methods_are_their_tf_2_aliases() {
+        let source = "import numpy as np
+import tensorflow as tf
+x = np.arange(16, dtype='float32').reshape(8, 2) / 10
+y = x.sum(axis=1)
+m = tf.keras.Sequential([tf.keras.Input(shape=(2,)), tf.keras.layers.Dense(1, kernel_initializer='ones')])
+m.compile(loss='mse', optimizer='sgd')
+h = m.fit_generator(tf.data.Dataset.from_tensor_slices((x, y)).batch(4), epochs=1, verbose=0)
+print(len(h.history['loss']))
+print(m.evaluate_generator(x, y, verbose=0) == m.evaluate(x, y, verbose=0))
+print(bool((m.predict_generator(x, verbose=0) == m.predict(x, verbose=0)).all()))
+";
+        let out = printed(source, RunOptions::default());
+        assert_eq!(
+            out,
+            "[Dojo] fit_generator() is fit() in TensorFlow 2: training with fit()\n1\n[Dojo] evaluate_generator() is evaluate() in TensorFlow 2: evaluating with evaluate()\nTrue\n[Dojo] predict_generator() is predict() in TensorFlow 2: predicting with predict()\nTrue\n",
             "{out}"
         );
     }

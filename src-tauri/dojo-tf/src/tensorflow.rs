@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use crate::arrays::{self, TF_DEFAULTS, candle_error};
 use dojo_lang::ArgName;
-use dojo_lang::error::{Result, type_error, value_error};
+use dojo_lang::error::{Exception, Result, type_error, value_error};
 use dojo_lang::interp::{Args, Builtin, Interpreter, ModuleObject, NativeObject};
 use dojo_lang::ndarray::{DType, NdArray};
 use dojo_lang::value::Value;
@@ -295,14 +295,53 @@ fn utils_module(_: &mut Interpreter) -> Result<Value> {
     ))
 }
 
+/// Keras's other dataset loaders: each exists, and its `load_data()` says
+/// that Dojo, which works offline, bundles only its tasks' datasets.
+const UNBUNDLED_KERAS_DATASETS: [&str; 7] = [
+    "mnist",
+    "cifar10",
+    "cifar100",
+    "imdb",
+    "reuters",
+    "boston_housing",
+    "california_housing",
+];
+
 fn datasets_module(interpreter: &mut Interpreter) -> Result<Value> {
-    Ok(module(
-        "tensorflow.keras.datasets",
-        vec![(
-            "fashion_mnist".to_owned(),
-            fashion_mnist_module(interpreter)?,
-        )],
-    ))
+    let mut attributes = vec![(
+        "fashion_mnist".to_owned(),
+        fashion_mnist_module(interpreter)?,
+    )];
+    for name in UNBUNDLED_KERAS_DATASETS {
+        let load_data = Builtin::value("load_data", move |_, _| Err(unbundled_dataset_error(name)));
+        attributes.push((
+            name.to_owned(),
+            module(
+                &format!("tensorflow.keras.datasets.{name}"),
+                vec![("load_data".to_owned(), load_data)],
+            ),
+        ));
+    }
+    Ok(module("tensorflow.keras.datasets", attributes))
+}
+
+fn unbundled_dataset_error(name: &str) -> Box<Exception> {
+    let help = if name == "mnist" {
+        "the bundled image dataset is Fashion-MNIST, MNIST's shape (28x28 grey images, 10 \
+         classes): tf.keras.datasets.fashion_mnist.load_data()"
+    } else {
+        "Dojo bundles the datasets of its tasks: tf.keras.datasets.fashion_mnist.load_data(), \
+         and the files each task's statement names (read them with csv, json or \
+         tf.keras.utils.get_file)"
+    };
+    Exception::new(
+        "NotSupportedInDojo",
+        format!(
+            "tf.keras.datasets.{name}.load_data() downloads {name}, which is not bundled with \
+             Dojo, and Dojo works offline"
+        ),
+    )
+    .with_help(help)
 }
 
 fn fashion_mnist_module(_: &mut Interpreter) -> Result<Value> {

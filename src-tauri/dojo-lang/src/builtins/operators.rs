@@ -40,6 +40,12 @@ fn zero_division(what: &str) -> Box<Exception> {
     Exception::new("ZeroDivisionError", what.to_owned())
 }
 
+/// A list or tuple on one side and a number on the other.
+fn is_sequence_and_number(left: &Value, right: &Value) -> bool {
+    let sequence = |value: &Value| matches!(value, Value::List(_) | Value::Tuple(_));
+    (sequence(left) && number(right).is_some()) || (number(left).is_some() && sequence(right))
+}
+
 /// `left <op> right` for the built-in types.
 pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value> {
     if let (Some(a), Some(b)) = (number(left), number(right)) {
@@ -52,6 +58,28 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
             right.type_name()
         ))
         .with_help("convert the value with str(...), or use an f-string: f'text {value}'"),
+        // `series -= np.min(series)` on a list: NumPy's scalars turn the
+        // list into an array; Dojo's reductions return Python numbers.
+        (
+            BinaryOp::Add
+            | BinaryOp::Sub
+            | BinaryOp::Mul
+            | BinaryOp::Div
+            | BinaryOp::FloorDiv
+            | BinaryOp::Mod
+            | BinaryOp::Pow,
+            _,
+        ) if is_sequence_and_number(left, right) => type_error(format!(
+            "unsupported operand type(s) for {}: '{}' and '{}'",
+            op.symbol(),
+            left.type_name(),
+            right.type_name()
+        ))
+        .with_help(
+            "a list is not an array: make it one first, e.g. series = np.array(series), then \
+             the arithmetic applies to each element (in NumPy, a scalar such as np.min's result \
+             also turns a list into an array; in Dojo, numpy's reductions return Python numbers)",
+        ),
         _ => type_error(format!(
             "unsupported operand type(s) for {}: '{}' and '{}'",
             op.symbol(),

@@ -671,6 +671,27 @@ pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
             "keras_preprocessing.sequence",
             &["keras", "preprocessing", "sequence"][..],
         ),
+        // Standalone Keras 3's own paths of what `tensorflow.keras` has.
+        ("keras.datasets", &["keras", "datasets"][..]),
+        (
+            "keras.datasets.fashion_mnist",
+            &["keras", "datasets", "fashion_mnist"][..],
+        ),
+        ("keras.preprocessing", &["keras", "preprocessing"][..]),
+        (
+            "keras.preprocessing.image",
+            &["keras", "preprocessing", "image"][..],
+        ),
+        (
+            "keras.preprocessing.text",
+            &["keras", "preprocessing", "text"][..],
+        ),
+        (
+            "keras.preprocessing.sequence",
+            &["keras", "preprocessing", "sequence"][..],
+        ),
+        ("keras.utils", &["keras", "utils"][..]),
+        ("keras.backend", &["keras", "backend"][..]),
     ] {
         interpreter.register_module(alias, move |interpreter| {
             let mut value = interpreter.import("tensorflow")?;

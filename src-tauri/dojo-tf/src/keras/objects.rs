@@ -335,6 +335,24 @@ impl NativeObject for PyModel {
             }
             "evaluate" => native_method::<PyModel>(this, name, super::fit::evaluate),
             "predict" => native_method::<PyModel>(this, name, super::fit::predict),
+            // Keras 2's `evaluate_generator`/`predict_generator`, the same
+            // aliases as `fit_generator`.
+            "evaluate_generator" => {
+                native_method::<PyModel>(this, name, |model, this, interpreter, args| {
+                    interpreter.print(
+                        "[Dojo] evaluate_generator() is evaluate() in TensorFlow 2: evaluating with evaluate()\n",
+                    );
+                    super::fit::evaluate(model, this, interpreter, args)
+                })
+            }
+            "predict_generator" => {
+                native_method::<PyModel>(this, name, |model, this, interpreter, args| {
+                    interpreter.print(
+                        "[Dojo] predict_generator() is predict() in TensorFlow 2: predicting with predict()\n",
+                    );
+                    super::fit::predict(model, this, interpreter, args)
+                })
+            }
             "save" => native_method::<PyModel>(this, name, |model, _, interpreter, args| {
                 let path = args.required(0, "filepath", "save")?.to_str();
                 let bytes = {

@@ -1,5 +1,9 @@
 # Reference solution: horses or humans, binary classification at the exam's 300x300
 # colour renders (accuracy). Validation: the course's validation archive.
+# The training images are augmented (rotation, shifts, zoom, flips), as the course's
+# second horses notebook does: the hidden renders are figures the model never saw, and
+# without augmentation the same network's grade moved from 0.80 to 0.88 between seeds
+# (CALIBRATION.md).
 import urllib.request
 import zipfile
 
@@ -20,7 +24,9 @@ def solution_model():
     download('https://storage.googleapis.com/download.tensorflow.org/data/validation-horse-or-human.zip',
              'validation-horse-or-human/')
 
-    train_datagen = ImageDataGenerator(rescale=1 / 255)
+    train_datagen = ImageDataGenerator(
+        rescale=1 / 255, rotation_range=20, width_shift_range=0.1, height_shift_range=0.1,
+        zoom_range=0.1, horizontal_flip=True, fill_mode='nearest')
     validation_datagen = ImageDataGenerator(rescale=1 / 255)
     train_generator = train_datagen.flow_from_directory(
         'horse-or-human/', target_size=(300, 300), batch_size=32, class_mode='binary')

@@ -379,6 +379,57 @@ def solution_model():
         .await
 }
 
+/// Issue 17's first failure class in the window: an exam-shaped sunspots
+/// program (the committed corpus program 29, written here in the shape of
+/// the public files) keeps the exam's `split_time = 3000`, so it needs the
+/// public file whole; it validates on the 235 months after the split, reads
+/// its best weights back from a `.ckpt` checkpoint, and is graded.
+#[tokio::test]
+async fn an_exam_file_that_splits_at_3000_validates_and_is_graded() -> Result<()> {
+    let _one = ONE_WINDOW_AT_A_TIME.lock().await;
+    let session = Session::start().await?;
+    session
+        .run("split_3000", async |session| {
+            open_task(session, "sunspots").await?;
+            session
+                .set_editor(include_str!(
+                    "../../corpus/programs/29_sunspots_split_3000_checkpoint.py"
+                ))
+                .await?;
+            wait_until_clean(session).await?;
+            session.click("#quick-run").await?;
+            session.click("#btn-train").await?;
+            wait_for_status(session, "finished", RUN_TIMEOUT).await?;
+            let console = session.text("#console").await?;
+            ensure!(
+                console.contains("validation months: 235"),
+                "the split left another validation set:\n{console}"
+            );
+            ensure!(
+                console.contains("val_mae"),
+                "no validation metric in the console:\n{console}"
+            );
+            session.click("#btn-submit").await?;
+            let score = session
+                .eventually(
+                    "a score card appears",
+                    Duration::from_secs(60),
+                    async || session.attribute("#score-card", "data-score").await,
+                )
+                .await?;
+            let score: u8 = score.parse().unwrap_or(u8::MAX);
+            ensure!(score <= 5, "score {score} out of 0..=5");
+            let card = session.text("#score-card").await?;
+            ensure!(
+                card.contains("MAE"),
+                "score card without its metric:\n{card}"
+            );
+            session.screenshot("exam-split-3000-graded").await?;
+            Ok(())
+        })
+        .await
+}
+
 #[tokio::test]
 async fn unsaved_code_and_a_cut_off_run_survive_closing_the_app() -> Result<()> {
     let _one = ONE_WINDOW_AT_A_TIME.lock().await;

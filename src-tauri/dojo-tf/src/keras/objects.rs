@@ -323,35 +323,16 @@ impl NativeObject for PyModel {
             }),
             "compile" => native_method::<PyModel>(this, name, super::fit::compile),
             "fit" => native_method::<PyModel>(this, name, super::fit::fit),
-            // Keras 2's `fit_generator` (removed in Keras 3) took the same
-            // arguments as `fit` does now.
-            "fit_generator" => {
-                native_method::<PyModel>(this, name, |model, this, interpreter, args| {
-                    interpreter.print(
-                        "[Dojo] fit_generator() is fit() in TensorFlow 2: training with fit()\n",
-                    );
-                    super::fit::fit(model, this, interpreter, args)
-                })
-            }
             "evaluate" => native_method::<PyModel>(this, name, super::fit::evaluate),
             "predict" => native_method::<PyModel>(this, name, super::fit::predict),
-            // Keras 2's `evaluate_generator`/`predict_generator`, the same
-            // aliases as `fit_generator`.
+            // Keras 2's `*_generator` methods (removed in Keras 3) took the
+            // same arguments as the plain methods do now.
+            "fit_generator" => keras_2_alias(this, name, "fit", "training", super::fit::fit),
             "evaluate_generator" => {
-                native_method::<PyModel>(this, name, |model, this, interpreter, args| {
-                    interpreter.print(
-                        "[Dojo] evaluate_generator() is evaluate() in TensorFlow 2: evaluating with evaluate()\n",
-                    );
-                    super::fit::evaluate(model, this, interpreter, args)
-                })
+                keras_2_alias(this, name, "evaluate", "evaluating", super::fit::evaluate)
             }
             "predict_generator" => {
-                native_method::<PyModel>(this, name, |model, this, interpreter, args| {
-                    interpreter.print(
-                        "[Dojo] predict_generator() is predict() in TensorFlow 2: predicting with predict()\n",
-                    );
-                    super::fit::predict(model, this, interpreter, args)
-                })
+                keras_2_alias(this, name, "predict", "predicting", super::fit::predict)
             }
             "save" => native_method::<PyModel>(this, name, |model, _, interpreter, args| {
                 let path = args.required(0, "filepath", "save")?.to_str();
@@ -882,4 +863,21 @@ impl NativeObject for PyTracer {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// Keras 2's `<method>_generator`: the TF 2 alias of `method`, with one line
+/// that says so.
+fn keras_2_alias(
+    this: &Rc<dyn NativeObject>,
+    name: &str,
+    method: &'static str,
+    doing: &'static str,
+    body: fn(&PyModel, &Rc<dyn NativeObject>, &mut Interpreter, Args) -> Result<Value>,
+) -> Value {
+    native_method::<PyModel>(this, name, move |model, this, interpreter, args| {
+        interpreter.print(&format!(
+            "[Dojo] {method}_generator() is {method}() in TensorFlow 2: {doing} with {method}()\n"
+        ));
+        body(model, this, interpreter, args)
+    })
 }

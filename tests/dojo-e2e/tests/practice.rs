@@ -84,6 +84,27 @@ async fn record_latencies(session: &Session, attributes: &[&str], file: &str) ->
     Ok(())
 }
 
+/// Submits the finished run and checks the score card: a score of 0 to 5
+/// and the metric behind it. Returns the score.
+async fn submit_for_a_score(session: &Session, metric: &str) -> Result<u8> {
+    session.click("#btn-submit").await?;
+    let score = session
+        .eventually(
+            "a score card appears",
+            Duration::from_secs(60),
+            async || session.attribute("#score-card", "data-score").await,
+        )
+        .await?;
+    let score: u8 = score.parse().unwrap_or(u8::MAX);
+    ensure!(score <= 5, "score {score} out of 0..=5");
+    let card = session.text("#score-card").await?;
+    ensure!(
+        card.contains(metric),
+        "score card without its metric ({metric}):\n{card}"
+    );
+    Ok(score)
+}
+
 #[tokio::test]
 async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
     let _one = ONE_WINDOW_AT_A_TIME.lock().await;
@@ -128,21 +149,7 @@ async fn a_capped_fashion_run_charts_progress_and_is_graded() -> Result<()> {
                 "no Keras epoch line in the console:\n{console}"
             );
 
-            session.click("#btn-submit").await?;
-            let score = session
-                .eventually(
-                    "a score card appears",
-                    Duration::from_secs(60),
-                    async || session.attribute("#score-card", "data-score").await,
-                )
-                .await?;
-            let score: u8 = score.parse().unwrap_or(u8::MAX);
-            ensure!(score <= 5, "score {score} out of 0..=5");
-            let card = session.text("#score-card").await?;
-            ensure!(
-                card.contains("accuracy"),
-                "score card without its metric:\n{card}"
-            );
+            let score = submit_for_a_score(session, "accuracy").await?;
             session.screenshot("fashion-graded").await?;
 
             session.click("#btn-back").await?;
@@ -409,21 +416,7 @@ async fn an_exam_file_that_splits_at_3000_validates_and_is_graded() -> Result<()
                 console.contains("val_mae"),
                 "no validation metric in the console:\n{console}"
             );
-            session.click("#btn-submit").await?;
-            let score = session
-                .eventually(
-                    "a score card appears",
-                    Duration::from_secs(60),
-                    async || session.attribute("#score-card", "data-score").await,
-                )
-                .await?;
-            let score: u8 = score.parse().unwrap_or(u8::MAX);
-            ensure!(score <= 5, "score {score} out of 0..=5");
-            let card = session.text("#score-card").await?;
-            ensure!(
-                card.contains("MAE"),
-                "score card without its metric:\n{card}"
-            );
+            submit_for_a_score(session, "MAE").await?;
             session.screenshot("exam-split-3000-graded").await?;
             Ok(())
         })

@@ -58,34 +58,36 @@ pub(crate) fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value>
             right.type_name()
         ))
         .with_help("convert the value with str(...), or use an f-string: f'text {value}'"),
-        // `series -= np.min(series)` on a list: NumPy's scalars turn the
-        // list into an array; Dojo's reductions return Python numbers.
-        (
-            BinaryOp::Add
-            | BinaryOp::Sub
-            | BinaryOp::Mul
-            | BinaryOp::Div
-            | BinaryOp::FloorDiv
-            | BinaryOp::Mod
-            | BinaryOp::Pow,
-            _,
-        ) if is_sequence_and_number(left, right) => type_error(format!(
-            "unsupported operand type(s) for {}: '{}' and '{}'",
-            op.symbol(),
-            left.type_name(),
-            right.type_name()
-        ))
-        .with_help(
-            "a list is not an array: make it one first, e.g. series = np.array(series), then \
-             the arithmetic applies to each element (in NumPy, a scalar such as np.min's result \
-             also turns a list into an array; in Dojo, numpy's reductions return Python numbers)",
-        ),
-        _ => type_error(format!(
-            "unsupported operand type(s) for {}: '{}' and '{}'",
-            op.symbol(),
-            left.type_name(),
-            right.type_name()
-        )),
+        _ => {
+            let error = type_error(format!(
+                "unsupported operand type(s) for {}: '{}' and '{}'",
+                op.symbol(),
+                left.type_name(),
+                right.type_name()
+            ));
+            // `series -= np.min(series)` on a list: NumPy's scalars turn the
+            // list into an array; Dojo's reductions return Python numbers.
+            let arithmetic = matches!(
+                op,
+                BinaryOp::Add
+                    | BinaryOp::Sub
+                    | BinaryOp::Mul
+                    | BinaryOp::Div
+                    | BinaryOp::FloorDiv
+                    | BinaryOp::Mod
+                    | BinaryOp::Pow
+            );
+            if arithmetic && is_sequence_and_number(left, right) {
+                error.with_help(
+                    "a list is not an array: make it one first, e.g. series = np.array(series), \
+                     then the arithmetic applies to each element (in NumPy, a scalar such as \
+                     np.min's result also turns a list into an array; in Dojo, numpy's \
+                     reductions return Python numbers)",
+                )
+            } else {
+                error
+            }
+        }
     };
     match (op, left, right) {
         (BinaryOp::Add, Value::Str(a), Value::Str(b)) => {

@@ -375,13 +375,31 @@ impl Interpreter {
 
     // ----- imports ---------------------------------------------------------------
 
+    /// `a.b` without a factory of its own: the module-valued attribute `b`
+    /// of module `a`, as Python imports a package's submodule (`from
+    /// keras.datasets import mnist` when `keras` has `datasets`). `None`
+    /// when `a` does not import or `b` is no module.
+    fn submodule_attribute(&mut self, name: &str) -> Option<Value> {
+        let (parent, child) = name.rsplit_once('.')?;
+        let parent = self.import(parent).ok()?;
+        let value = self.get_attribute(&parent, child, Span::default()).ok()?;
+        let is_module = match &value {
+            Value::Module(_) => true,
+            Value::Native(native) => native.type_name() == "module",
+            _ => false,
+        };
+        is_module.then_some(value)
+    }
+
     /// Loads a module by dotted name, once.
     pub fn import(&mut self, name: &str) -> Result<Value> {
         if let Some(module) = self.loaded_modules.get(name) {
             return Ok(module.clone());
         }
         let Some(factory) = self.module_factories.get(name).cloned() else {
-            if let Some(module) = crate::modules::unavailable::module(name) {
+            if let Some(module) =
+                crate::modules::unavailable::module(name).or_else(|| self.submodule_attribute(name))
+            {
                 self.loaded_modules.insert(name.to_owned(), module.clone());
                 return Ok(module);
             }

@@ -656,51 +656,14 @@ pub fn install(interpreter: &mut Interpreter, context: Rc<TrainingContext>) {
     });
     // The standalone `keras_preprocessing` package of TF 2's early days
     // (`from keras_preprocessing.image import ImageDataGenerator`) is
-    // `tf.keras.preprocessing`.
-    for (alias, path) in [
-        ("keras_preprocessing", &["keras", "preprocessing"][..]),
-        (
-            "keras_preprocessing.image",
-            &["keras", "preprocessing", "image"][..],
-        ),
-        (
-            "keras_preprocessing.text",
-            &["keras", "preprocessing", "text"][..],
-        ),
-        (
-            "keras_preprocessing.sequence",
-            &["keras", "preprocessing", "sequence"][..],
-        ),
-        // Standalone Keras 3's own paths of what `tensorflow.keras` has.
-        ("keras.datasets", &["keras", "datasets"][..]),
-        (
-            "keras.datasets.fashion_mnist",
-            &["keras", "datasets", "fashion_mnist"][..],
-        ),
-        ("keras.preprocessing", &["keras", "preprocessing"][..]),
-        (
-            "keras.preprocessing.image",
-            &["keras", "preprocessing", "image"][..],
-        ),
-        (
-            "keras.preprocessing.text",
-            &["keras", "preprocessing", "text"][..],
-        ),
-        (
-            "keras.preprocessing.sequence",
-            &["keras", "preprocessing", "sequence"][..],
-        ),
-        ("keras.utils", &["keras", "utils"][..]),
-        ("keras.backend", &["keras", "backend"][..]),
-    ] {
-        interpreter.register_module(alias, move |interpreter| {
-            let mut value = interpreter.import("tensorflow")?;
-            for part in path {
-                value = interpreter.get_attribute(&value, part, Span::default())?;
-            }
-            Ok(value)
-        });
-    }
+    // `tf.keras.preprocessing`; its submodules import as its attributes.
+    interpreter.register_module("keras_preprocessing", |interpreter| {
+        let mut value = interpreter.import("tensorflow")?;
+        for part in ["keras", "preprocessing"] {
+            value = interpreter.get_attribute(&value, part, Span::default())?;
+        }
+        Ok(value)
+    });
     // `import tensorflow_datasets as tfds`: `tfds.load(...)` serves the
     // bundled datasets (`crate::tfds`).
     interpreter.register_module("tensorflow_datasets", |_| Ok(crate::tfds::module()));

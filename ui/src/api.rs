@@ -7,9 +7,10 @@
 
 use dojo_protocol::{
     AppInfo, AttemptComparison, AttemptDetail, AttemptSummary, CodeDiagnostic, CommandError,
-    DatasetAttribution, DeviceCheckRequest, ExportedFile, HistoryPage, HistoryQuery, ImportSummary,
-    JobEvent, JobId, LiveTraining, MockId, MockReport, MockRequest, MockState, RunId, Submission,
-    SubmitRequest, TaskDetail, TaskStats, TaskSummary, TrainingEvent, TrainingRequest, commands,
+    CompletionItem, DatasetAttribution, DeviceCheckRequest, ExportedFile, HistoryPage,
+    HistoryQuery, HoverInfo, ImportSummary, JobEvent, JobId, LiveTraining, MockId, MockReport,
+    MockRequest, MockState, RunId, SignatureHelp, Submission, SubmitRequest, TaskDetail, TaskStats,
+    TaskSummary, TrainingEvent, TrainingRequest, commands,
 };
 use js_sys::{Array, Function, Object, Reflect};
 use serde::Serialize;
@@ -175,6 +176,42 @@ pub async fn check_code(task_id: &str, code: &str) -> Result<Vec<CodeDiagnostic>
         ("code", JsValue::from_str(code)),
     ])?;
     invoke(commands::CHECK_CODE, arguments).await
+}
+
+/// The editor's completions at a 1-based `line` and UTF-16 `column`.
+pub async fn complete_code(
+    code: &str,
+    line: u32,
+    column: u32,
+) -> Result<Vec<CompletionItem>, CommandError> {
+    invoke(commands::COMPLETE_CODE, position_args(code, line, column)?).await
+}
+
+/// The signature of the call the cursor is in, with its active argument.
+pub async fn signature_help(
+    code: &str,
+    line: u32,
+    column: u32,
+) -> Result<Option<SignatureHelp>, CommandError> {
+    invoke(commands::SIGNATURE_HELP, position_args(code, line, column)?).await
+}
+
+/// The signature and description of the name under the cursor.
+pub async fn hover_code(
+    code: &str,
+    line: u32,
+    column: u32,
+) -> Result<Option<HoverInfo>, CommandError> {
+    invoke(commands::HOVER_CODE, position_args(code, line, column)?).await
+}
+
+/// The arguments of the editor's position commands.
+fn position_args(code: &str, line: u32, column: u32) -> Result<JsValue, CommandError> {
+    args(&[
+        ("code", JsValue::from_str(code)),
+        ("line", JsValue::from(line)),
+        ("column", JsValue::from(column)),
+    ])
 }
 
 pub async fn save_draft(task_id: &str, code: &str) -> Result<(), CommandError> {

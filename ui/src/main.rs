@@ -7,7 +7,8 @@
 //! [`training`] and [`curves`] (a training run and its charts), [`live`]
 //! (the run in progress, for the header), [`history`] (stored runs and
 //! their comparison), [`mock`] (the mock exam's clock and report layout),
-//! [`highlight`] and [`indent`] (the code editor), [`countdown`] and
+//! [`highlight`] (read-only code views) and [`markers`] (the editor's
+//! diagnostics), [`countdown`] and
 //! [`statement`].
 
 mod api;
@@ -17,10 +18,11 @@ mod countdown;
 mod curves;
 mod highlight;
 mod history;
-mod indent;
 mod live;
 mod local_time;
+mod markers;
 mod mock;
+mod monaco;
 mod pages;
 mod progress;
 mod statement;

@@ -385,6 +385,53 @@ impl RunState {
     }
 }
 
+/// A piece of the console: printed text, or a traceback line that names
+/// a place in the user's code (`  File "solution.py", line 5, column 9, in f`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsolePiece {
+    Text(String),
+    Frame {
+        text: String,
+        line: u32,
+        column: u32,
+    },
+}
+
+/// The console cut into printed text and traceback lines that can jump to
+/// the code, in order; the pieces joined give the console back.
+pub fn console_pieces(console: &str) -> Vec<ConsolePiece> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    for line in console.split_inclusive('\n') {
+        match frame_location(line) {
+            Some((line_number, column)) => {
+                if !text.is_empty() {
+                    pieces.push(ConsolePiece::Text(std::mem::take(&mut text)));
+                }
+                pieces.push(ConsolePiece::Frame {
+                    text: line.to_owned(),
+                    line: line_number,
+                    column,
+                });
+            }
+            None => text.push_str(line),
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(ConsolePiece::Text(text));
+    }
+    pieces
+}
+
+/// The line and column of a traceback frame as `dojo_lang` prints it.
+fn frame_location(line: &str) -> Option<(u32, u32)> {
+    let rest = line.trim_start().strip_prefix("File \"")?;
+    let (_, rest) = rest.split_once("\", line ")?;
+    let (number, rest) = rest.split_once(", column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((number.parse().ok()?, column.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use dojo_protocol::{HintKind, Logs};
@@ -549,5 +596,32 @@ mod tests {
         }
         assert!(state.console.len() <= CONSOLE_LIMIT);
         assert!(state.console.starts_with('x'));
+    }
+
+    #[test]
+    fn traceback_frames_are_cut_out_of_the_console_with_their_place() {
+        // As `dojo_lang::Exception::render` prints a traceback.
+        let console = "Epoch 1/1\nTraceback (most recent call last):\n  File \"solution.py\", line 9, column 5, in <module>\n    solution_model()\n  File \"solution.py\", line 5, column 15, in solution_model\n    model.fit(windows, epochs=1)\nNameError: name 'windows' is not defined\n";
+        let pieces = console_pieces(console);
+        let frames: Vec<(u32, u32)> = pieces
+            .iter()
+            .filter_map(|piece| match piece {
+                ConsolePiece::Frame { line, column, .. } => Some((*line, *column)),
+                ConsolePiece::Text(_) => None,
+            })
+            .collect();
+        assert_eq!(frames, vec![(9, 5), (5, 15)]);
+        let joined: String = pieces
+            .iter()
+            .map(|piece| match piece {
+                ConsolePiece::Text(text) | ConsolePiece::Frame { text, .. } => text.as_str(),
+            })
+            .collect();
+        assert_eq!(joined, console);
+        // Printed text that merely mentions a file is not a frame.
+        assert_eq!(
+            console_pieces("File \"x\", line two\n"),
+            vec![ConsolePiece::Text("File \"x\", line two\n".to_owned())]
+        );
     }
 }

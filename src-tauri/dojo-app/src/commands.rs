@@ -2,10 +2,11 @@
 
 use dojo_engine::jobs::DeviceCheck;
 use dojo_protocol::{
-    AppInfo, AttemptComparison, AttemptDetail, AttemptSummary, CodeDiagnostic, DatasetAttribution,
-    DeviceCheckRequest, ExportedFile, HistoryPage, HistoryQuery, ImportSummary, JobEvent, JobId,
-    LiveTraining, MockId, MockReport, MockRequest, MockState, MockStatus, RunId, Submission,
-    SubmitRequest, TaskDetail, TaskStats, TaskSummary, TrainingEvent, TrainingRequest,
+    AppInfo, AttemptComparison, AttemptDetail, AttemptSummary, CodeDiagnostic, CompletionItem,
+    DatasetAttribution, DeviceCheckRequest, ExportedFile, HistoryPage, HistoryQuery, HoverInfo,
+    ImportSummary, JobEvent, JobId, LiveTraining, MockId, MockReport, MockRequest, MockState,
+    MockStatus, RunId, SignatureHelp, Submission, SubmitRequest, TaskDetail, TaskStats,
+    TaskSummary, TrainingEvent, TrainingRequest,
 };
 use tauri::State;
 use tauri::ipc::Channel;
@@ -92,6 +93,33 @@ pub async fn check_code(code: String) -> Vec<CodeDiagnostic> {
     })
     .await
     .unwrap_or_default()
+}
+
+/// The editor's completions at a 1-based line and UTF-16 column. On the
+/// blocking pool, whose threads keep the engine's module tree between calls.
+#[tauri::command]
+pub async fn complete_code(code: String, line: u32, column: u32) -> Vec<CompletionItem> {
+    tauri::async_runtime::spawn_blocking(move || dojo_engine::editor::complete(&code, line, column))
+        .await
+        .unwrap_or_default()
+}
+
+/// The signature of the call the cursor is in, and its argument.
+#[tauri::command]
+pub async fn signature_help(code: String, line: u32, column: u32) -> Option<SignatureHelp> {
+    tauri::async_runtime::spawn_blocking(move || {
+        dojo_engine::editor::signature_help(&code, line, column)
+    })
+    .await
+    .unwrap_or_default()
+}
+
+/// The signature and description of the name under the cursor.
+#[tauri::command]
+pub async fn hover_code(code: String, line: u32, column: u32) -> Option<HoverInfo> {
+    tauri::async_runtime::spawn_blocking(move || dojo_engine::editor::hover(&code, line, column))
+        .await
+        .unwrap_or_default()
 }
 
 /// The stack of the editor's check thread (the parser recurses per level

@@ -17,6 +17,7 @@ pub mod bench;
 pub mod curves;
 pub mod datasets;
 pub mod device;
+pub mod editor;
 mod error;
 pub mod figures;
 pub mod grading;

@@ -54,6 +54,7 @@ pub mod optimizers;
 pub mod regularizers;
 mod serial;
 pub mod session;
+pub mod signatures;
 mod summary;
 pub mod training;
 

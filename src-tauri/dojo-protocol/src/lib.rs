@@ -20,6 +20,9 @@ pub mod commands {
     pub const CANCEL_JOB: &str = "cancel_job";
     pub const GET_TASK: &str = "get_task";
     pub const CHECK_CODE: &str = "check_code";
+    pub const COMPLETE_CODE: &str = "complete_code";
+    pub const SIGNATURE_HELP: &str = "signature_help";
+    pub const HOVER_CODE: &str = "hover_code";
     pub const SAVE_DRAFT: &str = "save_draft";
     pub const START_TRAINING: &str = "start_training";
     pub const SUBMIT_RUN: &str = "submit_run";
@@ -201,9 +204,11 @@ impl JobEvent {
     }
 }
 
+pub mod editor;
 pub mod history;
 pub mod logs;
 pub mod practice;
+pub use editor::*;
 pub use history::*;
 pub use practice::*;
 

@@ -947,8 +947,12 @@ fn shuffle(items: Vec<Value>, buffer: usize, rng: &mut Rng) -> Vec<Value> {
 /// The Python object of a dataset.
 pub struct PyDataset(pub Rc<Dataset>);
 
-/// `tf.data.Dataset`: the class with the static constructors.
+/// `tf.data.Dataset`: the class with the static constructors, and the
+/// methods unbound (`tf.data.Dataset.batch(dataset, 32)`).
 struct DatasetClass;
+
+/// The static constructors of `tf.data.Dataset`.
+const CONSTRUCTORS: &[&str] = &["from_tensor_slices", "from_tensors", "range", "zip"];
 
 pub(crate) fn dataset_class() -> Value {
     Value::Native(Rc::new(DatasetClass))
@@ -1056,9 +1060,17 @@ impl NativeObject for DatasetClass {
             "from_tensors" => from_tensors,
             "range" => range,
             "zip" => zip,
-            _ => return Ok(None),
+            _ => return Ok(dataset_method(name).map(|body| unbound_method(name, body))),
         };
         Ok(Some(Builtin::value(name, function)))
+    }
+
+    fn attribute_names(&self) -> Vec<String> {
+        CONSTRUCTORS
+            .iter()
+            .chain(METHODS)
+            .map(|name| (*name).to_owned())
+            .collect()
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -1096,6 +1108,28 @@ fn positive(value: &Value, function: &str, name: &str) -> Result<usize> {
 }
 
 type DatasetMethod = fn(&PyDataset, &Rc<dyn NativeObject>, &mut Interpreter, Args) -> Result<Value>;
+
+/// `tf.data.Dataset.name` as a function whose first argument is the dataset.
+fn unbound_method(name: &str, body: DatasetMethod) -> Value {
+    let method = name.to_owned();
+    Builtin::value(name, move |interpreter, mut args| {
+        let receiver = match args.positional.first() {
+            Some(Value::Native(native)) if native.as_any().is::<PyDataset>() => Rc::clone(native),
+            _ => {
+                return Err(type_error(format!(
+                    "Dataset.{method}() needs a Dataset as its first argument"
+                )));
+            }
+        };
+        args.positional.remove(0);
+        let Some(dataset) = receiver.as_any().downcast_ref::<PyDataset>() else {
+            return Err(type_error(format!(
+                "Dataset.{method}() needs a Dataset as its first argument"
+            )));
+        };
+        body(dataset, &receiver, interpreter, args)
+    })
+}
 
 fn dataset_method(name: &str) -> Option<DatasetMethod> {
     Some(match name {
@@ -1372,6 +1406,18 @@ impl NativeObject for PyDataset {
             return Ok(Some(native_method(this, name, body)));
         }
         Ok(None)
+    }
+
+    fn attribute_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = METHODS.iter().map(|name| (*name).to_owned()).collect();
+        names.extend(
+            self.0
+                .attributes
+                .borrow()
+                .iter()
+                .map(|(key, _)| key.clone()),
+        );
+        names
     }
 
     /// Indexing a dataset fails as in TensorFlow; the usual cause is a

@@ -91,6 +91,20 @@ pub fn interpreter(
     interpreter
 }
 
+/// An interpreter with the standard modules and the whole `tensorflow` /
+/// `keras` tree, for looking names up (the editor's completions): it begins
+/// no Keras session and no memory count, so it leaves a run on another
+/// thread alone. Never run a program in it; use [`interpreter`].
+pub fn module_tree() -> Interpreter {
+    let options = RunOptions {
+        dry_run: true,
+        ..RunOptions::default()
+    };
+    let mut interpreter = Interpreter::new(options.limits, |_| {});
+    keras::install(&mut interpreter, TrainingContext::quiet(options));
+    interpreter
+}
+
 /// The Keras session's memory check: the run's budget.
 fn keras_room(bytes: u128, what: &str) -> Result<(), String> {
     dojo_lang::memory::ensure_room(bytes, || what.to_owned()).map_err(|error| error.message)
@@ -181,6 +195,24 @@ tf.keras.callbacks.ModelCheckpoint('best.keras', monitor='val_loss')
             "[Dojo] SGD(lr=...) is the old TensorFlow 2 spelling: TensorFlow 2.21 refuses it (\"Argument(s) not recognized\"); write learning_rate=...\n0.1\n[Dojo] ModelCheckpoint('w.ckpt'): Dojo saves there, but TensorFlow 2.21 refuses this path (with save_weights_only=True, the filepath must end in `.weights.h5`)\n",
             "{out}"
         );
+    }
+
+    /// `tf.data.Dataset.batch(ds, 2)` is `ds.batch(2)`, as in TensorFlow
+    /// (TF 2.21 prints `3` and raises a TypeError for the second call).
+    #[test]
+    fn dataset_methods_can_be_called_on_the_class() {
+        let out = printed(
+            "import tensorflow as tf
+ds = tf.data.Dataset.range(5)
+print(len(list(tf.data.Dataset.batch(ds, 2))))
+try:
+    tf.data.Dataset.batch(2)
+except TypeError as error:
+    print('TypeError')
+",
+            RunOptions::default(),
+        );
+        assert_eq!(out, "3\nTypeError\n", "{out}");
     }
 
     #[test]

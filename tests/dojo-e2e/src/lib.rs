@@ -20,7 +20,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
+pub use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 
 pub use fantoccini;
@@ -341,21 +343,135 @@ impl Session {
         request(format_args!("typing into `{css}`"), element.send_keys(text)).await
     }
 
-    /// Replaces the code editor's text as if the user had pasted it: sets
-    /// the textarea's value and fires the `input` event the UI listens to.
+    /// Waits until the code editor (Monaco) is open in the workspace.
+    pub async fn wait_for_editor(&self) -> Result<Element> {
+        self.wait_for("#editor[data-ready]").await
+    }
+
+    /// Replaces the code editor's text as if the user had selected all and
+    /// pasted: one undoable edit through Monaco, which the UI hears as typing.
     pub async fn set_editor(&self, code: &str) -> Result<()> {
-        self.wait_for("#editor").await?;
-        request(
+        self.wait_for_editor().await?;
+        self.editor_script(
             "setting the editor's code",
-            self.client().execute(
-                "const editor = document.getElementById('editor');
-                 editor.value = arguments[0];
-                 editor.dispatchEvent(new Event('input', { bubbles: true }));",
-                vec![serde_json::Value::from(code)],
-            ),
+            "const model = editor.getModel();
+             editor.pushUndoStop();
+             editor.executeEdits('paste', [{ range: model.getFullModelRange(), text: arguments[0] }]);
+             editor.pushUndoStop();",
+            vec![serde_json::Value::from(code)],
         )
         .await
         .map(drop)
+    }
+
+    /// The code editor's whole text ("" before the editor is open).
+    pub async fn editor_text(&self) -> Result<String> {
+        let value = self
+            .editor_script(
+                "reading the editor's code",
+                "return editor.getValue();",
+                vec![],
+            )
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The lines of the problems the editor marks (Monaco's markers).
+    pub async fn editor_marker_lines(&self) -> Result<Vec<u32>> {
+        let value = self
+            .editor_script(
+                "reading the editor's markers",
+                "return monaco.editor.getModelMarkers({ resource: editor.getModel().uri })
+                     .map((marker) => marker.startLineNumber);",
+                vec![],
+            )
+            .await?;
+        Ok(value
+            .as_array()
+            .map(|lines| {
+                lines
+                    .iter()
+                    .filter_map(|line| line.as_u64().and_then(|line| u32::try_from(line).ok()))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Puts the caret in the code editor at a 1-based line and column and
+    /// focuses it, as a click there would.
+    pub async fn focus_editor_at(&self, line: u32, column: u32) -> Result<()> {
+        self.wait_for_editor().await?;
+        self.editor_script(
+            "placing the caret in the editor",
+            "editor.setPosition({ lineNumber: arguments[0], column: arguments[1] });
+             editor.revealPosition({ lineNumber: arguments[0], column: arguments[1] });
+             editor.focus();",
+            vec![line.into(), column.into()],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Types `text` key by key into whatever has the focus, as a person
+    /// would (real key events through WebDriver's input actions).
+    pub async fn type_keys(&self, text: &str) -> Result<()> {
+        self.type_keys_paced(text, Duration::ZERO).await
+    }
+
+    /// Types `text` with `pause` after each key (a typist's pace).
+    pub async fn type_keys_paced(&self, text: &str, pause: Duration) -> Result<()> {
+        let mut keys = KeyActions::new("keyboard".to_owned());
+        for key in text.chars() {
+            keys = keys
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+            if !pause.is_zero() {
+                keys = keys.pause(pause);
+            }
+        }
+        self.perform(keys, format_args!("typing {text:?}")).await
+    }
+
+    /// Presses `key` with the `modifiers` held (`Key::Control`, ...).
+    pub async fn chord(&self, modifiers: &[Key], key: char) -> Result<()> {
+        let mut keys = KeyActions::new("keyboard".to_owned());
+        for modifier in modifiers {
+            keys = keys.then(KeyAction::Down {
+                value: char::from(*modifier),
+            });
+        }
+        keys = keys
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        for modifier in modifiers.iter().rev() {
+            keys = keys.then(KeyAction::Up {
+                value: char::from(*modifier),
+            });
+        }
+        self.perform(keys, format_args!("pressing {modifiers:?} + {key:?}"))
+            .await
+    }
+
+    async fn perform(&self, keys: KeyActions, what: std::fmt::Arguments<'_>) -> Result<()> {
+        let what = what.to_string();
+        request(&what, self.client().perform_actions(keys)).await?;
+        request(&what, self.client().release_actions()).await
+    }
+
+    /// Runs `body` with `editor` bound to the workspace's Monaco editor
+    /// (`null` when none is open, which reads as an empty result).
+    pub async fn editor_script(
+        &self,
+        what: &str,
+        body: &str,
+        arguments: Vec<serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let script = format!(
+            "const editor = self.monaco && monaco.editor.getEditors()[0];
+             if (!editor) {{ return null; }}
+             {body}"
+        );
+        request(what, self.client().execute(&script, arguments)).await
     }
 
     /// A numeric attribute of the element matching the CSS selector (0 when

@@ -76,10 +76,7 @@ async fn open_task(session: &Session, task_id: &str) -> Result<()> {
             Duration::from_secs(30),
             async || {
                 let shown = session.attribute("#workspace", "data-task-id").await?;
-                let code = session
-                    .attribute("#editor", "value")
-                    .await?
-                    .unwrap_or_default();
+                let code = session.editor_text().await?;
                 Ok(
                     (shown.as_deref() == Some(task_id) && code.contains("def solution_model"))
                         .then_some(()),
@@ -198,10 +195,7 @@ async fn history_shows_compares_reopens_and_submits_past_attempts() -> Result<()
                     "the editor holds the reopened code",
                     Duration::from_secs(30),
                     async || {
-                        let code = session
-                            .attribute("#editor", "value")
-                            .await?
-                            .unwrap_or_default();
+                        let code = session.editor_text().await?;
                         Ok(code.contains("Dense(4)").then_some(()))
                     },
                 )

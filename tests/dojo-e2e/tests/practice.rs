@@ -33,10 +33,7 @@ async fn open_task(session: &Session, task_id: &str) -> Result<()> {
             "the task's code loads",
             Duration::from_secs(30),
             async || {
-                let code = session
-                    .attribute("#editor", "value")
-                    .await?
-                    .unwrap_or_default();
+                let code = session.editor_text().await?;
                 Ok(code.contains("def solution_model").then_some(()))
             },
         )
@@ -264,9 +261,9 @@ async fn code_errors_are_marked_at_their_line() -> Result<()> {
                 .await?;
             session
                 .eventually("the syntax error is marked", Duration::from_secs(20), async || {
-                    let marked = session.attribute(".diag-mark", "data-line").await?;
+                    let marked = session.editor_marker_lines().await?;
                     let listed = session.attribute("#diagnostics .diagnostic", "data-line").await?;
-                    Ok((marked.as_deref() == Some("3") && listed.as_deref() == Some("3"))
+                    Ok((marked.first() == Some(&3) && listed.as_deref() == Some("3"))
                         .then_some(()))
                 })
                 .await?;
@@ -309,6 +306,8 @@ async fn code_errors_are_marked_at_their_line() -> Result<()> {
             ensure!(line == "5", "the NameError is marked at line {line}, not 5");
             let listed = session.text("#diagnostics").await?;
             ensure!(listed.contains("windows"), "the message is not shown: {listed}");
+            let marked = session.editor_marker_lines().await?;
+            ensure!(marked == [5], "the editor marks lines {marked:?}, not 5");
             session.screenshot("runtime-error").await?;
             Ok(())
         })
@@ -458,10 +457,7 @@ async fn unsaved_code_and_a_cut_off_run_survive_closing_the_app() -> Result<()> 
                 "the cut-off run is not counted: {attempts}"
             );
             open_task(session, "fashion_mnist").await?;
-            let code = session
-                .attribute("#editor", "value")
-                .await?
-                .unwrap_or_default();
+            let code = session.editor_text().await?;
             ensure!(
                 code.contains("# my unsaved work"),
                 "the editor lost the unsaved code:\n{code}"

@@ -1,191 +1,166 @@
-//! The code editor: a transparent `<textarea>` over a syntax-highlighted
-//! `<pre>`, scroll-synced, with a line-number gutter. Diagnostics are
-//! underlined in the highlight; hovering their line shows the message.
+//! The code editor: Monaco, the editor of VS Code (see `ui/editor-bridge.js`
+//! and [`monaco`](crate::monaco)), with Dojo's diagnostics as markers and
+//! completions, signature help and hovers from the engine's module tree.
 //!
-//! Invariant: the textarea and the `<pre>` share font, line height and
-//! padding (see `style.css`, `.editor`), so the layers line up.
+//! Invariant: `code` and the editor's text agree. Typing writes `code`;
+//! a change of `code` from elsewhere (reset, restore, reopen) is applied to
+//! the editor as one undoable edit, so the caret never moves while typing
+//! and "Reset to starter" can be undone.
 
 use dojo_protocol::CodeDiagnostic;
-use leptos::html::{Div, Pre, Textarea};
+use leptos::html::Div;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlDocument, KeyboardEvent, MouseEvent};
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
 
-use crate::highlight;
-use crate::indent::{self, Edit};
+use crate::api;
+use crate::markers;
+use crate::monaco::{self, Handle, Hooks};
 
-/// Must match `.editor` in `style.css`.
-const LINE_HEIGHT_PX: f64 = 20.0;
-const PADDING_PX: f64 = 8.0;
+/// A place in the code: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub line: u32,
+    pub column: u32,
+}
 
 #[component]
 pub fn Editor(
     /// The code; the editor writes every edit back.
     code: RwSignal<String>,
-    /// Problems to underline.
+    /// Problems to mark.
     #[prop(into)]
     diagnostics: Signal<Vec<CodeDiagnostic>>,
     /// Ctrl/Cmd+Enter.
     on_run: Callback<()>,
-    /// Where the parent asks the caret to go (a 1-based line).
+    /// Where the parent asks the caret to go.
     #[prop(into)]
-    goto_line: Signal<Option<u32>>,
+    goto: Signal<Option<Location>>,
 ) -> impl IntoView {
-    let textarea = NodeRef::<Textarea>::new();
-    let pre = NodeRef::<Pre>::new();
-    let gutter = NodeRef::<Div>::new();
-    let hover_line = RwSignal::new(None::<u32>);
+    let container = NodeRef::<Div>::new();
+    let handle = StoredValue::new_local(None::<Handle>);
+    let hooks = StoredValue::new_local(None::<Hooks>);
+    let ready = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let shown_markers = StoredValue::new(Vec::<markers::Marker>::new());
 
-    // The textarea is written only when the code changed elsewhere (reset,
-    // restore), so typing never moves the caret.
-    Effect::new(move |_| {
-        let value = code.get();
-        if let Some(element) = textarea.get()
-            && element.value() != value
-        {
-            element.set_value(&value);
-        }
-    });
-    Effect::new(move |_| {
-        let Some(line) = goto_line.get() else {
-            return;
+    container.on_load(move |element| {
+        let new_hooks = Hooks {
+            change: Closure::new(move |text: String| {
+                if code.try_with_untracked(|current| *current != text) == Some(true) {
+                    code.try_set(text);
+                }
+            }),
+            run: Closure::new(move || on_run.run(())),
+            complete: Closure::new(|text: String, line: u32, column: u32| {
+                wasm_bindgen_futures::future_to_promise(async move {
+                    let items = api::complete_code(&text, line, column)
+                        .await
+                        .unwrap_or_default();
+                    to_js(&items)
+                })
+            }),
+            signature: Closure::new(|text: String, line: u32, column: u32| {
+                wasm_bindgen_futures::future_to_promise(async move {
+                    let help = api::signature_help(&text, line, column)
+                        .await
+                        .ok()
+                        .flatten();
+                    to_js(&help)
+                })
+            }),
+            hover: Closure::new(|text: String, line: u32, column: u32| {
+                wasm_bindgen_futures::future_to_promise(async move {
+                    let info = api::hover_code(&text, line, column).await.ok().flatten();
+                    to_js(&info)
+                })
+            }),
         };
-        if let Some(element) = textarea.get_untracked() {
-            let at = code.with_untracked(|text| indent::line_offset(text, line));
-            let _ = element.focus();
-            let _ = element.set_selection_range(at, at);
-            let top = (f64::from(line.saturating_sub(3)) * LINE_HEIGHT_PX) as i32;
-            element.set_scroll_top(top);
-        }
-    });
-
-    let marks = Memo::new(move |_| {
-        diagnostics.with(|diagnostics| code.with(|text| highlight::marks(text, diagnostics)))
-    });
-    let highlighted = move || {
-        code.with(|text| {
-            marks.with(|marks| highlight::to_html(text, &highlight::tokenize(text), marks))
-        })
-    };
-    let numbers = move || code.with(|text| marks.with(|marks| highlight::gutter_html(text, marks)));
-    let hover_title = move || {
-        let line = hover_line.get()?;
-        let messages: Vec<String> = diagnostics.with(|diagnostics| {
-            diagnostics
-                .iter()
-                .filter(|diagnostic| diagnostic.line == Some(line))
-                .map(|diagnostic| format!("{}: {}", diagnostic.kind, diagnostic.message))
-                .collect()
-        });
-        (!messages.is_empty()).then(|| messages.join("\n"))
-    };
-
-    let sync_scroll = move || {
-        let Some(element) = textarea.get_untracked() else {
-            return;
-        };
-        if let Some(layer) = pre.get_untracked() {
-            layer.set_scroll_top(element.scroll_top());
-            layer.set_scroll_left(element.scroll_left());
-        }
-        if let Some(numbers) = gutter.get_untracked() {
-            numbers.set_scroll_top(element.scroll_top());
-        }
-    };
-    let on_input = move |_| {
-        if let Some(element) = textarea.get_untracked() {
-            code.set(element.value());
-        }
-        sync_scroll();
-    };
-    let on_keydown = move |event: KeyboardEvent| {
-        let Some(element) = textarea.get_untracked() else {
-            return;
-        };
-        let key = event.key();
-        let modifier = event.ctrl_key() || event.meta_key();
-        if key == "Enter" && modifier {
-            event.prevent_default();
-            on_run.run(());
-            return;
-        }
-        let (Ok(Some(start)), Ok(Some(end))) = (element.selection_start(), element.selection_end())
-        else {
-            return;
-        };
-        // WebKitGTK reports Shift+Tab as key "Unidentified" (ISO_Left_Tab);
-        // its code and key code still say Tab.
-        let tab = key == "Tab" || event.code() == "Tab" || event.key_code() == 9;
-        let plain = !modifier && !event.alt_key();
-        let edit = code.with_untracked(|text| {
-            if tab && plain && event.shift_key() {
-                Some(indent::outdent(text, start, end))
-            } else if tab && plain {
-                Some(indent::indent(text, start, end))
-            } else if key == "Enter" && plain && !event.shift_key() {
-                Some(indent::newline(text, start, end))
-            } else {
-                None
+        spawn_local(async move {
+            let text = code.get_untracked();
+            match monaco::create(&element, &text, &new_hooks).await {
+                Ok(editor) => {
+                    // The workspace may have closed while Monaco loaded.
+                    if let Some(Some(editor)) = handle.try_set_value(Some(editor)) {
+                        editor.dispose();
+                        return;
+                    }
+                    hooks.set_value(Some(new_hooks));
+                    ready.set(true);
+                }
+                Err(error) => {
+                    leptos::logging::error!("the code editor did not load: {error}");
+                    failed.try_set(Some(error));
+                }
             }
         });
-        if let Some(edit) = edit {
-            event.prevent_default();
-            apply(&element, &edit);
-            code.set(element.value());
-            sync_scroll();
+    });
+    on_cleanup(move || {
+        if let Some(Some(editor)) = handle.try_update_value(Option::take) {
+            editor.dispose();
         }
-    };
-    let on_mousemove = move |event: MouseEvent| {
-        let scroll = textarea
-            .get_untracked()
-            .map_or(0.0, |element| f64::from(element.scroll_top()));
-        let y = f64::from(event.offset_y()) + scroll - PADDING_PX;
-        let line = (y / LINE_HEIGHT_PX).floor();
-        let line = (line >= 0.0).then(|| line as u32 + 1);
-        if hover_line.get_untracked() != line {
-            hover_line.set(line);
+        // The closures go after the editor that calls them.
+        hooks.try_update_value(Option::take);
+    });
+
+    // The code changed elsewhere (or while Monaco loaded).
+    Effect::new(move |_| {
+        let text = code.get();
+        if !ready.get() {
+            return;
         }
-    };
+        handle.with_value(|editor| {
+            if let Some(editor) = editor
+                && editor.value() != text
+            {
+                editor.replace(&text);
+            }
+        });
+    });
+    Effect::new(move |_| {
+        if !ready.get() {
+            return;
+        }
+        let list =
+            diagnostics.with(|diagnostics| code.with(|text| markers::markers(text, diagnostics)));
+        // Most keystrokes change no marker: Monaco redraws only for a change.
+        if shown_markers.with_value(|shown| *shown == list) {
+            return;
+        }
+        handle.with_value(|editor| {
+            if let (Some(editor), Ok(markers)) = (editor, to_js(&list)) {
+                editor.set_markers(markers);
+            }
+        });
+        shown_markers.set_value(list);
+    });
+    Effect::new(move |_| {
+        let Some(place) = goto.get() else {
+            return;
+        };
+        if !ready.get() {
+            return;
+        }
+        handle.with_value(|editor| {
+            if let Some(editor) = editor {
+                editor.reveal(place.line, place.column);
+            }
+        });
+    });
 
     view! {
-        <div class="editor">
-            <div class="gutter" node_ref=gutter inner_html=numbers></div>
-            <div class="layers">
-                <pre id="editor-highlight" aria-hidden="true" node_ref=pre inner_html=highlighted></pre>
-                <textarea
-                    id="editor"
-                    node_ref=textarea
-                    spellcheck="false"
-                    autocapitalize="off"
-                    autocomplete="off"
-                    wrap="off"
-                    title=hover_title
-                    on:input=on_input
-                    on:scroll=move |_| sync_scroll()
-                    on:keydown=on_keydown
-                    on:mousemove=on_mousemove
-                    on:mouseleave=move |_| hover_line.set(None)
-                ></textarea>
-            </div>
-        </div>
+        <div
+            id="editor"
+            class="editor"
+            node_ref=container
+            data-ready=move || ready.get().then_some("true")
+        ></div>
+        {move || failed.get().map(|error| view! {
+            <p class="error">"The code editor did not load: " {error}</p>
+        })}
     }
 }
 
-/// Applies an edit as one undoable insertion where the browser allows it,
-/// then selects what the edit says.
-fn apply(element: &web_sys::HtmlTextAreaElement, edit: &Edit) {
-    let _ = element.set_selection_range(edit.from, edit.to);
-    let inserted = element
-        .owner_document()
-        .and_then(|document| document.dyn_into::<HtmlDocument>().ok())
-        .and_then(|document| {
-            document
-                .exec_command_with_show_ui_and_value("insertText", false, &edit.insert)
-                .ok()
-        })
-        .unwrap_or(false);
-    if !inserted {
-        let _ = element.set_range_text_with_start_and_end(&edit.insert, edit.from, edit.to);
-    }
-    let _ = element.set_selection_range(edit.select_start, edit.select_end);
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    serde_wasm_bindgen::to_value(value).map_err(JsValue::from)
 }

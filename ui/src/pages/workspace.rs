@@ -20,7 +20,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::chart::Chart;
-use crate::components::editor::Editor;
+use crate::components::editor::{Editor, Location};
 use crate::components::live_run::LiveContext;
 use crate::components::mock_clock::MockContext;
 use crate::components::preview::Preview;
@@ -28,7 +28,7 @@ use crate::components::progress_bar::ProgressBar;
 use crate::components::score_card::ScoreCard;
 use crate::curves;
 use crate::statement::{self, Inline};
-use crate::training::RunState;
+use crate::training::{self, ConsolePiece, RunState};
 
 /// Quiet time after the last keystroke before the draft is saved and checked.
 const DEBOUNCE: Duration = Duration::from_millis(400);
@@ -93,7 +93,7 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
     let submitting = RwSignal::new(false);
     let quick = RwSignal::new(false);
     let smoothed = RwSignal::new(false);
-    let goto_line = RwSignal::new(None::<u32>);
+    let goto = RwSignal::new(None::<Location>);
     let attempts_version = RwSignal::new(0u32);
 
     // Save and check the code once typing pauses; the first pass only checks.
@@ -251,7 +251,24 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
             attempts_version.try_update(|version| *version += 1);
         });
     };
-    let reset = move |_| code.set(starter.clone());
+    // Asks first; the replacement is one undoable edit in the editor.
+    let reset = move |_| {
+        if code.with_untracked(|text| *text == starter) {
+            return;
+        }
+        let confirmed = web_sys::window()
+            .and_then(|window| {
+                window
+                    .confirm_with_message(
+                        "Replace your code with the starter file?\n\nCtrl+Z in the editor brings it back.",
+                    )
+                    .ok()
+            })
+            .unwrap_or(false);
+        if confirmed {
+            code.set(starter.clone());
+        }
+    };
     // The draft that reopening an attempt replaced, if any. A plain signal,
     // not a resource: a resource read here would suspend the page's
     // `Suspense` and rebuild the workspace when it loads.
@@ -309,7 +326,7 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
         <div class="ws-grid">
             <div class="ws-left">
                 <TaskInfo detail=detail.clone() />
-                <Editor code diagnostics on_run=train goto_line />
+                <Editor code diagnostics on_run=train goto />
                 <div class="row controls">
                     <button
                         id="btn-train"
@@ -361,7 +378,7 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                         diagnostics
                             .get()
                             .into_iter()
-                            .map(|diagnostic| view! { <DiagnosticItem diagnostic goto_line /> })
+                            .map(|diagnostic| view! { <DiagnosticItem diagnostic goto /> })
                             .collect_view()
                     }}
                 </ul>
@@ -392,7 +409,7 @@ fn Workspace(detail: TaskDetail, open_task: RwSignal<Option<String>>) -> impl In
                             .collect_view()
                     }}
                 </ul>
-                <Console run />
+                <Console run goto />
                 <Figures run />
                 <div class="row chart-controls">
                     <label class="check">
@@ -478,10 +495,11 @@ fn TaskInfo(detail: TaskDetail) -> impl IntoView {
     }
 }
 
-/// One problem in the list; clicking it puts the caret on its line.
+/// One problem in the list; clicking it puts the caret at its place.
 #[component]
-fn DiagnosticItem(diagnostic: CodeDiagnostic, goto_line: RwSignal<Option<u32>>) -> impl IntoView {
+fn DiagnosticItem(diagnostic: CodeDiagnostic, goto: RwSignal<Option<Location>>) -> impl IntoView {
     let line = diagnostic.line;
+    let column = diagnostic.column.unwrap_or(1);
     let place = match (diagnostic.line, diagnostic.column) {
         (Some(line), Some(column)) => format!("line {line}:{column}"),
         (Some(line), None) => format!("line {line}"),
@@ -492,8 +510,8 @@ fn DiagnosticItem(diagnostic: CodeDiagnostic, goto_line: RwSignal<Option<u32>>) 
             class="diagnostic"
             data-line=line.map(|line| line.to_string()).unwrap_or_default()
             on:click=move |_| {
-                if line.is_some() {
-                    goto_line.set(line);
+                if let Some(line) = line {
+                    goto.set(Some(Location { line, column }));
                 }
             }
         >
@@ -506,9 +524,10 @@ fn DiagnosticItem(diagnostic: CodeDiagnostic, goto_line: RwSignal<Option<u32>>) 
     }
 }
 
-/// The run's printed output, kept scrolled to the end.
+/// The run's printed output, kept scrolled to the end. A traceback line
+/// is a link to its place in the code.
 #[component]
-fn Console(run: RwSignal<RunState>) -> impl IntoView {
+fn Console(run: RwSignal<RunState>, goto: RwSignal<Option<Location>>) -> impl IntoView {
     let element = NodeRef::<Pre>::new();
     let text = Memo::new(move |_| run.with(|state| state.console.clone()));
     Effect::new(move |_| {
@@ -517,7 +536,26 @@ fn Console(run: RwSignal<RunState>) -> impl IntoView {
             console.set_scroll_top(console.scroll_height());
         }
     });
-    view! { <pre id="console" class="console" node_ref=element>{move || text.get()}</pre> }
+    let pieces = move || {
+        text.with(|text| training::console_pieces(text))
+            .into_iter()
+            .map(|piece| match piece {
+                ConsolePiece::Text(text) => text.into_any(),
+                ConsolePiece::Frame { text, line, column } => view! {
+                    <a
+                        class="console-frame"
+                        data-line=line
+                        title="Show this line in the editor"
+                        on:click=move |_| goto.set(Some(Location { line, column }))
+                    >
+                        {text}
+                    </a>
+                }
+                .into_any(),
+            })
+            .collect_view()
+    };
+    view! { <pre id="console" class="console" node_ref=element>{pieces}</pre> }
 }
 
 /// The figures the program drew (`plt.show()`, `plt.savefig`), under the

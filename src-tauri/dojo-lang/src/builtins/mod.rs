@@ -85,6 +85,20 @@ pub(crate) fn exception_is_subclass(kind: &str, class: &str) -> bool {
     }
 }
 
+/// The escape hatches that exist as names only to be refused, with the
+/// help their error gives.
+pub(crate) const REFUSED: &[(&str, &str)] = &[
+    ("__import__", "import modules with an `import` statement"),
+    ("eval", "Dojo does not evaluate code from strings"),
+    ("exec", "Dojo does not execute code from strings"),
+    ("compile", "Dojo does not compile code from strings"),
+    ("globals", "refer to variables by name"),
+    ("locals", "refer to variables by name"),
+    ("vars", "refer to attributes by name"),
+    ("input", "solutions cannot read from the keyboard"),
+    ("breakpoint", "use print() to inspect values"),
+];
+
 /// A built-in implemented as a plain function.
 type BuiltinFn = fn(&mut Interpreter, Args) -> Result<Value>;
 
@@ -147,18 +161,7 @@ pub(crate) fn install(interpreter: &mut Interpreter) {
         "super",
         Builtin::value("super", |interpreter, args| interpreter.super_object(&args)),
     );
-    let blocked: &[(&str, &str)] = &[
-        ("__import__", "import modules with an `import` statement"),
-        ("eval", "Dojo does not evaluate code from strings"),
-        ("exec", "Dojo does not execute code from strings"),
-        ("compile", "Dojo does not compile code from strings"),
-        ("globals", "refer to variables by name"),
-        ("locals", "refer to variables by name"),
-        ("vars", "refer to attributes by name"),
-        ("input", "solutions cannot read from the keyboard"),
-        ("breakpoint", "use print() to inspect values"),
-    ];
-    for (name, help) in blocked {
+    for (name, help) in REFUSED {
         let message = format!("{name}() is not available in Dojo");
         let help = (*help).to_owned();
         interpreter.define_builtin(

@@ -247,6 +247,37 @@ impl Interpreter {
         self.builtins.insert(name.to_owned(), value);
     }
 
+    /// The names of the built-in functions and exception classes a program
+    /// can use, sorted; the refused escape hatches (`eval`, `exec`, …) are
+    /// left out.
+    pub fn builtin_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .builtins
+            .keys()
+            .filter(|name| {
+                !crate::builtins::REFUSED
+                    .iter()
+                    .any(|(refused, _)| refused == name)
+            })
+            .cloned()
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The dotted names `import` accepts (`numpy`, `os.path`,
+    /// `tensorflow.keras.layers`, …), sorted.
+    pub fn module_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .module_factories
+            .keys()
+            .filter(|name| !name.starts_with("__"))
+            .cloned()
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
     /// Makes `import name` load the module `factory` builds (once).
     pub fn register_module(
         &mut self,
@@ -444,9 +475,14 @@ impl Interpreter {
         }
     }
 
-    fn attribute_names(&self, value: &Value) -> Vec<String> {
+    /// The attribute names of `value` a listing offers: a module's
+    /// attributes, an instance's and its class's, a native object's
+    /// [`NativeObject::attribute_names`], the methods of a built-in type.
+    /// Unordered; a module's `__getattr__` and other dunder names included.
+    pub fn attribute_names(&self, value: &Value) -> Vec<String> {
         match value {
             Value::Module(module) => module.attributes.borrow().keys().cloned().collect(),
+            Value::Native(native) => native.attribute_names(),
             Value::Instance(instance) => {
                 let mut names: Vec<String> = instance.attributes.borrow().keys().cloned().collect();
                 names.extend(instance.class.attributes.borrow().keys().cloned());

@@ -999,6 +999,13 @@ fn file_name(args: &Args) -> Option<String> {
     }
 }
 
+/// The `pyplot` functions beyond the axes operations that act on the
+/// current axes ([`AXES_OPERATIONS`]).
+const PYPLOT_FUNCTIONS: &[&str] = &[
+    "figure", "subplots", "subplot", "gcf", "gca", "suptitle", "show", "savefig", "close", "clf",
+    "cla",
+];
+
 fn pyplot_function(state: &Rc<Pyplot>, name: &str) -> Option<Value> {
     let state = Rc::clone(state);
     let function = move |interpreter: &mut Interpreter, args: Args, name: &str| -> Result<Value> {
@@ -1069,21 +1076,7 @@ fn pyplot_function(state: &Rc<Pyplot>, name: &str) -> Option<Value> {
             _ => Ok(stand_in("matplotlib.pyplot")),
         }
     };
-    let known = axes_operation(name).is_some()
-        || matches!(
-            name,
-            "figure"
-                | "subplots"
-                | "subplot"
-                | "gcf"
-                | "gca"
-                | "suptitle"
-                | "show"
-                | "savefig"
-                | "close"
-                | "clf"
-                | "cla"
-        );
+    let known = axes_operation(name).is_some() || PYPLOT_FUNCTIONS.contains(&name);
     known.then(|| {
         let owned = name.to_owned();
         Builtin::value(name, move |interpreter, args| {
@@ -1105,6 +1098,15 @@ impl NativeObject for PyplotModule {
         Ok(Some(
             pyplot_function(&self.state, name).unwrap_or_else(|| stand_in("matplotlib.pyplot")),
         ))
+    }
+
+    /// What `pyplot` records; the other names are stand-ins, not offered.
+    fn attribute_names(&self) -> Vec<String> {
+        AXES_OPERATIONS
+            .iter()
+            .chain(PYPLOT_FUNCTIONS)
+            .map(|name| (*name).to_owned())
+            .collect()
     }
 
     fn set_attribute(&self, _name: &str, _value: Value) -> Result<bool> {

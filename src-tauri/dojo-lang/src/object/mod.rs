@@ -138,6 +138,12 @@ pub trait NativeObject: Any {
     fn get_attribute(&self, _this: &Rc<dyn NativeObject>, _name: &str) -> Result<Option<Value>> {
         Ok(None)
     }
+    /// The names [`NativeObject::get_attribute`] answers that a listing
+    /// (the editor's completions, did-you-mean) should offer. An object
+    /// that answers any name (a stand-in) lists none; the default lists none.
+    fn attribute_names(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// `obj.name = value`; `false` means the attribute cannot be set.
     fn set_attribute(&self, _name: &str, _value: Value) -> Result<bool> {
         Ok(false)

@@ -33,9 +33,31 @@ impl Namespace {
     }
 }
 
+impl Namespace {
+    /// The names the namespace offers: Keras's alternative spellings
+    /// (`MaxPool2D`) are accepted but not listed, nor are the private,
+    /// `experimental` and `legacy` names.
+    fn listed_names(&self) -> Vec<&str> {
+        self.attributes
+            .keys()
+            .map(String::as_str)
+            .filter(|key| {
+                !key.starts_with('_')
+                    && *key != "experimental"
+                    && *key != "legacy"
+                    && (*key == "Input" || !layers::LAYER_ALIASES.iter().any(|(a, _)| a == key))
+            })
+            .collect()
+    }
+}
+
 impl NativeObject for Namespace {
     fn type_name(&self) -> String {
         "module".to_owned()
+    }
+
+    fn attribute_names(&self) -> Vec<String> {
+        self.listed_names().into_iter().map(str::to_owned).collect()
     }
 
     fn repr(&self) -> String {
@@ -50,22 +72,7 @@ impl NativeObject for Namespace {
             return Ok(None);
         }
         let short = self.name.rsplit('.').next().unwrap_or(self.name);
-        // Keras's alternative spellings (`MaxPool2D`) are accepted but not listed.
-        let aliases: Vec<&str> = layers::LAYER_ALIASES
-            .iter()
-            .map(|(alias, _)| *alias)
-            .collect();
-        let names: Vec<&str> = self
-            .attributes
-            .keys()
-            .map(String::as_str)
-            .filter(|key| {
-                !key.starts_with('_')
-                    && *key != "experimental"
-                    && *key != "legacy"
-                    && (*key == "Input" || !aliases.contains(key))
-            })
-            .collect();
+        let names = self.listed_names();
         let mut error = Exception::new(
             "NotSupportedInDojo",
             format!("`{short}.{name}` is not available in Dojo"),

@@ -679,3 +679,53 @@ fn odd_inputs_never_panic() {
     let column = "s = '😀'; np.".encode_utf16().count() as u32 + 1;
     assert!(labels(&complete(code, 2, column)).contains(&"array"));
 }
+
+#[test]
+fn a_model_the_file_makes_offers_its_members_and_each_runs() {
+    let code = "import tensorflow as tf\n\ndef solution_model():\n    model = tf.keras.Sequential([\n        tf.keras.layers.Dense(1, input_shape=[1]),\n    ])\n    model.";
+    let offered = complete_at_end(code);
+    let names = labels(&offered);
+    for expected in ["compile", "fit", "evaluate", "predict", "summary", "layers"] {
+        assert!(names.contains(&expected), "{expected} not in {names:?}");
+    }
+    // Every offered member exists on a real model in the interpreter.
+    let mut program = String::from(
+        "import tensorflow as tf\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=[1])])\nmodel.compile(optimizer='sgd', loss='mse')\n",
+    );
+    for name in &names {
+        program.push_str(&format!("_ = model.{name}\n"));
+    }
+    run(&program).unwrap_or_else(|report| panic!("{report}"));
+
+    // Other spellings of a model, and what is not one.
+    let functional = complete_at_end(
+        "from tensorflow.keras import Model, Input\nimport tensorflow as tf\nnet = Model(inputs, outputs)\nnet.",
+    );
+    assert!(labels(&functional).contains(&"fit"));
+    assert!(complete_at_end("import tensorflow as tf\nmodel = make()\nmodel.").is_empty());
+    assert!(complete_at_end("model = 3\nmodel.").is_empty());
+
+    // `model.fit(` shows fit's signature, Keras's order and defaults.
+    let (code, line, column) = at_marker(
+        "import tensorflow as tf\nmodel = tf.keras.models.Sequential()\nmodel.fit(x, y, epochs=|",
+    );
+    let help = signature_help(&code, line, column).expect("fit's signature");
+    assert!(
+        help.label
+            .starts_with("fit(x=None, y=None, batch_size=None, epochs=1, verbose='auto'"),
+        "{}",
+        help.label
+    );
+    assert_eq!(
+        help.parameters[help.active_parameter as usize].name,
+        "epochs"
+    );
+    let (code, line, column) =
+        at_marker("import tensorflow as tf\nmodel = tf.keras.Sequential()\nmodel.comp|ile");
+    let info = hover(&code, line, column).expect("compile's hover");
+    assert!(
+        info.signature.starts_with("compile(optimizer='rmsprop'"),
+        "{}",
+        info.signature
+    );
+}

@@ -1,7 +1,7 @@
 //! End-to-end scenarios of the code editor (Monaco) in the real app window:
 //! completions from Dojo's own module tree, signature help, find and
 //! replace, comment toggling, "Reset to starter" asked first and undone,
-//! and a syntax error marked while typing. Key events are real WebDriver
+//! a syntax error marked while typing, copy and paste. Key events are real WebDriver
 //! input actions, typed into Monaco as a person would.
 //!
 //! Also a probe, not a test of speed: how long a key takes to paint in a
@@ -223,6 +223,14 @@ async fn the_editor_completes_what_dojo_runs_and_edits_like_an_ide() -> Result<(
             session.chord(&[Key::Control], 'z').await?;
             wait_for_text(session, "the reset is undone", |text| text == program).await?;
             session.screenshot("editor-reset-undone").await?;
+
+            // Copy and paste go through the system clipboard.
+            session.chord(&[Key::Control], 'a').await?;
+            session.chord(&[Key::Control], 'c').await?;
+            session.chord(&[Key::Control], char::from(Key::End)).await?;
+            session.chord(&[Key::Control], 'v').await?;
+            let doubled = format!("{program}{program}");
+            wait_for_text(session, "the copied code is pasted", |text| text == doubled).await?;
             Ok(())
         })
         .await

@@ -68,10 +68,10 @@ pub fn complete(code: &str, line: u32, column: u32) -> Vec<CompletionItem> {
             Some(parts) => {
                 let base = &parts[..parts.len() - 1];
                 let bindings = source::imports(code);
-                with_tree(|tree| {
-                    resolve(tree, &bindings, base)
-                        .map(|found| member_items(tree, &found.value, &found.path))
-                        .unwrap_or_default()
+                with_tree(|tree| match resolve(tree, &bindings, base) {
+                    Some(found) => member_items(tree, &found.value, &found.path),
+                    None if is_model_variable(tree, &bindings, code, base) => model_items(),
+                    None => Vec::new(),
                 })
             }
         },
@@ -99,27 +99,36 @@ pub fn signature_help(code: &str, line: u32, column: u32) -> Option<SignatureHel
         .map(str::to_owned)
         .collect();
     let bindings = source::imports(code);
-    let (label_name, params, documentation) =
-        match with_tree(|tree| resolve(tree, &bindings, &callee)) {
-            Some(found) => {
-                let signature = signatures::lookup(&found.path)?;
-                (
-                    signature.name.to_owned(),
-                    table_params(signature),
-                    Some(signature.doc.to_owned()),
-                )
+    let resolved = with_tree(|tree| match resolve(tree, &bindings, &callee) {
+        Some(found) => Some(signatures::lookup(&found.path)),
+        // `model.fit(` on a model the file made.
+        None => match callee.as_slice() {
+            [_, method] if is_model_variable(tree, &bindings, code, &callee[..1]) => {
+                Some(signatures::model_member(method).and_then(|member| member.method.as_ref()))
             }
-            None => {
-                // A function the file defines.
-                let [name] = callee.as_slice() else {
-                    return None;
-                };
-                let cursor_line = usize::try_from(line.saturating_sub(1)).unwrap_or(0);
-                let locals = source::locals(code, cursor_line, "");
-                let function = locals.functions.into_iter().rfind(|f| &f.name == name)?;
-                (function.name, function.params, None)
-            }
-        };
+            _ => None,
+        },
+    });
+    let (label_name, params, documentation) = match resolved {
+        Some(signature) => {
+            let signature = signature?;
+            (
+                signature.name.to_owned(),
+                table_params(signature),
+                Some(signature.doc.to_owned()),
+            )
+        }
+        None => {
+            // A function the file defines.
+            let [name] = callee.as_slice() else {
+                return None;
+            };
+            let cursor_line = usize::try_from(line.saturating_sub(1)).unwrap_or(0);
+            let locals = source::locals(code, cursor_line, "");
+            let function = locals.functions.into_iter().rfind(|f| &f.name == name)?;
+            (function.name, function.params, None)
+        }
+    };
     let parameters: Vec<ParameterInfo> = params
         .into_iter()
         .map(|(name, default)| ParameterInfo {
@@ -191,6 +200,18 @@ pub fn hover(code: &str, line: u32, column: u32) -> Option<HoverInfo> {
     let bindings = source::imports(code);
     with_tree(|tree| {
         let Some(found) = resolve(tree, &bindings, &parts) else {
+            if let [_, member] = parts.as_slice()
+                && is_model_variable(tree, &bindings, code, &parts[..1])
+            {
+                let member = signatures::model_member(member)?;
+                return Some(HoverInfo {
+                    signature: member
+                        .method
+                        .as_ref()
+                        .map_or_else(|| member.name.to_owned(), signature_label),
+                    documentation: Some(member.doc.to_owned()),
+                });
+            }
             let [name] = parts.as_slice() else {
                 return None;
             };
@@ -266,6 +287,55 @@ fn resolve(
         path.push(name.clone());
     }
     Some(Resolved { path, value })
+}
+
+/// Whether `base` is one name that the file's latest `name = …(…)` makes a
+/// Keras model with (`model = tf.keras.Sequential([...])`,
+/// `net = Model(inputs, outputs)` after `from keras import Model`).
+fn is_model_variable(
+    tree: &mut Interpreter,
+    bindings: &std::collections::HashMap<String, Binding>,
+    code: &str,
+    base: &[String],
+) -> bool {
+    let [name] = base else {
+        return false;
+    };
+    let Some((_, callee)) = source::assigned_calls(code)
+        .into_iter()
+        .rfind(|(target, _)| target == name)
+    else {
+        return false;
+    };
+    resolve(tree, bindings, &split_path(&callee)).is_some_and(|found| {
+        found.path.iter().any(|part| part == "keras")
+            && matches!(
+                found.path.last().map(String::as_str),
+                Some("Sequential" | "Model")
+            )
+    })
+}
+
+/// The members of a Keras model, as the file's model variable offers them.
+fn model_items() -> Vec<CompletionItem> {
+    signatures::MODEL_MEMBERS
+        .iter()
+        .map(|member| CompletionItem {
+            label: member.name.to_owned(),
+            kind: if member.method.is_some() {
+                SymbolKind::Method
+            } else {
+                SymbolKind::Variable
+            },
+            detail: Some(
+                member
+                    .method
+                    .as_ref()
+                    .map_or_else(|| member.name.to_owned(), signature_label),
+            ),
+            documentation: Some(member.doc.to_owned()),
+        })
+        .collect()
 }
 
 /// The members of `value` (a module, namespace or class) at `path`: the

@@ -589,6 +589,28 @@ fn indentation(text: &str) -> usize {
         .sum()
 }
 
+/// `(name, callee)` for each `name = callee(…)` statement of the file, in
+/// order: what made a plain name (`model = tf.keras.Sequential([` gives
+/// `("model", "tf.keras.Sequential")`).
+pub(super) fn assigned_calls(code: &str) -> Vec<(String, String)> {
+    statements(code)
+        .into_iter()
+        .filter_map(|(_, statement)| {
+            let name = assignment_targets(&statement)?.trim();
+            if !is_name(name) {
+                return None;
+            }
+            let value = statement.get(statement.find('=')? + 1..)?.trim_start();
+            let callee: String = value
+                .chars()
+                .take_while(|c| is_identifier_char(*c) || *c == '.')
+                .collect();
+            let after = value.get(callee.len()..)?.trim_start();
+            (!callee.is_empty() && after.starts_with('(')).then(|| (name.to_owned(), callee))
+        })
+        .collect()
+}
+
 /// The left side of `targets = value` (also `x: int = 3`, `x += 1`), when
 /// the statement is an assignment.
 fn assignment_targets(statement: &str) -> Option<&str> {

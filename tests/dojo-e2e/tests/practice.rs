@@ -309,6 +309,17 @@ async fn code_errors_are_marked_at_their_line() -> Result<()> {
             let marked = session.editor_marker_lines().await?;
             ensure!(marked == [5], "the editor marks lines {marked:?}, not 5");
             session.screenshot("runtime-error").await?;
+            // The traceback's line in the console puts the caret there.
+            session.focus_editor_at(1, 1).await?;
+            session.click("#console .console-frame[data-line='5']").await?;
+            let caret = session
+                .editor_script(
+                    "reading the caret",
+                    "return editor.getPosition().lineNumber;",
+                    vec![],
+                )
+                .await?;
+            ensure!(caret == 5, "the traceback link put the caret on line {caret}, not 5");
             Ok(())
         })
         .await

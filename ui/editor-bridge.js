@@ -135,11 +135,29 @@
     const model = editor.getModel();
     const key = model.uri.toString();
     hooksByModel.set(key, hooks);
-    editor.onDidChangeModelContent(() => hooks.change(model.getValue()));
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => hooks.run());
+    // The app hears of an edit after the frame that paints it, so a key
+    // paints without waiting for Dojo (its autosave and checks); edits
+    // within one frame are told once. `flush` tells at once what is pending.
+    let pending = false;
+    const flush = () => {
+      if (!pending) return;
+      pending = false;
+      hooks.change(model.getValue());
+    };
+    editor.onDidChangeModelContent(() => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => setTimeout(flush, 0));
+    });
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => {
+      flush();
+      hooks.run();
+    });
     // The web font may arrive after the first layout.
     if (document.fonts) document.fonts.ready.then(() => monaco.editor.remeasureFonts());
     return {
+      // Tells the app of a pending edit first, so it never acts on older text.
+      flush,
       value: () => model.getValue(),
       // Replaces the whole text as one undoable edit (setValue would clear
       // the undo history).
@@ -166,6 +184,7 @@
         editor.focus();
       },
       dispose() {
+        flush();
         hooksByModel.delete(key);
         editor.dispose();
         model.dispose();

@@ -18,10 +18,16 @@
       loading = new Promise((resolve, reject) => {
         require.config({ paths: { vs: BASE } });
         require(['vs/editor/editor.main'], () => {
-          registerProviders(self.monaco);
-          resolve(self.monaco);
+          try {
+            registerProviders(self.monaco);
+            resolve(self.monaco);
+          } catch (error) {
+            reject(error);
+          }
         }, reject);
       });
+      // A failed load is tried again by the next editor, not remembered.
+      loading.catch(() => { loading = null; });
     }
     return loading;
   }

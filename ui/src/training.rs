@@ -251,7 +251,11 @@ impl RunState {
     fn print(&mut self, text: &str) {
         self.console.push_str(text);
         if self.console.len() > CONSOLE_LIMIT {
-            let cut = self.console.len() - CONSOLE_LIMIT;
+            let mut cut = self.console.len() - CONSOLE_LIMIT;
+            // A byte offset inside a character cannot be sliced at.
+            while !self.console.is_char_boundary(cut) {
+                cut += 1;
+            }
             let cut = self.console[cut..]
                 .find('\n')
                 .map_or(self.console.len(), |at| cut + at + 1);
@@ -596,6 +600,15 @@ mod tests {
         }
         assert!(state.console.len() <= CONSOLE_LIMIT);
         assert!(state.console.starts_with('x'));
+    }
+
+    #[test]
+    fn the_console_limit_cuts_non_ascii_output_between_characters() {
+        let mut state = RunState::default();
+        for _ in 0..(CONSOLE_LIMIT / 3 + 10) {
+            state.print("é€");
+        }
+        assert!(state.console.len() <= CONSOLE_LIMIT);
     }
 
     #[test]

@@ -236,6 +236,14 @@ async fn the_editor_completes_what_dojo_runs_and_edits_like_an_ide() -> Result<(
         .await
 }
 
+/// The numbers of a JSON array (none for anything else).
+fn numbers(value: &serde_json::Value) -> Vec<f64> {
+    value
+        .as_array()
+        .map(|list| list.iter().filter_map(serde_json::Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
 #[tokio::test]
 async fn typing_latency_in_a_500_line_file_is_measured() -> Result<()> {
     const KEYS: usize = 120;
@@ -294,10 +302,7 @@ async fn typing_latency_in_a_500_line_file_is_measured() -> Result<()> {
                             vec![],
                         )
                         .await?;
-                    let samples: Vec<f64> = value
-                        .as_array()
-                        .map(|list| list.iter().filter_map(serde_json::Value::as_f64).collect())
-                        .unwrap_or_default();
+                    let samples = numbers(&value);
                     Ok((samples.len() >= KEYS).then_some(samples))
                 })
                 .await?;
@@ -313,10 +318,7 @@ async fn typing_latency_in_a_500_line_file_is_measured() -> Result<()> {
                     vec![],
                 )
                 .await?;
-            let mut input: Vec<f64> = input
-                .as_array()
-                .map(|list| list.iter().filter_map(serde_json::Value::as_f64).collect())
-                .unwrap_or_default();
+            let mut input = numbers(&input);
             input.sort_by(f64::total_cmp);
             let input_median = input.get(input.len() / 2).copied().unwrap_or(f64::NAN);
             let lines = session.editor_text().await?.lines().count();

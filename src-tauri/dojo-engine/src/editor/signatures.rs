@@ -672,201 +672,140 @@ pub(super) struct ModelMember {
 /// overwrite=True, zipped=None, **kwargs)`; `add(self, layer, rebuild=True)`.
 /// A test looks every member up on a real model in the interpreter.
 pub(super) const MODEL_MEMBERS: &[ModelMember] = &[
-    ModelMember {
-        name: "compile",
-        method: Some(sig(
-            "compile",
-            &[
-                opt("optimizer", "'rmsprop'"),
-                opt("loss", "None"),
-                opt("loss_weights", "None"),
-                opt("metrics", "None"),
-                opt("weighted_metrics", "None"),
-                opt("run_eagerly", "False"),
-                opt("steps_per_execution", "1"),
-                opt("jit_compile", "'auto'"),
-            ],
-            "Configures the model for training.",
-        )),
-        doc: "Configures the model for training.",
-    },
-    ModelMember {
-        name: "fit",
-        method: Some(sig(
-            "fit",
-            &[
-                opt("x", "None"),
-                opt("y", "None"),
-                opt("batch_size", "None"),
-                opt("epochs", "1"),
-                opt("verbose", "'auto'"),
-                opt("callbacks", "None"),
-                opt("validation_split", "0.0"),
-                opt("validation_data", "None"),
-                opt("shuffle", "True"),
-                opt("class_weight", "None"),
-                opt("sample_weight", "None"),
-                opt("initial_epoch", "0"),
-                opt("steps_per_epoch", "None"),
-                opt("validation_steps", "None"),
-                opt("validation_batch_size", "None"),
-                opt("validation_freq", "1"),
-            ],
-            "Trains the model for a fixed number of epochs (dataset iterations).",
-        )),
-        doc: "Trains the model for a fixed number of epochs (dataset iterations).",
-    },
-    ModelMember {
-        name: "evaluate",
-        method: Some(sig(
-            "evaluate",
-            &[
-                opt("x", "None"),
-                opt("y", "None"),
-                opt("batch_size", "None"),
-                opt("verbose", "'auto'"),
-                opt("steps", "None"),
-            ],
-            "Returns the loss value & metrics values for the model in test mode.",
-        )),
-        doc: "Returns the loss value & metrics values for the model in test mode.",
-    },
-    ModelMember {
-        name: "predict",
-        method: Some(sig(
-            "predict",
-            &[
-                req("x"),
-                opt("batch_size", "None"),
-                opt("verbose", "'auto'"),
-                opt("steps", "None"),
-            ],
-            "Generates output predictions for the input samples.",
-        )),
-        doc: "Generates output predictions for the input samples.",
-    },
-    ModelMember {
-        name: "summary",
-        method: Some(sig(
-            "summary",
-            &[],
-            "Prints a string summary of the network.",
-        )),
-        doc: "Prints a string summary of the network.",
-    },
-    ModelMember {
-        name: "save",
-        method: Some(sig(
-            "save",
-            &[req("filepath")],
-            "Saves a model as a `.keras` file.",
-        )),
-        doc: "Saves a model as a `.keras` file.",
-    },
-    ModelMember {
-        name: "save_weights",
-        method: Some(sig(
-            "save_weights",
-            &[req("filepath")],
-            "Saves all weights to a single file.",
-        )),
-        doc: "Saves all weights to a single file.",
-    },
-    ModelMember {
-        name: "load_weights",
-        method: Some(sig(
-            "load_weights",
-            &[req("filepath")],
-            "Load the weights from a single file.",
-        )),
-        doc: "Load the weights from a single file.",
-    },
-    ModelMember {
-        name: "add",
-        method: Some(sig(
-            "add",
-            &[req("layer")],
-            "Adds a layer instance on top of the layer stack.",
-        )),
-        doc: "Adds a layer instance on top of the layer stack.",
-    },
-    ModelMember {
-        name: "pop",
-        method: Some(sig("pop", &[], "Removes the last layer in the model.")),
-        doc: "Removes the last layer in the model.",
-    },
-    ModelMember {
-        name: "build",
-        method: Some(sig(
-            "build",
-            &[req("input_shape")],
-            "Builds the model for the given input shape.",
-        )),
-        doc: "Builds the model for the given input shape.",
-    },
-    ModelMember {
-        name: "count_params",
-        method: Some(sig(
-            "count_params",
-            &[],
-            "Count the total number of scalars composing the weights.",
-        )),
-        doc: "Count the total number of scalars composing the weights.",
-    },
-    ModelMember {
-        name: "get_weights",
-        method: Some(sig(
-            "get_weights",
-            &[],
-            "Return the values of `layer.weights` as a list of NumPy arrays.",
-        )),
-        doc: "Return the values of `layer.weights` as a list of NumPy arrays.",
-    },
-    ModelMember {
-        name: "set_weights",
-        method: Some(sig(
-            "set_weights",
-            &[req("weights")],
-            "Sets the values of `layer.weights` from a list of NumPy arrays.",
-        )),
-        doc: "Sets the values of `layer.weights` from a list of NumPy arrays.",
-    },
-    ModelMember {
-        name: "layers",
-        method: None,
-        doc: "The model's layers, in order.",
-    },
-    ModelMember {
-        name: "name",
-        method: None,
-        doc: "The model's name.",
-    },
-    ModelMember {
-        name: "input_shape",
-        method: None,
-        doc: "The shape of the model's input, once built.",
-    },
-    ModelMember {
-        name: "output_shape",
-        method: None,
-        doc: "The shape of the model's output, once built.",
-    },
-    ModelMember {
-        name: "optimizer",
-        method: None,
-        doc: "The optimizer `compile` set.",
-    },
-    ModelMember {
-        name: "history",
-        method: None,
-        doc: "The `History` of the last `fit`.",
-    },
-    ModelMember {
-        name: "stop_training",
-        method: None,
-        doc: "Set to `True` in a callback to end `fit` after this batch.",
-    },
+    method(sig(
+        "compile",
+        &[
+            opt("optimizer", "'rmsprop'"),
+            opt("loss", "None"),
+            opt("loss_weights", "None"),
+            opt("metrics", "None"),
+            opt("weighted_metrics", "None"),
+            opt("run_eagerly", "False"),
+            opt("steps_per_execution", "1"),
+            opt("jit_compile", "'auto'"),
+        ],
+        "Configures the model for training.",
+    )),
+    method(sig(
+        "fit",
+        &[
+            opt("x", "None"),
+            opt("y", "None"),
+            opt("batch_size", "None"),
+            opt("epochs", "1"),
+            opt("verbose", "'auto'"),
+            opt("callbacks", "None"),
+            opt("validation_split", "0.0"),
+            opt("validation_data", "None"),
+            opt("shuffle", "True"),
+            opt("class_weight", "None"),
+            opt("sample_weight", "None"),
+            opt("initial_epoch", "0"),
+            opt("steps_per_epoch", "None"),
+            opt("validation_steps", "None"),
+            opt("validation_batch_size", "None"),
+            opt("validation_freq", "1"),
+        ],
+        "Trains the model for a fixed number of epochs (dataset iterations).",
+    )),
+    method(sig(
+        "evaluate",
+        &[
+            opt("x", "None"),
+            opt("y", "None"),
+            opt("batch_size", "None"),
+            opt("verbose", "'auto'"),
+            opt("steps", "None"),
+        ],
+        "Returns the loss value & metrics values for the model in test mode.",
+    )),
+    method(sig(
+        "predict",
+        &[
+            req("x"),
+            opt("batch_size", "None"),
+            opt("verbose", "'auto'"),
+            opt("steps", "None"),
+        ],
+        "Generates output predictions for the input samples.",
+    )),
+    method(sig(
+        "summary",
+        &[],
+        "Prints a string summary of the network.",
+    )),
+    method(sig(
+        "save",
+        &[req("filepath")],
+        "Saves a model as a `.keras` file.",
+    )),
+    method(sig(
+        "save_weights",
+        &[req("filepath")],
+        "Saves all weights to a single file.",
+    )),
+    method(sig(
+        "load_weights",
+        &[req("filepath")],
+        "Load the weights from a single file.",
+    )),
+    method(sig(
+        "add",
+        &[req("layer")],
+        "Adds a layer instance on top of the layer stack.",
+    )),
+    method(sig("pop", &[], "Removes the last layer in the model.")),
+    method(sig(
+        "build",
+        &[req("input_shape")],
+        "Builds the model for the given input shape.",
+    )),
+    method(sig(
+        "count_params",
+        &[],
+        "Count the total number of scalars composing the weights.",
+    )),
+    method(sig(
+        "get_weights",
+        &[],
+        "Return the values of `layer.weights` as a list of NumPy arrays.",
+    )),
+    method(sig(
+        "set_weights",
+        &[req("weights")],
+        "Sets the values of `layer.weights` from a list of NumPy arrays.",
+    )),
+    attribute("layers", "The model's layers, in order."),
+    attribute("name", "The model's name."),
+    attribute("input_shape", "The shape of the model's input, once built."),
+    attribute(
+        "output_shape",
+        "The shape of the model's output, once built.",
+    ),
+    attribute("optimizer", "The optimizer `compile` set."),
+    attribute("history", "The `History` of the last `fit`."),
+    attribute(
+        "stop_training",
+        "Set to `True` in a callback to end `fit` after this batch.",
+    ),
 ];
+
+/// A method; its description is its signature's.
+const fn method(signature: Signature) -> ModelMember {
+    ModelMember {
+        name: signature.name,
+        doc: signature.doc,
+        method: Some(signature),
+    }
+}
+
+const fn attribute(name: &'static str, doc: &'static str) -> ModelMember {
+    ModelMember {
+        name,
+        method: None,
+        doc,
+    }
+}
 
 /// The model member called `name`.
 pub(super) fn model_member(name: &str) -> Option<&'static ModelMember> {
